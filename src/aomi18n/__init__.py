@@ -1,0 +1,7 @@
+"""aomi18n: keep a French-source, English-translation body of documents honest.
+
+The library flows one way: ``documents`` -> ``corpus`` (pairing) -> ``alignment``
+-> ``checks`` -> outputs (``po``, ``reports``). ``cli`` is a thin click layer.
+"""
+
+__version__ = "0.1.0"

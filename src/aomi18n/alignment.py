@@ -1,0 +1,456 @@
+"""Monotonic alignment of two sequences of text units (blocks, sentences or lines).
+
+``align(source, target)`` links units 1-1, 1-0, 0-1, 2-1, 1-2, 2-2 (and 3-1, 1-3)
+with a dynamic program restricted to a band around a path through anchors, so cost
+grows near-linearly with length. The cost of a bead combines
+
+* a Gale-Church length cost, computed in log space so it never underflows, and
+* a similarity of bags of language-neutral features (numbers, names, cognates,
+  punctuation, glossary acronyms) and, after a first pass, of a bilingual lexicon
+  learned from the confident links of the pair itself (as hunalign's realign does).
+
+The scorer is a parameter: anything with ``vectors(source, target, lexicon)``
+returning feature bags works (see :class:`FeatureScorer`).
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .features import neutral_features, words_of
+from .model import Alignment, Link
+
+INF = float("inf")
+
+# Bead types (source units, target units) and their prior costs (-log p), tuned on
+# pydocs (perturbed) and Text+Berg dev.
+BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
+
+
+@dataclass(frozen=True)
+class Params:
+    """Weights of the bead cost. Defaults tuned on the dev data (see BENCHMARKS.md)."""
+
+    length_weight: float = 1.0
+    sim_weight: float = 9.0
+    skip_cost: float = 6.0
+    merge_cost: float = 2.6  # extra cost of a 2-1 / 1-2 bead
+    merge2_cost: float = 4.5  # extra cost of a 2-2 bead
+    merge3_cost: float = 5.5  # extra cost of a 3-1 / 1-3 bead
+    empty_sim: float = 0.25  # similarity assumed when a side has no features
+    variance: float = 6.8  # Gale-Church s^2
+    band: int = 60  # half width of the band around the anchor path
+    full_limit: int = 3_000_000  # up to this many cells, no band at all
+    realign: bool = True
+    lexicon_min_count: int = 2
+    lexicon_min_dice: float = 0.25
+    lexicon_min_links: int = 20  # fewer confident 1-1 links than this teach no lexicon
+    beads: tuple[tuple[int, int], ...] = BEADS
+
+
+DEFAULT = Params()
+
+
+@dataclass
+class FeatureScorer:
+    """The default scorer: language-neutral features plus a learned lexicon.
+
+    ``vectors`` returns one ``Counter`` of features per unit on each side; the
+    target side's words and the source side's lexicon translations meet in the
+    ``w:`` feature space.
+    """
+
+    acronyms: Mapping[str, str] = field(default_factory=dict)
+    prefix: int = 4
+
+    def vectors(
+        self,
+        source: Sequence[str],
+        target: Sequence[str],
+        lexicon: Mapping[str, Mapping[str, float]] | None = None,
+        source_hints: Sequence[Sequence[str]] | None = None,
+        target_hints: Sequence[Sequence[str]] | None = None,
+    ) -> tuple[list[Counter], list[Counter]]:
+        sv = [
+            neutral_features(t, prefix=self.prefix, acronyms=self.acronyms, hints=source_hints[k] if source_hints else ())
+            for k, t in enumerate(source)
+        ]
+        tv = [neutral_features(t, prefix=self.prefix, hints=target_hints[k] if target_hints else ()) for k, t in enumerate(target)]
+        if lexicon:
+            for vec, text in zip(sv, source):
+                for w in words_of(text):
+                    for t, p in lexicon.get(w, {}).items():
+                        vec["w:" + t] += p
+            produced = {t for tr in lexicon.values() for t in tr}
+            for vec, text in zip(tv, target):
+                for w in words_of(text):
+                    if w in produced:
+                        vec["w:" + w] += 1
+        return sv, tv
+
+
+def _log_erfc(x: np.ndarray) -> np.ndarray:
+    """log(erfc(x)) for x >= 0 without underflow (Numerical Recipes' erfcc, in log form)."""
+    t = 1.0 / (1.0 + 0.5 * x)
+    poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))))
+    return np.log(t) - x * x + poly
+
+
+def length_cost(ls: np.ndarray, lt: np.ndarray, ratio: float, variance: float) -> np.ndarray:
+    """Gale-Church: -log P(|delta|) with delta = (lt - ls*c) / sqrt(s2 * mean length)."""
+    mean = (ls + lt / ratio) / 2.0
+    delta = (lt - ls * ratio) / np.sqrt(variance * np.maximum(mean, 1.0))
+    # -log(2 * (1 - Phi(|delta|))) = -log(erfc(|delta| / sqrt 2))
+    return -_log_erfc(np.abs(delta) / math.sqrt(2.0))
+
+
+class _Vectors:
+    """Sparse tf-idf vectors of both sides with ids, norms and adjacent dot products."""
+
+    def __init__(self, sv: list[Counter], tv: list[Counter]):
+        df: Counter = Counter()
+        for v in sv:
+            df.update(v.keys())
+        for v in tv:
+            df.update(v.keys())
+        total = len(sv) + len(tv)
+        ids: dict[str, int] = {}
+        # Features in both sides only; a feature on one side only can never match.
+        src_df = Counter(k for v in sv for k in v)
+        tgt_df = Counter(k for v in tv for k in v)
+        limit = max(40, total // 8)
+        for k in df:
+            if k in src_df and k in tgt_df and src_df[k] <= limit and tgt_df[k] <= limit:
+                ids[k] = len(ids)
+        idf = {k: math.log(1.0 + total / c) for k, c in df.items()}
+        self.src = self._pack(sv, ids, idf)
+        self.tgt = self._pack(tv, ids, idf)
+        self.src_norm2 = np.array([sum(c * idf[k] ** 2 for k, c in v.items()) for v in sv], dtype=np.float64)
+        self.tgt_norm2 = np.array([sum(c * idf[k] ** 2 for k, c in v.items()) for v in tv], dtype=np.float64)
+        self.src_adj = self._adjacent(sv, idf)
+        self.tgt_adj = self._adjacent(tv, idf)
+
+    @staticmethod
+    def _pack(vecs, ids, idf):
+        unit, feat, weight = [], [], []
+        for u, v in enumerate(vecs):
+            for k, c in v.items():
+                fid = ids.get(k)
+                if fid is not None:
+                    unit.append(u)
+                    feat.append(fid)
+                    weight.append(math.sqrt(c) * idf[k])
+        return np.array(unit, dtype=np.int64), np.array(feat, dtype=np.int64), np.array(weight, dtype=np.float64)
+
+    @staticmethod
+    def _adjacent(vecs, idf):
+        """dot(v[k], v[k+1]) and dot(v[k], v[k+2]) with the same weights."""
+        out = np.zeros((3, max(len(vecs), 1)))
+        weighted = [{k: math.sqrt(c) * idf[k] for k, c in v.items()} for v in vecs]
+        for gap in (1, 2):
+            for k in range(len(vecs) - gap):
+                a, b = weighted[k], weighted[k + gap]
+                if len(a) > len(b):
+                    a, b = b, a
+                out[gap, k] = sum(w * b[f] for f, w in a.items() if f in b)
+        return out
+
+
+def _band_dots(vec: _Vectors, n: int, m: int, lo: np.ndarray, width: int) -> np.ndarray:
+    """dot(src[i], tgt[j]) for every DP cell (i+1, j+1) in the band, as an (n+1, width) array."""
+    out = np.zeros((n + 1) * width, dtype=np.float64)
+    su, sf, sw = vec.src
+    tu, tf, tw = vec.tgt
+    if len(su) == 0 or len(tu) == 0:
+        return out.reshape(n + 1, width)
+    order = np.lexsort((tu, tf))
+    tu, tf, tw = tu[order], tf[order], tw[order]
+    key = tf * (m + 1) + tu
+    # Row i+1 covers DP columns [lo, lo+width) -> target units [lo-1, lo+width-1).
+    a = np.maximum(lo[su + 1] - 1, 0)
+    b = lo[su + 1] + width - 1
+    left = np.searchsorted(key, sf * (m + 1) + a, side="left")
+    right = np.searchsorted(key, sf * (m + 1) + b, side="left")
+    counts = right - left
+    total = int(counts.sum())
+    if total == 0:
+        return out.reshape(n + 1, width)
+    rep = np.repeat(np.arange(len(su)), counts)
+    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
+    tidx = np.repeat(left, counts) + offsets
+    rows = su[rep] + 1
+    cols = tu[tidx] + 1 - lo[rows]
+    out += np.bincount(rows * width + cols, weights=sw[rep] * tw[tidx], minlength=(n + 1) * width)
+    return out.reshape(n + 1, width)
+
+
+def _anchor_path(vec: _Vectors, sv: list[Counter], tv: list[Counter], n: int, m: int) -> np.ndarray:
+    """For each DP row, the column the band is centred on: a path through sure anchors.
+
+    Anchors are pairs of units sharing a feature found exactly once on each side
+    (a number, a name, a URL...); the longest monotonic chain of them is kept and
+    the path interpolates linearly between them.
+    """
+    where_s: dict[str, list[int]] = defaultdict(list)
+    where_t: dict[str, list[int]] = defaultdict(list)
+    for i, v in enumerate(sv):
+        for k in v:
+            if not k.startswith("c:") and not k.startswith("p:"):
+                where_s[k].append(i)
+    for j, v in enumerate(tv):
+        for k in v:
+            if not k.startswith("c:") and not k.startswith("p:"):
+                where_t[k].append(j)
+    votes: Counter = Counter()
+    for k, ii in where_s.items():
+        jj = where_t.get(k)
+        if jj and len(ii) == 1 and len(jj) == 1:
+            votes[(ii[0], jj[0])] += 1
+    pts = sorted(votes)
+    # Longest chain increasing in both coordinates (patience sorting on j), weighted by votes.
+    chain = _lis(pts)
+    xs = [0] + [p[0] + 1 for p in chain] + [n]
+    ys = [0] + [p[1] + 1 for p in chain] + [m]
+    centre = np.interp(np.arange(n + 1), xs, ys)
+    return centre
+
+
+def _lis(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    import bisect
+
+    tails: list[int] = []
+    tails_idx: list[int] = []
+    prev = [-1] * len(points)
+    for k, (_, j) in enumerate(points):
+        pos = bisect.bisect_left(tails, j)
+        if pos == len(tails):
+            tails.append(j)
+            tails_idx.append(k)
+        else:
+            tails[pos] = j
+            tails_idx[pos] = k
+        prev[k] = tails_idx[pos - 1] if pos else -1
+    out = []
+    k = tails_idx[-1] if tails_idx else -1
+    while k >= 0:
+        out.append(points[k])
+        k = prev[k]
+    out.reverse()
+    # Strictly increasing in i too (points sorted by i, j ties removed by bisect_left).
+    res = []
+    for p in out:
+        if not res or (p[0] > res[-1][0] and p[1] > res[-1][1]):
+            res.append(p)
+    return res
+
+
+def _dp(
+    n: int,
+    m: int,
+    ls: np.ndarray,
+    lt: np.ndarray,
+    vec: _Vectors,
+    lo: np.ndarray,
+    width: int,
+    params: Params,
+    ratio: float,
+) -> tuple[list[tuple[int, int, float, float]], bool]:
+    """Banded DP. Returns beads (i_end, j_end, kind index, cost, sim) and whether the path touched the band edge."""
+    D = _band_dots(vec, n, m, lo, width)
+    cs_ls = np.concatenate([[0.0], np.cumsum(ls)])
+    cs_lt = np.concatenate([[0.0], np.cumsum(lt)])
+    ns, nt = vec.src_norm2, vec.tgt_norm2
+    sadj, tadj = vec.src_adj, vec.tgt_adj
+    C = np.full((n + 1, width), INF)
+    B = np.full((n + 1, width), -1, dtype=np.int8)
+    S = np.zeros((n + 1, width), dtype=np.float32)
+    beads = params.beads
+    skip_t = params.skip_cost
+    skip_s = params.skip_cost
+    extra = {1: 0.0, 2: params.merge_cost, 3: params.merge3_cost, 4: params.merge2_cost}
+
+    def row_get(M: np.ndarray, r: int, cols: np.ndarray, fill: float) -> np.ndarray:
+        if r < 0:
+            return np.full(cols.shape, fill)
+        idx = cols - lo[r]
+        ok = (idx >= 0) & (idx < width)
+        out = np.full(cols.shape, fill)
+        out[ok] = M[r, idx[ok]]
+        return out
+
+    for i in range(0, n + 1):
+        cols = lo[i] + np.arange(width)
+        valid = cols <= m
+        X = np.full(width, INF)
+        kind = np.full(width, -1, dtype=np.int8)
+        sims = np.zeros(width)
+        if i == 0:
+            X[cols == 0] = 0.0
+        for bk, (a, b) in enumerate(beads):
+            if a > i or a == 0:
+                continue
+            if b == 0:
+                prev = row_get(C, i - a, cols, INF)
+                cost = prev + skip_s
+                better = cost < X
+                X[better] = cost[better]
+                kind[better] = bk
+                sims[better] = 0.0
+                continue
+            jc = cols - b
+            okj = jc >= 0
+            prev = row_get(C, i - a, jc, INF)
+            prev[~okj] = INF
+            if not np.isfinite(prev).any():
+                continue
+            # Dot product of the summed source units (i-a..i-1) and target units (j-b..j-1).
+            dot = np.zeros(width)
+            for da in range(a):
+                for db in range(b):
+                    dot += row_get(D, i - da, cols - db, 0.0)
+            s_n2 = float(ns[i - a : i].sum())
+            if a == 2:
+                s_n2 += 2 * sadj[1, i - 2]
+            elif a == 3:
+                s_n2 += 2 * (sadj[1, i - 3] + sadj[1, i - 2] + sadj[2, i - 3])
+            jj = np.clip(jc, 0, m)
+            t_n2 = np.zeros(width)
+            for db in range(b):
+                t_n2 += nt[np.clip(jj + db, 0, max(m - 1, 0))] if m else 0.0
+            if b == 2:
+                t_n2 += 2 * tadj[1, np.clip(jj, 0, max(m - 1, 0))]
+            elif b == 3:
+                k0 = np.clip(jj, 0, max(m - 1, 0))
+                k1 = np.clip(jj + 1, 0, max(m - 1, 0))
+                t_n2 += 2 * (tadj[1, k0] + tadj[1, k1] + tadj[2, k0])
+            denom = np.sqrt(s_n2 * t_n2)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                sim = np.where(denom > 0, dot / np.where(denom > 0, denom, 1.0), params.empty_sim)
+            sim = np.clip(sim, 0.0, 1.0)
+            lsrc = cs_ls[i] - cs_ls[i - a]
+            ltgt = cs_lt[np.clip(cols, 0, m)] - cs_lt[jj]
+            cost = (
+                prev
+                + params.length_weight * length_cost(np.full(width, lsrc), ltgt, ratio, params.variance)
+                + params.sim_weight * (1.0 - sim) * (a + b) / 2.0
+                + extra[a * b if a == b == 2 else max(a, b)]
+            )
+            better = cost < X
+            X[better] = cost[better]
+            kind[better] = bk
+            sims[better] = sim[better]
+        X[~valid] = INF
+        # 0-1 beads inside the row: C[j] = min(X[j], C[j-1] + skip) as a prefix minimum.
+        steps = np.arange(width) * skip_t
+        run = np.minimum.accumulate(X - steps) + steps
+        from01 = run < X
+        row = np.where(from01, run, X)
+        row[~valid] = INF
+        C[i] = row
+        kind[from01] = 2  # index of (0, 1) in BEADS order
+        B[i] = kind
+        S[i] = np.where(from01, 0.0, sims)
+    # Trace back.
+    out = []
+    i, j = n, m
+    touched = False
+    while i > 0 or j > 0:
+        c = j - lo[i]
+        if not 0 <= c < width or B[i, c] < 0:
+            raise RuntimeError("alignment band lost the path")
+        if width < m + 1 and (c == 0 and lo[i] > 0 or c == width - 1):
+            touched = True
+        bk = int(B[i, c])
+        a, b = beads[bk] if bk != 2 else (0, 1)
+        out.append((i, j, bk, float(S[i, c])))
+        i, j = i - a, j - b
+    out.reverse()
+    return out, touched
+
+
+def _run(ls, lt, sv, tv, params: Params, ratio: float) -> list[tuple[int, int, int, float]]:
+    n, m = len(ls), len(lt)
+    vec = _Vectors(sv, tv)
+    if (n + 1) * (m + 1) <= params.full_limit:
+        lo = np.zeros(n + 1, dtype=np.int64)
+        return _dp(n, m, ls, lt, vec, lo, m + 1, params, ratio)[0]
+    centre = _anchor_path(vec, sv, tv, n, m)
+    half = params.band
+    while True:
+        width = min(m + 1, 2 * half + 1)
+        lo = np.clip(np.round(centre).astype(np.int64) - half, 0, max(m + 1 - width, 0))
+        lo = np.maximum.accumulate(lo)
+        beads, touched = _dp(n, m, ls, lt, vec, lo, width, params, ratio)
+        if not touched or width >= m + 1:
+            return beads
+        half *= 2
+
+
+def _lengths(texts: Sequence[str]) -> np.ndarray:
+    return np.array([len(" ".join(t.split())) for t in texts], dtype=np.float64)
+
+
+def learn_lexicon(
+    source: Sequence[str], target: Sequence[str], pairs: Sequence[tuple[int, int]], *, min_count: int = 2, min_dice: float = 0.25
+) -> dict[str, dict[str, float]]:
+    """A bilingual lexicon from linked units: word pairs with a high Dice coefficient."""
+    src_words = [set(words_of(source[i])) for i, _ in pairs]
+    tgt_words = [set(words_of(target[j])) for _, j in pairs]
+    cs: Counter = Counter()
+    ct: Counter = Counter()
+    co: Counter = Counter()
+    for a, b in zip(src_words, tgt_words):
+        cs.update(a)
+        ct.update(b)
+        for w in a:
+            for t in b:
+                co[(w, t)] += 1
+    lex: dict[str, dict[str, float]] = defaultdict(dict)
+    for (w, t), c in co.items():
+        if c < min_count:
+            continue
+        dice = 2.0 * c / (cs[w] + ct[t])
+        if dice >= min_dice:
+            lex[w][t] = dice
+    for w in list(lex):
+        best = sorted(lex[w].items(), key=lambda kv: -kv[1])[:3]
+        lex[w] = dict(best)
+    return dict(lex)
+
+
+def align(
+    source: Sequence[str],
+    target: Sequence[str],
+    *,
+    scorer: FeatureScorer | None = None,
+    params: Params = DEFAULT,
+    source_hints: Sequence[Sequence[str]] | None = None,
+    target_hints: Sequence[Sequence[str]] | None = None,
+    lexicon: Mapping[str, Mapping[str, float]] | None = None,
+) -> Alignment:
+    """Align two sequences of unit texts; every unit is in exactly one link, links are monotonic."""
+    scorer = scorer or FeatureScorer()
+    n, m = len(source), len(target)
+    if n == 0 or m == 0:
+        links = [Link((i,), (), 0.0) for i in range(n)] + [Link((), (j,), 0.0) for j in range(m)]
+        return Alignment(tuple(links), n, m)
+    ls, lt = _lengths(source), _lengths(target)
+    ratio = max(float(lt.sum()), 1.0) / max(float(ls.sum()), 1.0)
+    sv, tv = scorer.vectors(source, target, lexicon, source_hints, target_hints)
+    beads = _run(ls, lt, sv, tv, params, ratio)
+    if params.realign and lexicon is None:
+        confident = [(i - 1, j - 1) for i, j, bk, _ in beads if params.beads[bk] == (1, 1)]
+        lex = len(confident) >= params.lexicon_min_links and learn_lexicon(source, target, confident, min_count=params.lexicon_min_count, min_dice=params.lexicon_min_dice)
+        if lex:
+            sv, tv = scorer.vectors(source, target, lex, source_hints, target_hints)
+            beads = _run(ls, lt, sv, tv, params, ratio)
+    links = []
+    for i, j, bk, sim in beads:
+        a, b = params.beads[bk] if bk != 2 else (0, 1)
+        links.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j)), round(sim, 4)))
+    return Alignment(tuple(links), n, m)

@@ -1,0 +1,72 @@
+"""Checks: plain functions in a registry, one signature, each yields Findings.
+
+A check takes a :class:`PairContext` (one French/English pair with its block
+alignment) and yields :class:`~aomi18n.model.Finding`. Its id is stable: it is
+what ``--select``/``--ignore``, the configuration and inline suppressions use.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from ..config import Thresholds
+from ..documents import Unit
+from ..glossary import Glossary
+from ..model import Alignment, DocumentPair, Finding, Severity
+
+KINDS = ("missing-document", "orphan-document", "untranslated", "not-translated", "extra", "drift", "stale", "glossary")
+
+
+@dataclass(frozen=True)
+class PairContext:
+    pair: DocumentPair
+    source_units: tuple[Unit, ...]
+    target_units: tuple[Unit, ...]
+    alignment: Alignment | None
+    glossary: Glossary
+    thresholds: Thresholds
+    source_lang: str = "fr"
+    target_lang: str = "en"
+    synced: dict | None = None  # French text recorded at the last sync, by block key (from PO files)
+
+
+CheckFn = Callable[[PairContext], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str
+    fn: CheckFn
+    description: str
+    severity: Severity
+
+
+REGISTRY: dict[str, Check] = {}
+
+
+def check(id: str, severity: Severity, description: str) -> Callable[[CheckFn], CheckFn]:
+    def register(fn: CheckFn) -> CheckFn:
+        REGISTRY[id] = Check(id, fn, description, severity)
+        return fn
+
+    return register
+
+
+def selected(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Check]:
+    """The checks to run; unknown ids raise ValueError naming the known ones."""
+    _load()
+    select, ignore = list(select), list(ignore)
+    for name in select + ignore:
+        if name not in REGISTRY:
+            raise ValueError(f"unknown check {name!r} (known: {', '.join(sorted(REGISTRY))})")
+    return [c for k, c in REGISTRY.items() if (not select or k in select) and k not in ignore]
+
+
+def run_checks(ctx: PairContext, checks: Iterable[Check]) -> Iterator[Finding]:
+    for c in checks:
+        yield from c.fn(ctx)
+
+
+def _load() -> None:
+    from . import coverage, drift, terminology  # noqa: F401  (registration)

@@ -1,0 +1,113 @@
+"""Coverage checks: missing and orphan documents, untranslated, not-translated, extra."""
+
+from __future__ import annotations
+
+from rapidfuzz import fuzz
+
+from ..langid import identify_many
+from ..model import Finding, Location, Severity
+from ..text import normalize, word_count
+from . import PairContext, check
+
+
+def loc(path: str, units, idx) -> Location | None:
+    if not idx:
+        return None
+    return Location(path, units[idx[0]].line, units[idx[-1]].end_line)
+
+
+@check("missing-document", Severity.ERROR, "A French document with no English at all.")
+def missing_document(ctx: PairContext):
+    p = ctx.pair
+    if p.source is not None and p.target is None:
+        n = len(ctx.source_units)
+        yield Finding(
+            "missing-document", Severity.ERROR,
+            f"no English document translates this French document ({n} blocks, {p.source.words} words)",
+            fr=Location(p.source.path, 1, max(1, p.source.text.count("\n") + 1)), check="missing-document",
+        )
+
+
+@check("orphan-document", Severity.WARNING, "An English document with no French.")
+def orphan_document(ctx: PairContext):
+    p = ctx.pair
+    if p.target is not None and p.source is None:
+        yield Finding(
+            "orphan-document", Severity.WARNING,
+            "no French document matches this English document (name it in the configuration's pairs if it has one)",
+            en=Location(p.target.path, 1, max(1, p.target.text.count("\n") + 1)), check="orphan-document",
+        )
+
+
+@check("untranslated", Severity.ERROR, "A French block with no English counterpart.")
+def untranslated(ctx: PairContext):
+    if ctx.alignment is None:
+        return
+    p = ctx.pair
+    for link in ctx.alignment.links:
+        if link.source and not link.target:
+            text = " ".join(ctx.source_units[i].text for i in link.source)
+            yield Finding(
+                "untranslated", Severity.ERROR,
+                f"this French text has no English ({word_count(text)} words): {_quote(text)}",
+                fr=loc(p.source.path, ctx.source_units, link.source), check="untranslated",
+                details={"insert_after": _neighbour(ctx, link)},
+            )
+
+
+@check("extra", Severity.WARNING, "English text with no French counterpart.")
+def extra(ctx: PairContext):
+    if ctx.alignment is None:
+        return
+    p = ctx.pair
+    for link in ctx.alignment.links:
+        if link.target and not link.source:
+            text = " ".join(ctx.target_units[j].text for j in link.target)
+            yield Finding(
+                "extra", Severity.WARNING,
+                f"this English text has no French counterpart: {_quote(text)}",
+                en=loc(p.target.path, ctx.target_units, link.target), check="extra",
+            )
+
+
+@check("not-translated", Severity.ERROR, "English text that is still French, or identical to the French.")
+def not_translated(ctx: PairContext):
+    if ctx.alignment is None:
+        return
+    p = ctx.pair
+    todo = []
+    for link in ctx.alignment.links:
+        if not link.source or not link.target:
+            continue
+        fr = normalize(" ".join(ctx.source_units[i].text for i in link.source))
+        en = normalize(" ".join(ctx.target_units[j].text for j in link.target))
+        if word_count(en) >= 4 and sum(c.isalpha() for c in en) >= 12:
+            todo.append((link, fr, en))
+    if not todo:
+        return
+    langs = identify_many([en for _, _, en in todo], [ctx.source_lang, ctx.target_lang])
+    for (link, fr, en), (lang, conf) in zip(todo, langs):
+        same = fuzz.ratio(fr, en) >= ctx.thresholds.not_translated_similarity
+        if same or (lang == ctx.source_lang and conf >= 0.9):
+            why = "is identical to the French" if same else f"is still in French (language identified: {lang}, {conf:.0%})"
+            yield Finding(
+                "not-translated", Severity.ERROR, f"this English text {why}: {_quote(en)}",
+                fr=loc(p.source.path, ctx.source_units, link.source),
+                en=loc(p.target.path, ctx.target_units, link.target), check="not-translated",
+            )
+
+
+def _neighbour(ctx: PairContext, link) -> int:
+    """Where the missing English would go: after this English line (0: at the top)."""
+    links = ctx.alignment.links
+    k = links.index(link)
+    for prev in reversed(links[:k]):
+        if prev.target:
+            u = ctx.target_units[prev.target[-1]]
+            return u.end_line
+    return 0
+
+
+def _quote(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return '"' + (text if len(text) <= width else text[: width - 1] + "…") + '"'

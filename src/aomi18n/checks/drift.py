@@ -1,0 +1,113 @@
+"""Drift: linked, but the English no longer says what the French says."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+from ..alignment import align
+from ..model import Finding, Severity
+from ..sentences import split_sentences
+from ..text import fold, word_count
+from . import PairContext, check
+from .coverage import loc
+
+_NUM = re.compile(r"(?<![\w.])\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?![\d])|\d+(?:[.,]\d+)*")
+_CODE = re.compile(r"`([^`]+)`")
+_URL = re.compile(r"https?://[^\s)>\]]+|www\.[^\s)>\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}\b")
+_NUMBER_WORDS = {
+    "fr": {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12},
+    "en": {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12},
+}
+
+
+def numbers(text: str, lang: str) -> Counter:
+    """Numbers in the text, thousands separators and decimal commas normalized; small number words as digits."""
+    out: Counter = Counter()
+    clean = _URL.sub(" ", text)
+    for m in _NUM.finditer(clean):
+        out[re.sub(r"[\s\u00a0\u202f.,]", "", m.group(0)).lstrip("0") or "0"] += 1
+    return out
+
+
+def _number_words(text: str, lang: str) -> Counter:
+    table = _NUMBER_WORDS.get(lang, {})
+    return Counter(str(table[w]) for w in re.findall(r"[^\W\d_]+", fold(text)) if w in table and w not in ("un", "une", "one"))
+
+
+def _set(pattern: re.Pattern, text: str) -> set[str]:
+    return {m.group(0).rstrip(".,;:") for m in pattern.finditer(text)}
+
+
+@check("drift", Severity.WARNING, "Linked English that no longer says what the French says.")
+def drift(ctx: PairContext):
+    if ctx.alignment is None:
+        return
+    p = ctx.pair
+    th = ctx.thresholds
+    glossary_forms = {f for t in ctx.glossary.terms for f in (*t.fr_forms, *t.en_forms, *t.forbidden)}
+    links = [l for l in ctx.alignment.links if l.source and l.target]
+    fr_total = sum(len(ctx.source_units[i].text) for l in links for i in l.source) or 1
+    en_total = sum(len(ctx.target_units[j].text) for l in links for j in l.target) or 1
+    ratio = en_total / fr_total
+    for link in links:
+        fr = " ".join(ctx.source_units[i].text for i in link.source)
+        en = " ".join(ctx.target_units[j].text for j in link.target)
+        reasons: list[str] = []
+        details: dict = {}
+        fn, en_n = numbers(fr, ctx.source_lang), numbers(en, ctx.target_lang)
+        if fn != en_n:
+            # A number written as a word on one side is the same number.
+            missing = fn - en_n - _number_words(en, ctx.target_lang)
+            added = en_n - fn - _number_words(fr, ctx.source_lang)
+            if missing or added:
+                parts = []
+                if missing:
+                    parts.append("missing in English: " + ", ".join(sorted(missing.elements())))
+                if added:
+                    parts.append("not in the French: " + ", ".join(sorted(added.elements())))
+                reasons.append("numbers differ (" + "; ".join(parts) + ")")
+                details["numbers"] = {"missing": sorted(missing.elements()), "added": sorted(added.elements())}
+        for name, pattern in (("inline code", _CODE), ("links", _URL)):
+            a, b = _set(pattern, fr), _set(pattern, en)
+            if a != b:
+                reasons.append(f"{name} differ ({', '.join(sorted(a ^ b))})")
+        fa = {x for x in _set(_ACRONYM, fr) if x not in glossary_forms and not x.isdigit()}
+        ea = {x for x in _set(_ACRONYM, en) if x not in glossary_forms and not x.isdigit()}
+        if fa - ea:
+            reasons.append("acronyms or names missing in English: " + ", ".join(sorted(fa - ea)))
+        lf, le = len(fr), len(en)
+        if min(lf, le) >= 40 or max(lf, le) >= 120:
+            r = (le / max(lf, 1)) / ratio
+            if r < th.length_ratio_low or r > th.length_ratio_high:
+                reasons.append(f"the English is {r:.1f} times as long as expected from the French")
+                details["length_ratio"] = round(r, 2)
+        if link.score < th.drift_content and word_count(fr) >= 8 and word_count(en) >= 8:
+            reasons.append(f"low content match ({link.score:.2f})")
+        sent = _sentence_gaps(fr, en, ctx)
+        if sent:
+            reasons.append(sent)
+        if reasons:
+            details["score"] = link.score
+            yield Finding(
+                "drift", Severity.WARNING, "the English may no longer say what the French says: " + "; ".join(reasons),
+                fr=loc(p.source.path, ctx.source_units, link.source),
+                en=loc(p.target.path, ctx.target_units, link.target), check="drift", details=details,
+            )
+
+
+def _sentence_gaps(fr: str, en: str, ctx: PairContext) -> str | None:
+    """A sentence missing or added inside linked blocks (sentence-level alignment)."""
+    fs = [fr[a:b] for a, b in split_sentences(fr, ctx.source_lang)]
+    es = [en[a:b] for a, b in split_sentences(en, ctx.target_lang)]
+    if max(len(fs), len(es)) < 2:
+        return None
+    al = align(fs, es)
+    lost = [fs[l.source[0]] for l in al.links if l.source and not l.target and word_count(fs[l.source[0]]) >= 6]
+    added = [es[l.target[0]] for l in al.links if l.target and not l.source and word_count(es[l.target[0]]) >= 6]
+    if lost:
+        return f"a French sentence has no English: \"{lost[0][:60]}\""
+    if added:
+        return f"an English sentence has no French: \"{added[0][:60]}\""
+    return None

@@ -1,0 +1,57 @@
+"""Glossary check: forbidden English forms, and required forms missing from the English."""
+
+from __future__ import annotations
+
+from ..model import Finding, Location, Severity
+from . import PairContext, check
+
+
+def _line_of(unit_text: str, unit_line: int, offset: int) -> int:
+    return unit_line + unit_text.count("\n", 0, offset)
+
+
+@check("glossary", Severity.ERROR, "A glossary term whose English lacks the required form, or a forbidden English form.")
+def glossary(ctx: PairContext):
+    g = ctx.glossary
+    p = ctx.pair
+    if not g.terms or p.target is None:
+        return
+    reported: set[tuple[int, str]] = set()
+    # Forbidden forms anywhere in the English ("HCR" where "UNHCR" is required).
+    for j, u in enumerate(ctx.target_units):
+        for m in g.forbidden_in(u.text):
+            line = _line_of(u.text, u.line, m.start)
+            reported.add((j, m.term.fr))
+            fr_loc = None
+            if ctx.alignment is not None:
+                for link in ctx.alignment.links:
+                    if j in link.target and link.source:
+                        su = [ctx.source_units[i] for i in link.source]
+                        fr_loc = Location(p.source.path, su[0].line, su[-1].end_line)
+            yield Finding(
+                "glossary", Severity.ERROR,
+                f"\"{m.text}\" must be \"{m.term.en}\" in English" + (f" ({m.term.note})" if m.term.note else ""),
+                fr=fr_loc, en=Location(p.target.path, line, line), check="glossary", term=m.term.fr, expected=m.term.en,
+                details={"found": m.text, "column": m.start + 1},
+            )
+    if ctx.alignment is None or p.source is None:
+        return
+    for link in ctx.alignment.links:
+        if not link.source or not link.target:
+            continue
+        fr = " ".join(ctx.source_units[i].text for i in link.source)
+        en = " ".join(ctx.target_units[j].text for j in link.target)
+        for term in g.terms_in(fr):
+            if any((j, term.fr) in reported for j in link.target):
+                continue
+            if term.find_en(en):
+                continue
+            su = [ctx.source_units[i] for i in link.source]
+            tu = [ctx.target_units[j] for j in link.target]
+            yield Finding(
+                "glossary", Severity.WARNING,
+                f"the French says \"{term.fr}\"; the English should say \"{term.en}\"" + (f" ({term.note})" if term.note else ""),
+                fr=Location(p.source.path, su[0].line, su[-1].end_line),
+                en=Location(p.target.path, tu[0].line, tu[-1].end_line),
+                check="glossary", term=term.fr, expected=term.en,
+            )

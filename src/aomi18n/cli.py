@@ -1,0 +1,209 @@
+"""The command line: a thin click layer over the library.
+
+It reads options, calls the library, renders, and turns every
+:class:`~aomi18n.errors.Aomi18nError` into ``path:line: message`` and exit status 2.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__
+from .errors import Aomi18nError
+
+EXIT_FINDINGS = 1
+EXIT_ERROR = 2
+
+
+def _errors(fn):
+    """Turn library errors into a clear message and exit status 2 (never a traceback)."""
+
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except Aomi18nError as exc:
+            click.echo(f"aomi18n: error: {exc}", err=True)
+            sys.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("aomi18n: interrupted; no file was left half-written", err=True)
+            sys.exit(130)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="aomi18n")
+def cli() -> None:
+    """Keep a French-source, English-translation corpus honest.
+
+    Pair and align documents, find what is untranslated, drifted, stale or
+    off-glossary, and run the PO round trip with translators.
+    """
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format.")
+@click.option("--lang", "languages", multiple=True, default=("fr", "en"), show_default=True, help="Languages to identify among (repeatable).")
+@_errors
+def segments(file: Path, fmt: str, languages: tuple[str, ...]) -> None:
+    """Show the blocks and sentences of FILE with their line spans and language.
+
+    Example: aomi18n segments corpus/fr/oim-maroc-conference-cloture-salemm.txt --format json
+    """
+    from .documents import read_document
+    from .reports import segments_json, segments_text
+
+    doc = read_document(file, languages=tuple(languages))
+    if fmt == "json":
+        click.echo(json.dumps(segments_json(doc), ensure_ascii=False, indent=2))
+    else:
+        click.echo(segments_text(doc), nl=False)
+
+
+@cli.command()
+@click.argument("fr_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("en_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "tmx"]), default="text", show_default=True)
+@click.option("--segments", "level", type=click.Choice(["blocks", "sentences", "lines"]), default="blocks", show_default=True,
+              help="Units to align: blocks, sentences inside blocks, or each non-empty line.")
+@click.option("--source-lang", default="fr", show_default=True)
+@click.option("--target-lang", default="en", show_default=True)
+@click.option("--glossary", "glossary_path", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Glossary whose acronyms help alignment (default: glossary.yaml in the current folder, if any).")
+@_errors
+def align(fr_file: Path, en_file: Path, fmt: str, level: str, source_lang: str, target_lang: str, glossary_path: Path | None) -> None:
+    """Align FR_FILE with EN_FILE and print the links.
+
+    Example: aomi18n align corpus/fr/groupe-travail-enfants-migrants-plan-2017-2018.txt
+    corpus/en/working-group-migrant-children-action-plan.txt --format json
+    """
+    from .alignment import FeatureScorer, align as do_align
+    from .documents import read_document, units
+    from .glossary import load_glossary
+    from .reports import alignment_json, alignment_text, alignment_tmx
+
+    langs = (source_lang, target_lang)
+    ident = level != "lines"
+    src = read_document(fr_file, languages=langs, identify=ident)
+    tgt = read_document(en_file, languages=langs, identify=ident)
+    gpath = glossary_path or Path("glossary.yaml")
+    glossary = load_glossary(gpath) if (glossary_path or gpath.is_file()) else None
+    su, tu = units(src, level), units(tgt, level)
+    scorer = FeatureScorer(acronyms=_acronyms(glossary))
+    result = do_align([u.text for u in su], [u.text for u in tu], scorer=scorer,
+                      source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu])
+    if fmt == "json":
+        click.echo(json.dumps(alignment_json(src, tgt, su, tu, result, level, langs), ensure_ascii=False, indent=2))
+    elif fmt == "tmx":
+        click.echo(alignment_tmx(su, tu, result, langs), nl=False)
+    else:
+        click.echo(alignment_text(src, tgt, su, tu, result), nl=False)
+
+
+@cli.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_errors
+def pairs(project: Path, fmt: str) -> None:
+    """List the French/English document pairs of PROJECT and the unpaired documents.
+
+    Each pair says how it was made (manifest, name, content) and how sure it is.
+
+    Example: aomi18n pairs . --format json
+    """
+    from .config import load_config
+    from .corpus import load_corpus, pair_documents
+    from .glossary import load_glossary
+
+    config = load_config(project)
+    glossary = load_glossary(config.glossary_path)
+    result = pair_documents(load_corpus(config, identify=False), glossary)
+    if fmt == "json":
+        click.echo(json.dumps({"pairs": [p.to_dict() for p in result]}, ensure_ascii=False, indent=2))
+        return
+    for p in result:
+        if p.paired:
+            click.echo(f"{p.source.path}  <->  {p.target.path}  ({p.method}, confidence {p.confidence:.2f})")
+    for p in result:
+        if p.source and not p.target:
+            click.echo(f"{p.source.path}  ->  no English")
+        elif p.target and not p.source:
+            click.echo(f"no French  <-  {p.target.path}")
+
+
+@cli.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "github", "sarif"]), default="text", show_default=True,
+              help="text: compiler-style lines; json: machine-readable; junit, sarif: for CI viewers; github: workflow annotations.")
+@click.option("--fail-on", default=None, metavar="KINDS|SEVERITY",
+              help="Exit 1 when a finding reaches this severity (info, warning, error), is one of these kinds "
+                   "(comma-separated), or 'never'. Default: the configuration's fail_on (warning).")
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None, metavar="PCT",
+              help="Exit 1 when the English covers less than PCT % of the French words.")
+@click.option("--select", default="", metavar="CHECKS", help="Run only these checks (comma-separated ids).")
+@click.option("--ignore", default="", metavar="CHECKS", help="Skip these checks (comma-separated ids).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to this file instead of standard output.")
+@_errors
+def check(project: Path, fmt: str, fail_on: str | None, min_coverage: float | None, select: str, ignore: str, output: Path | None) -> None:
+    """Check PROJECT's English against its French; exit 0 clean, 1 findings, 2 errors.
+
+    Example: aomi18n check . --format json --fail-on error
+    """
+    from .analysis import analyze, should_fail
+    from .config import load_config
+    from .reports import findings_github, findings_json, findings_junit, findings_sarif, findings_text
+
+    config = load_config(project)
+    analysis = analyze(config, select=_ids(select), ignore=_ids(ignore))
+    if fmt == "json":
+        text = json.dumps(findings_json(analysis), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "sarif":
+        text = json.dumps(findings_sarif(analysis), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "junit":
+        text = findings_junit(analysis)
+    elif fmt == "github":
+        text = findings_github(analysis)
+    else:
+        text = findings_text(analysis)
+    _emit(text, output)
+    spec = fail_on or config.fail_on
+    try:
+        failed = should_fail(analysis, spec, min_coverage if min_coverage is not None else config.min_coverage)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fail-on") from None
+    sys.exit(EXIT_FINDINGS if failed else 0)
+
+
+def _ids(text: str) -> tuple[str, ...]:
+    return tuple(x.strip() for x in text.split(",") if x.strip())
+
+
+def _emit(text: str, output: Path | None) -> None:
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        from .writer import write_text
+
+        write_text(output, text)
+        click.echo(f"wrote {output}", err=True)
+
+
+def _acronyms(glossary) -> dict[str, str]:
+    if not glossary:
+        return {}
+    return {t.fr: t.en for t in glossary.terms if t.fr.isupper() and " " not in t.fr}
+
+
+def main() -> None:
+    cli(prog_name="aomi18n")
+
+
+if __name__ == "__main__":
+    main()

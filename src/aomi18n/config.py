@@ -1,0 +1,195 @@
+"""The one place for configuration: ``aomi18n.yaml`` or ``[tool.aomi18n]`` in pyproject.toml.
+
+Everything has a default, so a project laid out as ``corpus/fr`` + ``corpus/en`` with
+a ``glossary.yaml`` at its root needs no configuration at all.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from .errors import ConfigError
+from .yamlutil import LineDict, load_yaml, read_text_file
+
+CONFIG_NAMES = ("aomi18n.yaml", "aomi18n.yml")
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Tunable limits of the checks (see README: Configuration)."""
+
+    drift_content: float = 0.12  # link score below this: the English may not say what the French says
+    length_ratio_low: float = 0.45  # English/French length (chars) outside [low, high] is abnormal
+    length_ratio_high: float = 2.2
+    stale_cosmetic: float = 92.0  # French edits at or above this similarity (0-100) are cosmetic
+    pair_min_confidence: float = 0.25  # content pairing: below this, documents stay unpaired
+    not_translated_similarity: float = 90.0  # English this similar to its French is "not translated"
+    po_fuzzy_match: float = 70.0  # po update: a changed French this similar keeps its translation as fuzzy
+    tm_min_score: float = 75.0  # suggest: translation-memory matches below this are not offered
+
+
+@dataclass(frozen=True)
+class Config:
+    root: Path
+    source_lang: str = "fr"
+    target_lang: str = "en"
+    source_dir: str = "corpus/fr"
+    target_dir: str = "corpus/en"
+    patterns: tuple[str, ...] = ("**/*.md", "**/*.txt", "**/*.markdown")
+    exclude: tuple[str, ...] = ()
+    pairs: tuple[tuple[str, str], ...] = ()
+    glossary: str = "glossary.yaml"
+    po_dir: str = "po"
+    segments: str = "blocks"  # PO granularity: "blocks" or "sentences"
+    select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    fail_on: str = "warning"
+    min_coverage: float | None = None
+    max_file_bytes: int = 20 * 1024 * 1024
+    max_line_chars: int = 100_000
+    cache_dir: str = ".aomi18n-cache"
+    thresholds: Thresholds = field(default_factory=Thresholds)
+    config_file: str | None = None
+
+    @property
+    def source_path(self) -> Path:
+        return self.root / self.source_dir
+
+    @property
+    def target_path(self) -> Path:
+        return self.root / self.target_dir
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.root / self.glossary
+
+    @property
+    def po_path(self) -> Path:
+        return self.root / self.po_dir
+
+    @property
+    def languages(self) -> tuple[str, str]:
+        return (self.source_lang, self.target_lang)
+
+
+_SIMPLE = {
+    "source_lang": str, "target_lang": str, "source_dir": str, "target_dir": str, "glossary": str,
+    "po_dir": str, "segments": str, "fail_on": str, "cache_dir": str,
+    "max_file_bytes": int, "max_line_chars": int,
+}
+_ALIASES = {"languages": None, "corpus": None}
+
+
+def _type_name(t: type) -> str:
+    return {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}.get(t, t.__name__)
+
+
+def _inside(root: Path, rel: str, where: str, line: int | None, path: str) -> str:
+    """Refuse paths that leave the project (the user names outside paths on the command line)."""
+    p = Path(rel)
+    resolved = (root / p).resolve()
+    if p.is_absolute() or not (resolved == root.resolve() or root.resolve() in resolved.parents):
+        raise ConfigError(f"{where} {rel!r} is outside the project; name such paths on the command line", path, line)
+    return rel
+
+
+def from_mapping(data: Any, root: Path, path: str) -> Config:
+    if data is None:
+        data = LineDict()
+    if not isinstance(data, dict):
+        raise ConfigError("the configuration must be a mapping of settings", path, 1)
+
+    def line(d: Any, key: str) -> int | None:
+        return d.line_of(key) if isinstance(d, LineDict) else None
+
+    known = set(_SIMPLE) | {"patterns", "exclude", "pairs", "select", "ignore", "min_coverage", "thresholds"} | set(_ALIASES)
+    kw: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(f"unknown setting {key!r} (known: {', '.join(sorted(known))})", path, line(data, key))
+        if key in _SIMPLE:
+            want = _SIMPLE[key]
+            if not isinstance(value, want) or isinstance(value, bool):
+                raise ConfigError(f"{key} must be {_type_name(want)}, not {value!r}", path, line(data, key))
+            kw[key] = value
+        elif key == "languages":
+            if not isinstance(value, dict) or set(value) - {"source", "target"}:
+                raise ConfigError("languages must be a mapping with source and target", path, line(data, key))
+            kw.update({f"{k}_lang": str(v) for k, v in value.items()})
+        elif key == "corpus":
+            if not isinstance(value, dict) or set(value) - {"source", "target", "patterns", "exclude"}:
+                raise ConfigError("corpus must be a mapping with source, target, patterns, exclude", path, line(data, key))
+            for k, v in value.items():
+                if k in ("source", "target"):
+                    kw[f"{k}_dir"] = str(v)
+                else:
+                    kw[k] = v
+        elif key in ("patterns", "exclude", "select", "ignore"):
+            if isinstance(value, str):
+                value = [value]
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(f"{key} must be a list of strings", path, line(data, key))
+            kw[key] = tuple(value)
+        elif key == "min_coverage":
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or not 0 <= value <= 100:
+                raise ConfigError("min_coverage must be a percentage from 0 to 100", path, line(data, key))
+            kw[key] = float(value)
+        elif key == "pairs":
+            if not isinstance(value, list):
+                raise ConfigError("pairs must be a list of {source: ..., target: ...}", path, line(data, key))
+            pairs = []
+            for item in value:
+                ln = item.line if isinstance(item, LineDict) else line(data, key)
+                if not isinstance(item, dict) or set(item) != {"source", "target"} or not all(isinstance(v, str) for v in item.values()):
+                    raise ConfigError("each pair needs exactly source and target (paths relative to the project)", path, ln)
+                pairs.append((item["source"], item["target"]))
+            kw[key] = tuple(pairs)
+        elif key == "thresholds":
+            if not isinstance(value, dict):
+                raise ConfigError("thresholds must be a mapping", path, line(data, key))
+            names = {f.name for f in fields(Thresholds)}
+            th = {}
+            for k, v in value.items():
+                if k not in names:
+                    raise ConfigError(f"unknown threshold {k!r} (known: {', '.join(sorted(names))})", path, line(value, k))
+                if not isinstance(v, (int, float)) or isinstance(v, bool):
+                    raise ConfigError(f"threshold {k} must be a number", path, line(value, k))
+                th[k] = float(v)
+            kw["thresholds"] = Thresholds(**th)
+    for key in ("source_dir", "target_dir", "glossary", "po_dir", "cache_dir"):
+        if key in kw:
+            _inside(root, kw[key], key, line(data, key) or line(data, "corpus"), path)
+    for src, tgt in kw.get("pairs", ()):
+        _inside(root, src, "pair source", line(data, "pairs"), path)
+        _inside(root, tgt, "pair target", line(data, "pairs"), path)
+    if kw.get("segments", "blocks") not in ("blocks", "sentences"):
+        raise ConfigError("segments must be 'blocks' or 'sentences'", path, line(data, "segments"))
+    return Config(root=root, config_file=path, **kw)
+
+
+def load_config(project: str | Path = ".") -> Config:
+    """Find and read the configuration of the project at ``project`` (defaults if none)."""
+    root = Path(project)
+    if not root.exists():
+        raise ConfigError("no such project folder", root)
+    if root.is_file():
+        raise ConfigError("is a file; give the project folder (the one holding corpus/ or aomi18n.yaml)", root)
+    for name in CONFIG_NAMES:
+        p = root / name
+        if p.is_file():
+            from .errors import ConfigError as E
+
+            return from_mapping(load_yaml(read_text_file(p, E), p, E), root, str(p))
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(read_text_file(pyproject, ConfigError))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(f"invalid TOML: {exc}", pyproject) from None
+        section = data.get("tool", {}).get("aomi18n")
+        if section is not None:
+            return from_mapping(section, root, str(pyproject))
+    return Config(root=root)

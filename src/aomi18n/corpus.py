@@ -1,0 +1,169 @@
+"""Find the corpus documents and pair each French document with its English.
+
+Pairs are made, in this order, from the configuration's explicit ``pairs``, from
+identical relative paths (language tags such as ``.fr``/``_en`` ignored), and
+from content for what is left: documents sharing numbers, names, cognates and
+glossary acronyms, assigned one to one, best first. A French document with no
+English is a result (a pair with no target), not an error.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import math
+import os
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from .config import Config
+from .documents import read_document
+from .errors import ConfigError, DocumentError
+from .features import neutral_features
+from .glossary import Glossary
+from .model import Document, DocumentPair
+
+_LANG_TAG = re.compile(r"(?:[._-](?:fr|en|fra|eng|french|english))(?=\.[^.]+$|$)", re.I)
+
+
+def discover(folder: Path, patterns: Iterable[str], exclude: Iterable[str] = (), root: Path | None = None) -> list[Path]:
+    """Files under ``folder`` matching ``patterns``, sorted; never follows links out of ``root``."""
+    if not folder.is_dir():
+        return []
+    root_resolved = (root or folder).resolve()
+    out = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+        for name in sorted(filenames):
+            p = Path(dirpath) / name
+            rel = p.relative_to(folder).as_posix()
+            if not any(_match(rel, pat) for pat in patterns) or any(_match(rel, pat) for pat in exclude):
+                continue
+            if p.is_symlink():
+                try:
+                    target = p.resolve(strict=True)
+                except (OSError, RuntimeError):
+                    raise DocumentError("is a symbolic link loop or points nowhere", p) from None
+                if root_resolved not in target.parents:
+                    raise DocumentError(f"is a link to {target}, outside the project", p)
+            out.append(p)
+    return out
+
+
+def _match(rel: str, pattern: str) -> bool:
+    if pattern.startswith("**/"):
+        return fnmatch.fnmatch(rel, pattern[3:]) or fnmatch.fnmatch(rel, pattern)
+    return fnmatch.fnmatch(rel, pattern)
+
+
+@dataclass(frozen=True)
+class Corpus:
+    config: Config
+    sources: tuple[Document, ...]
+    targets: tuple[Document, ...]
+
+
+def load_corpus(config: Config, *, identify: bool = True) -> Corpus:
+    """Read every French and English document of the project once."""
+    langs = config.languages
+
+    def read_all(folder: Path) -> tuple[Document, ...]:
+        docs = []
+        for p in discover(folder, config.patterns, config.exclude, config.root):
+            rel = p.relative_to(folder).as_posix()
+            shown = _shown(p, config.root)
+            docs.append(
+                read_document(p, relpath=rel, languages=langs, max_bytes=config.max_file_bytes,
+                              max_line=config.max_line_chars, identify=identify)
+                if shown == str(p) else _read_as(p, shown, rel, config, identify)
+            )
+        return tuple(docs)
+
+    if not config.source_path.is_dir():
+        raise ConfigError(f"the source folder {config.source_dir!r} does not exist", config.config_file or config.root)
+    return Corpus(config, read_all(config.source_path), read_all(config.target_path))
+
+
+def _shown(p: Path, root: Path) -> str:
+    try:
+        return p.relative_to(root).as_posix() if not root.is_absolute() or p.is_absolute() else str(p)
+    except ValueError:
+        return str(p)
+
+
+def _read_as(p: Path, shown: str, rel: str, config: Config, identify: bool) -> Document:
+    from dataclasses import replace
+
+    doc = read_document(p, relpath=rel, languages=config.languages, max_bytes=config.max_file_bytes,
+                        max_line=config.max_line_chars, identify=identify)
+    return replace(doc, path=shown)
+
+
+def _strip_tag(rel: str) -> str:
+    return _LANG_TAG.sub("", rel).lower()
+
+
+def document_vector(doc: Document, acronyms: dict[str, str]) -> Counter:
+    vec: Counter = Counter()
+    for b in doc.translatable_blocks:
+        vec.update(neutral_features(b.content, acronyms=acronyms))
+    return vec
+
+
+def _cosine(a: Counter, b: Counter, idf: dict[str, float]) -> float:
+    dot = sum(math.sqrt(c) * math.sqrt(b[k]) * idf.get(k, 1.0) ** 2 for k, c in a.items() if k in b)
+    na = math.sqrt(sum(c * idf.get(k, 1.0) ** 2 for k, c in a.items()))
+    nb = math.sqrt(sum(c * idf.get(k, 1.0) ** 2 for k, c in b.items()))
+    return dot / (na * nb) if na and nb else 0.0
+
+
+def pair_documents(corpus: Corpus, glossary: Glossary | None = None) -> list[DocumentPair]:
+    """Pair French and English documents: manifest, then name, then content."""
+    cfg = corpus.config
+    src_left = {d.relpath: d for d in corpus.sources}
+    tgt_left = {d.relpath: d for d in corpus.targets}
+    pairs: list[DocumentPair] = []
+    sdir, tdir = cfg.source_dir.rstrip("/") + "/", cfg.target_dir.rstrip("/") + "/"
+    for s_rel, t_rel in cfg.pairs:
+        s_key = s_rel[len(sdir):] if s_rel.startswith(sdir) else s_rel
+        t_key = t_rel[len(tdir):] if t_rel.startswith(tdir) else t_rel
+        if s_key not in src_left:
+            raise ConfigError(f"pairs: {s_rel!r} is not a document of the source folder", cfg.config_file or "configuration")
+        if t_key not in tgt_left:
+            raise ConfigError(f"pairs: {t_rel!r} is not a document of the target folder", cfg.config_file or "configuration")
+        pairs.append(DocumentPair(src_left.pop(s_key), tgt_left.pop(t_key), "manifest", 1.0))
+    by_name = {_strip_tag(k): k for k in tgt_left}
+    for rel in list(src_left):
+        key = by_name.get(_strip_tag(rel))
+        if key is not None and key in tgt_left:
+            pairs.append(DocumentPair(src_left.pop(rel), tgt_left.pop(key), "name", 1.0))
+    if src_left and tgt_left:
+        acronyms = {t.fr: t.en for t in glossary.terms} if glossary else {}
+        svec = {k: document_vector(d, acronyms) for k, d in src_left.items()}
+        tvec = {k: document_vector(d, {}) for k, d in tgt_left.items()}
+        df: Counter = Counter()
+        for v in list(svec.values()) + list(tvec.values()):
+            df.update(v.keys())
+        n = len(svec) + len(tvec)
+        idf = {k: math.log(1.0 + n / c) for k, c in df.items()}
+        scores = sorted(
+            ((_cosine(svec[s], tvec[t], idf), s, t) for s in svec for t in tvec), key=lambda x: (-x[0], x[1], x[2])
+        )
+        for score, s, t in scores:
+            if score < cfg.thresholds.pair_min_confidence:
+                break
+            if s in src_left and t in tgt_left:
+                # Confidence: the score, lowered when the runner-up for either document is close.
+                rivals = [x for x, s2, t2 in scores if (s2 == s) != (t2 == t) and s2 in src_left and t2 in tgt_left]
+                margin = score - (max(rivals) if rivals else 0.0)
+                conf = min(1.0, score * (0.5 + min(margin, 0.5)) * 2)
+                pairs.append(DocumentPair(src_left.pop(s), tgt_left.pop(t), "content", round(conf, 3)))
+    for d in src_left.values():
+        pairs.append(DocumentPair(d, None, "none", 0.0))
+    for d in tgt_left.values():
+        pairs.append(DocumentPair(None, d, "none", 0.0))
+    order = {d.relpath: k for k, d in enumerate(corpus.sources)}
+    pairs.sort(key=lambda p: (p.source is None, order.get(p.source.relpath, 0) if p.source else 0, p.target.relpath if p.target else ""))
+    return pairs

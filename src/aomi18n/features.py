@@ -1,0 +1,64 @@
+"""Language-neutral features of a text unit, shared by pairing and alignment.
+
+A unit (block, sentence or line) becomes a bag of features that mean the same on
+both sides of a translation: numbers, URLs, e-mails, inline code, punctuation that
+carries meaning (? ! : quotes, brackets), proper names and cognates (accent-folded
+word prefixes, as Simard et al. 1992), acronyms mapped through the glossary, and —
+once a lexicon is learned — the translations of source words.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+
+from .text import fold
+
+_NUM = re.compile(r"\d+(?:[.,]\d+)*")
+_SPECIAL = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|`[^`]+`")
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+_PUNCT = {"?": "p:?", "!": "p:!", ":": "p::", "(": "p:(", "«": "p:q", '"': "p:q", "“": "p:q", ";": "p:;"}
+
+PREFIX = 4
+MIN_WORD = 4
+
+
+def words_of(text: str) -> list[str]:
+    return [fold(w) for w in _WORD.findall(text)]
+
+
+def neutral_features(
+    text: str,
+    *,
+    prefix: int = PREFIX,
+    acronyms: Mapping[str, str] | None = None,
+    hints: Iterable[str] = (),
+) -> Counter:
+    """The language-neutral features of ``text`` (a Counter of feature -> count)."""
+    feats: Counter = Counter()
+    for m in _SPECIAL.finditer(text):
+        feats["x:" + m.group(0).strip("`").rstrip(".,;)").lower()] += 1
+    stripped = _SPECIAL.sub(" ", text)
+    for m in _NUM.finditer(stripped):
+        digits = re.sub(r"[.,]", "", m.group(0)).lstrip("0") or "0"
+        feats["n:" + digits] += 1
+    for ch in stripped:
+        key = _PUNCT.get(ch)
+        if key:
+            feats[key] += 1
+    for raw in _WORD.findall(stripped):
+        if acronyms and raw in acronyms:
+            feats["a:" + acronyms[raw]] += 1
+            continue
+        if len(raw) >= 2 and raw.isupper():
+            feats["a:" + raw] += 1
+            continue
+        if len(raw) >= MIN_WORD:
+            feats["c:" + fold(raw)[:prefix]] += 1
+    for h in hints:
+        feats["h:" + h] += 1
+    return feats
+
+
+Extractor = Callable[[str], Counter]

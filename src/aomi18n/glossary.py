@@ -1,0 +1,266 @@
+"""The glossary: French terms, the English form they require, English forms that are wrong.
+
+Schema of ``glossary.yaml`` (see README: Glossary)::
+
+    version: 1
+    terms:
+      - fr: HCR                      # French term (required)
+        fr_variants: [Haut-Commissariat des Nations unies pour les réfugiés]
+        en: UNHCR                    # the required English form
+        en_variants: [UN Refugee Agency]   # other accepted English forms
+        forbidden: [HCR]             # English forms that are wrong
+        category: acronym            # free label: acronym, institution, body, convention...
+        case: exact                  # exact | insensitive | first (default: exact for acronyms)
+        note: UN Refugee Agency      # shown to translators
+      - fr: Rabat
+        keep: true                   # stays as it is in English
+
+Matching knows French elision ("l'OIM", "d'OIM"), plural endings, typographic
+apostrophes and NBSP, and skips inline code, URLs and e-mail addresses.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import GlossaryError
+from .text import same_length_normalize
+from .yamlutil import LineDict, load_yaml, read_text_file
+
+_KEYS = {"fr", "fr_variants", "en", "en_variants", "forbidden", "category", "case", "note", "keep", "id"}
+_MASK = re.compile(r"`[^`\n]*`|https?://\S+|www\.[^\s)]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|<[^>\n]*>")
+
+
+@dataclass(frozen=True)
+class Match:
+    term: "Term"
+    start: int
+    end: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Term:
+    fr: str
+    en: str
+    fr_variants: tuple[str, ...] = ()
+    en_variants: tuple[str, ...] = ()
+    forbidden: tuple[str, ...] = ()
+    category: str = ""
+    case: str = "exact"
+    note: str = ""
+    keep: bool = False
+    line: int = 0
+    id: str = ""
+    _patterns: dict = field(default_factory=dict, compare=False, hash=False, repr=False)
+
+    @property
+    def fr_forms(self) -> tuple[str, ...]:
+        return (self.fr, *self.fr_variants)
+
+    @property
+    def en_forms(self) -> tuple[str, ...]:
+        return (self.en, *self.en_variants)
+
+    def label(self) -> str:
+        return f"{self.fr} -> {self.en}" if not self.keep else f"{self.fr} (keep as is)"
+
+    def _regex(self, which: str, forms: tuple[str, ...], inflect: bool) -> re.Pattern:
+        pat = self._patterns.get(which)
+        if pat is None:
+            alts = sorted({_form_pattern(f, inflect and not _is_acronym(f)) for f in forms}, key=len, reverse=True)
+            flags = re.IGNORECASE if self.case == "insensitive" else 0
+            pat = re.compile(r"(?<![\w@/.-])(?:" + "|".join(alts) + r")(?![\w@-])", flags)
+            self._patterns[which] = pat
+        return pat
+
+    def find_fr(self, text: str) -> list[Match]:
+        return self._find(self._regex("fr", self.fr_forms, True), text)
+
+    def find_en(self, text: str) -> list[Match]:
+        return self._find(self._regex("en", self.en_forms, True), text)
+
+    def find_forbidden(self, text: str) -> list[Match]:
+        if not self.forbidden:
+            return []
+        return self._find(self._regex("forbidden", self.forbidden, False), text)
+
+    def _find(self, pattern: re.Pattern, text: str) -> list[Match]:
+        clean = mask(text)
+        return [Match(self, m.start(), m.end(), text[m.start() : m.end()]) for m in pattern.finditer(clean)]
+
+
+def _is_acronym(form: str) -> bool:
+    letters = [c for c in form if c.isalpha()]
+    return bool(letters) and all(c.isupper() for c in letters) and " " not in form
+
+
+def _form_pattern(form: str, inflect: bool) -> str:
+    """A regex for one form: flexible spaces, apostrophes and hyphens; optional plural endings."""
+    parts = []
+    for word in re.split(r"(\s+|['’\-‑])", same_length_normalize(form)):
+        if not word:
+            continue
+        if word.isspace():
+            parts.append(r"\s+")
+        elif word in ("'", "’"):
+            parts.append(r"['’]")
+        elif word in ("-", "‑"):
+            parts.append(r"[-‑\s]")
+        else:
+            w = re.escape(word)
+            if inflect and len(word) >= 4 and word[-1].isalpha():
+                w += "(?:s|x|es)?"
+            parts.append(w)
+    return "".join(parts)
+
+
+def mask(text: str) -> str:
+    """Blank out inline code, URLs, e-mail addresses and HTML tags (same length)."""
+    text = same_length_normalize(text)
+    return _MASK.sub(lambda m: " " * (m.end() - m.start()), text)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    terms: tuple[Term, ...] = ()
+    path: str | None = None
+
+    def __len__(self) -> int:
+        return len(self.terms)
+
+    def find_fr(self, text: str) -> list[Match]:
+        """Every glossary term in French text, longest first where they overlap."""
+        found = [m for t in self.terms for m in t.find_fr(text)]
+        found.sort(key=lambda m: (m.start, -(m.end - m.start)))
+        return found
+
+    def terms_in(self, text: str) -> list[Term]:
+        seen: dict[str, Term] = {}
+        for m in self.find_fr(text):
+            seen.setdefault(m.term.fr, m.term)
+        return list(seen.values())
+
+    def forbidden_in(self, text: str) -> list[Match]:
+        return sorted((m for t in self.terms for m in t.find_forbidden(text)), key=lambda m: m.start)
+
+    def fix(self, text: str) -> tuple[str, list[tuple[Match, str]]]:
+        """Replace forbidden English forms by the required form where that is unambiguous.
+
+        Returns the new text and the replacements made. Applying twice equals once.
+        """
+        by_form: dict[str, set[str]] = {}
+        for t in self.terms:
+            for f in t.forbidden:
+                by_form.setdefault(f, set()).add(t.en)
+        edits = []
+        for m in self.forbidden_in(text):
+            targets = by_form.get(m.text, set()) or {m.term.en}
+            if len(targets) == 1 and m.text != m.term.en:
+                edits.append((m, next(iter(targets))))
+        out = []
+        pos = 0
+        taken = []
+        for m, repl in edits:
+            if m.start < pos:
+                continue
+            out.append(text[pos : m.start])
+            out.append(repl)
+            pos = m.end
+            taken.append((m, repl))
+        out.append(text[pos:])
+        return "".join(out), taken
+
+
+def _strings(entry: LineDict, key: str, path: str) -> tuple[str, ...]:
+    value = entry.get(key, [])
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise GlossaryError(f"{key} must be a list of non-empty strings", path, entry.line_of(key))
+    return tuple(v.strip() for v in value)
+
+
+def parse_glossary(data: object, path: str) -> Glossary:
+    if data is None:
+        return Glossary((), path)
+    if not isinstance(data, dict):
+        raise GlossaryError("the glossary must be a mapping with a 'terms' list", path, 1)
+    extra = set(data) - {"version", "terms"}
+    if extra:
+        key = sorted(extra, key=str)[0]
+        raise GlossaryError(f"unknown key {key!r} (the glossary has 'version' and 'terms')", path, data.line_of(key))
+    if data.get("version", 1) != 1:
+        raise GlossaryError(f"unsupported glossary version {data.get('version')!r} (expected 1)", path, data.line_of("version"))
+    raw_terms = data.get("terms") or []
+    if not isinstance(raw_terms, list):
+        raise GlossaryError("'terms' must be a list of term entries", path, data.line_of("terms"))
+    terms: list[Term] = []
+    seen_fr: dict[str, Term] = {}
+    for entry in raw_terms:
+        if not isinstance(entry, LineDict):
+            raise GlossaryError(f"each term must be a mapping with fr and en, not {entry!r}", path, data.line_of("terms"))
+        unknown = set(entry) - _KEYS
+        if unknown:
+            key = sorted(unknown, key=str)[0]
+            raise GlossaryError(f"unknown key {key!r} in a term (known: {', '.join(sorted(_KEYS))})", path, entry.line_of(key))
+        fr = entry.get("fr")
+        if not isinstance(fr, str) or not fr.strip():
+            raise GlossaryError("a term needs 'fr', a non-empty string", path, entry.line_of("fr"))
+        keep = entry.get("keep", False)
+        if not isinstance(keep, bool):
+            raise GlossaryError("keep must be true or false", path, entry.line_of("keep"))
+        en = entry.get("en", fr if keep else None)
+        if not isinstance(en, str) or not en.strip():
+            raise GlossaryError(f"term {fr!r} needs 'en', a non-empty string (or keep: true)", path, entry.line_of("en"))
+        for key in ("category", "note", "id"):
+            if key in entry and not isinstance(entry[key], str):
+                raise GlossaryError(f"{key} must be a string", path, entry.line_of(key))
+        case = entry.get("case", "exact" if _is_acronym(fr) else "insensitive")
+        if case not in ("exact", "insensitive", "first"):
+            raise GlossaryError(f"case must be exact, insensitive or first, not {case!r}", path, entry.line_of("case"))
+        term = Term(
+            fr=fr.strip(),
+            en=en.strip(),
+            fr_variants=_strings(entry, "fr_variants", path),
+            en_variants=_strings(entry, "en_variants", path),
+            forbidden=_strings(entry, "forbidden", path),
+            category=entry.get("category", ""),
+            case=case,
+            note=entry.get("note", ""),
+            keep=keep,
+            line=entry.line,
+            id=entry.get("id", "") or fr.strip(),
+        )
+        for form in term.fr_forms:
+            key = form.casefold() if case != "exact" else form
+            prev = seen_fr.get(key)
+            if prev is not None and prev.en != term.en:
+                raise GlossaryError(
+                    f"French term {form!r} is mapped twice: to {prev.en!r} (line {prev.line}) and to {term.en!r}",
+                    path,
+                    entry.line,
+                )
+            seen_fr[key] = term
+        for bad in term.forbidden:
+            if bad in term.en_forms:
+                raise GlossaryError(f"term {fr!r}: {bad!r} is both required and forbidden", path, entry.line_of("forbidden"))
+            if term.find_forbidden(term.en):
+                raise GlossaryError(
+                    f"term {fr!r}: the forbidden form {bad!r} matches inside the required form {term.en!r}, so a fix would never settle",
+                    path,
+                    entry.line_of("forbidden"),
+                )
+        terms.append(term)
+    return Glossary(tuple(terms), path)
+
+
+def load_glossary(path: str | Path) -> Glossary:
+    """Read and validate a glossary file; a missing file is an empty glossary."""
+    p = Path(path)
+    if not p.exists():
+        return Glossary((), None)
+    text = read_text_file(p, GlossaryError)
+    return parse_glossary(load_yaml(text, p, GlossaryError), str(p))

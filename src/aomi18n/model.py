@@ -1,0 +1,221 @@
+"""The domain model: frozen dataclasses that every stage passes downstream."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+#: Block kinds whose text is meant to be translated.
+TRANSLATABLE = frozenset({"heading", "paragraph", "list_item", "table_row", "quote"})
+
+
+@dataclass(frozen=True)
+class Location:
+    """A place in a file: path as given and a 1-based inclusive line span."""
+
+    path: str
+    line: int
+    end_line: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"path": self.path, "lines": [self.line, self.end_line]}
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}"
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence inside a block, with its exact span in the document text."""
+
+    index: int
+    text: str
+    start: int
+    end: int
+    line: int
+    end_line: int
+
+
+@dataclass(frozen=True)
+class Block:
+    """A heading, paragraph, list item, table row, code block... with exact spans.
+
+    ``text`` is the block as it stands in the file (``doc.text[start:end]``);
+    ``content`` is the translatable part (``doc.text[content_start:content_end]``),
+    without the list marker or heading hashes.
+    """
+
+    index: int
+    kind: str
+    text: str
+    content: str
+    start: int
+    end: int
+    content_start: int
+    content_end: int
+    line: int
+    end_line: int
+    level: int = 0
+    marker: str = ""
+    number: str | None = None
+    lang: str | None = None
+    lang_confidence: float = 0.0
+    sentences: tuple[Sentence, ...] = ()
+
+    @property
+    def translatable(self) -> bool:
+        return self.kind in TRANSLATABLE
+
+    @property
+    def words(self) -> int:
+        from .text import word_count
+
+        return word_count(self.content)
+
+
+@dataclass(frozen=True)
+class Suppression:
+    """An inline ``<!-- aomi18n: ignore KIND reason -->`` comment."""
+
+    kinds: frozenset[str]
+    reason: str
+    line: int
+    applies_to: int | None  # the index of the block it applies to, or None for the file
+
+
+@dataclass(frozen=True)
+class Document:
+    """A corpus file read once: decoded text, newline style and its blocks."""
+
+    path: str
+    relpath: str
+    text: str
+    sha256: str
+    bom: bool
+    newline: str
+    final_newline: bool
+    blocks: tuple[Block, ...]
+    lang: str | None = None
+    lang_confidence: float = 0.0
+    suppressions: tuple[Suppression, ...] = ()
+    wrapped: bool = False
+
+    @property
+    def translatable_blocks(self) -> tuple[Block, ...]:
+        return tuple(b for b in self.blocks if b.translatable)
+
+    @property
+    def words(self) -> int:
+        return sum(b.words for b in self.translatable_blocks)
+
+    def location(self, block: Block | Sentence) -> Location:
+        return Location(self.path, block.line, block.end_line)
+
+    def encode(self, text: str | None = None) -> bytes:
+        """Encode ``text`` (default: the document's own) as the file was encoded."""
+        data = (self.text if text is None else text).encode("utf-8")
+        return (b"\xef\xbb\xbf" + data) if self.bom else data
+
+
+@dataclass(frozen=True)
+class DocumentPair:
+    """A French document and its English translation (either may be missing)."""
+
+    source: Document | None
+    target: Document | None
+    method: str  # "name", "manifest", "content" or "none"
+    confidence: float
+
+    @property
+    def paired(self) -> bool:
+        return self.source is not None and self.target is not None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source.path if self.source else None,
+            "target": self.target.path if self.target else None,
+            "method": self.method,
+            "confidence": round(self.confidence, 3),
+        }
+
+
+@dataclass(frozen=True)
+class Link:
+    """One alignment bead: unit indexes on each side (either may be empty)."""
+
+    source: tuple[int, ...]
+    target: tuple[int, ...]
+    score: float
+
+    @property
+    def kind(self) -> str:
+        return f"{len(self.source)}-{len(self.target)}"
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Monotonic links covering every unit of both sides exactly once."""
+
+    links: tuple[Link, ...]
+    n_source: int
+    n_target: int
+
+
+class Severity(enum.IntEnum):
+    INFO = 1
+    WARNING = 2
+    ERROR = 3
+
+    def __str__(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, value: str) -> "Severity":
+        try:
+            return cls[value.strip().upper()]
+        except KeyError:
+            raise ValueError(f"unknown severity {value!r} (info, warning, error)") from None
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something wrong with the translation, at a French and/or English place."""
+
+    kind: str
+    severity: Severity
+    message: str
+    fr: Location | None = None
+    en: Location | None = None
+    check: str = ""
+    term: str | None = None
+    expected: str | None = None
+    details: dict[str, Any] = field(default_factory=dict, compare=False, hash=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "kind": self.kind,
+            "severity": str(self.severity),
+            "check": self.check or self.kind,
+            "fr": self.fr.to_dict() if self.fr else None,
+            "en": self.en.to_dict() if self.en else None,
+            "message": self.message,
+        }
+        if self.term is not None:
+            out["term"] = self.term
+            out["expected"] = self.expected
+        if self.details:
+            out["details"] = self.details
+        return out
+
+    @property
+    def primary(self) -> Location | None:
+        return self.en or self.fr
+
+
+def relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()

@@ -1,0 +1,80 @@
+"""Sentence segmentation for French and English (and other Latin-script languages).
+
+Rule based, with exact offsets: a boundary is sentence-final punctuation followed by
+space and a capital, a digit or an opening quote, unless the word before is a known
+abbreviation ("M.", "art.", "p. ex.", "e.g."), an initial ("J. Dupont") or a list
+number ("1.").
+"""
+
+from __future__ import annotations
+
+import re
+
+ABBREVIATIONS = {
+    "fr": {
+        "m", "mm", "mme", "mmes", "mlle", "dr", "pr", "me", "st", "ste", "art", "al", "cf",
+        "ex", "p", "pp", "etc", "env", "vol", "no", "n°", "chap", "fig", "av", "apr", "j.-c",
+        "éd", "ed", "coll", "hab", "tél", "tel", "min", "max", "sq", "op", "cit", "ibid",
+        "resp", "ca", "approx", "nb", "ss", "bd", "vs", "cie", "inc",
+    },
+    "en": {
+        "mr", "mrs", "ms", "dr", "prof", "sr", "jr", "st", "mt", "vs", "etc", "e.g", "i.e",
+        "cf", "al", "fig", "figs", "no", "nos", "vol", "vols", "pp", "p", "ch", "art", "sec",
+        "approx", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "jun", "jul", "aug",
+        "sep", "sept", "oct", "nov", "dec", "u.s", "u.k", "ed", "eds", "ca", "para", "op",
+        "cit", "ibid", "viz", "resp", "est", "min", "max",
+    },
+}
+ABBREVIATIONS["de"] = {"z.b", "usw", "bzw", "ca", "dr", "nr", "s", "vgl", "u.a", "d.h", "evtl", "ggf", "hr", "fr"}
+_ALL_ABBREV = set().union(*ABBREVIATIONS.values())
+
+# Candidate end: . ! ? … (possibly repeated) and closing quotes/brackets, then space.
+_END = re.compile(r"([.!?…]+)((?:[ \u00a0\u202f]*[\"'»”’)\]])*)(\s+)(?=[«\"“‘(\[]?\s*[A-ZÀ-ÖØ-Þ0-9¿¡«\"“‘(\[-])")
+_TOKEN_BEFORE = re.compile(r"(\S+)$")
+
+
+def _is_abbreviation(token: str, lang: str | None) -> bool:
+    word = re.split(r"['’]", token.rstrip(".").lstrip("(«\"'“‘[").casefold())[-1]
+    if not word:
+        return False
+    known = ABBREVIATIONS.get(lang or "", _ALL_ABBREV) | {"e.g", "i.e", "p. ex", "etc"}
+    if word in known:
+        return True
+    # "p. ex." -> the token before "ex." is "p."
+    if len(word) == 1 and word.isalpha():
+        return True  # an initial: "J. Dupont", "M. Dupont"
+    if re.fullmatch(r"(?:[a-zà-ÿ]\.)+[a-zà-ÿ]", word):
+        return True  # dotted abbreviations: "e.g", "u.s.a"
+    return False
+
+
+def split_sentences(text: str, lang: str | None = None) -> list[tuple[int, int]]:
+    """Return ``(start, end)`` offsets of the sentences of ``text`` (trailing space excluded)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    n = len(text)
+    while start < n and text[start].isspace():
+        start += 1
+    for m in _END.finditer(text):
+        end = m.end(2)
+        if end <= start:
+            continue
+        punct = m.group(1)
+        before = _TOKEN_BEFORE.search(text, start, m.start(1) + 1)
+        token = before.group(1) if before else ""
+        if punct == "." and token:
+            stem = token[:-1] if token.endswith(".") else token
+            if _is_abbreviation(stem, lang):
+                continue
+            # A list number at the start of the sentence: "1. Text", "IV. Text".
+            if m.start(1) - start <= 4 and re.fullmatch(r"[(]?(?:\d{1,3}|[IVXLC]{1,5}|[a-z])", stem):
+                continue
+            # A number followed by a number ("1. 000"?) or a date "12. Mai" in German.
+            if stem.isdigit() and lang == "de":
+                continue
+        spans.append((start, end))
+        start = m.end(3)
+    end = len(text.rstrip())
+    if start < end:
+        spans.append((start, end))
+    return spans

@@ -1,0 +1,127 @@
+"""Alignment: the seed pair, structural differences, and properties over generated input."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from aomi18n.alignment import align, length_cost, learn_lexicon
+from aomi18n.documents import read_document, units
+
+from .conftest import BENCH, ROOT
+
+FR = ROOT / "corpus/fr/groupe-travail-enfants-migrants-plan-2017-2018.txt"
+EN = ROOT / "corpus/en/working-group-migrant-children-action-plan.txt"
+
+
+def test_seed_pair_every_french_block_linked_and_closing_paragraph_is_0_1():
+    su, tu = units(read_document(FR)), units(read_document(EN))
+    al = align([u.text for u in su], [u.text for u in tu], source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu])
+    linked_fr = {i for l in al.links if l.target for i in l.source}
+    assert linked_fr == set(range(len(su)))
+    assert al.links[-1].source == () and tu[al.links[-1].target[0]].text.startswith("Tools are available")
+    # Each French block goes to the English block at the same place (the pair keeps its structure).
+    assert [(l.source, l.target) for l in al.links[:-1]] == [((k,), (k,)) for k in range(len(su))]
+
+
+def test_gale_church_is_stable_for_huge_length_differences():
+    c = length_cost(np.array([10.0, 10.0, 5000.0]), np.array([10.0, 5000.0, 1.0]), 1.0, 6.8)
+    assert np.all(np.isfinite(c))
+    assert c[0] < 1.0 < c[1] and c[2] > 100
+
+
+SENTENCES = [
+    "Le rapport annuel de 2017 présente 12 recommandations.",
+    "La Commission de Venise a publié son avis en mars.",
+    "Les enfants migrants ont droit à une protection spéciale.",
+    "Le Médiateur a visité 4 centres de rétention à Rabat.",
+    "Une formation sur la déontologie a réuni 70 participants.",
+    "Le site internet sera proposé en anglais et en français.",
+    "La conférence finale s'est tenue à Tunis les 28 et 29 janvier.",
+    "Le groupe de travail se réunira deux fois par an.",
+]
+TRANSLATIONS = [
+    "The 2017 annual report presents 12 recommendations.",
+    "The Venice Commission published its opinion in March.",
+    "Migrant children are entitled to special protection.",
+    "The Ombudsman visited 4 detention centres in Rabat.",
+    "A training on ethics brought together 70 participants.",
+    "The website will be offered in English and French.",
+    "The final conference was held in Tunis on 28 and 29 January.",
+    "The working group will meet twice a year.",
+]
+
+
+def test_structural_differences_dropped_merged_and_added():
+    fr = SENTENCES
+    en = [TRANSLATIONS[0], TRANSLATIONS[1] + " " + TRANSLATIONS[2], TRANSLATIONS[4],
+          "This paragraph was added by the translator about something else entirely.", *TRANSLATIONS[5:]]
+    al = align(fr, en)
+    got = [(l.source, l.target) for l in al.links]
+    assert ((1, 2), (1,)) in got  # merge
+    assert ((3,), ()) in got  # dropped
+    assert ((), (3,)) in got  # added
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    fr=st.lists(st.sampled_from(SENTENCES + ["Court.", "", "2017"]), max_size=12),
+    en=st.lists(st.sampled_from(TRANSLATIONS + ["Short.", "x"]), max_size=12),
+)
+def test_links_are_monotonic_and_cover_every_unit_once(fr, en):
+    al = align(fr, en)
+    src = [i for l in al.links for i in l.source]
+    tgt = [j for l in al.links for j in l.target]
+    assert src == list(range(len(fr))) and tgt == list(range(len(en)))
+    assert all(l.source or l.target for l in al.links)
+    assert all(len(l.source) <= 3 and len(l.target) <= 3 for l in al.links)
+
+
+def test_banded_alignment_of_long_documents_matches_full():
+    """Above the full-matrix limit the band around anchors must find the same links."""
+    from dataclasses import replace
+
+    from aomi18n.alignment import DEFAULT
+
+    fr = [f"{s} ({k})" for k in range(40) for s in SENTENCES]
+    en = [f"{s} ({k})" for k in range(40) for s in TRANSLATIONS]
+    del en[100]  # one English sentence lost
+    full = align(fr, en)
+    banded = align(fr, en, params=replace(DEFAULT, full_limit=0, band=20))
+    assert [(l.source, l.target) for l in banded.links] == [(l.source, l.target) for l in full.links]
+    assert ((100,), ()) in [(l.source, l.target) for l in full.links]
+
+
+def test_lexicon_learned_from_links():
+    lex = learn_lexicon(["le chat noir", "le chat blanc", "un chien"], ["the black cat", "the white cat", "a dog"], [(0, 0), (1, 1), (2, 2)])
+    assert "cat" in lex["chat"]
+
+
+def test_align_cli_json_and_tmx(run):
+    r = run(["align", str(FR), str(EN), "--format", "json"])
+    data = json.loads(r.stdout)
+    assert data["links"][-1] == {"source": None, "target": [20, 20], "score": 0.0, "type": "0-1"}
+    assert data["links"][0]["source"] == [3, 3] and data["links"][0]["target"] == [3, 3]
+    tmx = run(["align", str(FR), str(EN), "--format", "tmx"]).stdout
+    assert tmx.count("<tu>") == 13 and "&lt;" not in tmx
+
+
+def test_align_lines_mode(run, tmp_path):
+    (tmp_path / "a.de").write_text("Erster Satz 1970 .\nZweiter Satz .\n")
+    (tmp_path / "a.fr").write_text("Première phrase 1970 .\n\nDeuxième phrase .\n")
+    r = run(["align", str(tmp_path / "a.de"), str(tmp_path / "a.fr"), "--segments", "lines", "--source-lang", "de",
+             "--target-lang", "fr", "--format", "json"])
+    assert [(l["source"], l["target"]) for l in json.loads(r.stdout)["links"]] == [([1, 1], [1, 1]), ([2, 2], [3, 3])]
+
+
+@pytest.mark.skipif(not (BENCH / "pydocs").is_dir(), reason="../shared/bench/pydocs is absent")
+def test_pydocs_pair_aligns_one_to_one():
+    d = BENCH / "pydocs" / "howto__sorting"
+    su, tu = units(read_document(d / "fr.md", identify=False)), units(read_document(d / "en.md", identify=False))
+    al = align([u.text for u in su], [u.text for u in tu])
+    good = sum(1 for l in al.links if len(l.source) == len(l.target) == 1 and l.source == l.target)
+    assert good >= 0.97 * len(su)

@@ -1,0 +1,152 @@
+"""The CLI: commands on the bundled corpus, exit codes, and every error path exits 2."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, snapshot
+
+FR = "corpus/fr/groupe-travail-enfants-migrants-plan-2017-2018.txt"
+EN = "corpus/en/working-group-migrant-children-action-plan.txt"
+
+
+def test_segments_json(run):
+    r = run(["segments", str(ROOT / EN), "--format", "json"])
+    assert r.exit_code == 0
+    data = json.loads(r.stdout)
+    assert data["lang"] == "en" and data["blocks"][0]["lines"] == [3, 3]
+    assert data["blocks"][-1]["text"].startswith("Tools are available")
+
+
+def test_segments_text_shows_spans_and_language(run):
+    r = run(["segments", str(ROOT / FR)])
+    assert r.exit_code == 0
+    assert "   11  list_item #3 [fr]  **Renforcement des capacités**" in r.stdout
+
+
+def test_pairs_finds_the_translation_by_content(run, project):
+    r = run(["pairs", str(project), "--format", "json"])
+    assert r.exit_code == 0
+    pairs = json.loads(r.stdout)["pairs"]
+    paired = [p for p in pairs if p["source"] and p["target"]]
+    assert len(paired) == 1
+    assert paired[0]["source"].endswith("groupe-travail-enfants-migrants-plan-2017-2018.txt")
+    assert paired[0]["method"] == "content" and paired[0]["confidence"] > 0.25
+    assert sum(1 for p in pairs if p["target"] is None) == 3
+
+
+def test_pairs_by_manifest_and_by_name(run, project):
+    (project / "corpus/en/oim-maroc-conference-cloture-salemm.txt").write_text("Closing conference of the SALEMM project\n")
+    (project / "aomi18n.yaml").write_text(
+        "pairs:\n  - source: corpus/fr/plan-action-2017-cooperation-formation-site.txt\n"
+        "    target: corpus/en/working-group-migrant-children-action-plan.txt\n")
+    pairs = json.loads(run(["pairs", str(project), "--format", "json"]).stdout)["pairs"]
+    methods = {(Path(p["source"]).name if p["source"] else None): p["method"] for p in pairs}
+    assert methods["plan-action-2017-cooperation-formation-site.txt"] == "manifest"
+    assert methods["oim-maroc-conference-cloture-salemm.txt"] == "name"
+
+
+def test_check_on_bundled_corpus_golden(run, project):
+    """The issue's target, pinned: 3 missing documents, 3 glossary places, 1 extra, nothing else."""
+    r = run(["check", str(project), "--format", "json"])
+    assert r.exit_code == 1
+    data = json.loads(r.stdout)
+    kinds = sorted(f["kind"] for f in data["findings"])
+    assert kinds == ["extra"] + ["glossary"] * 3 + ["missing-document"] * 3
+    gl = sorted((f["en"]["lines"][0], f["details"]["found"], f["expected"]) for f in data["findings"] if f["kind"] == "glossary")
+    assert gl == [(11, "HCR", "UNHCR"), (11, "OIM", "IOM"), (14, "HCR", "UNHCR")]
+    extra = next(f for f in data["findings"] if f["kind"] == "extra")
+    assert extra["en"]["lines"] == [20, 20] and extra["fr"] is None
+    assert data["version"] == 1 and data["summary"]["by_kind"]["missing-document"] == 3
+
+
+def test_check_text_is_compiler_style(run, project):
+    r = run(["check", str(project)])
+    assert r.exit_code == 1
+    assert 'corpus/en/working-group-migrant-children-action-plan.txt:11: error: glossary: "HCR" must be "UNHCR"' in r.stdout
+
+
+def test_fail_on_and_select(run, project):
+    assert run(["check", str(project), "--fail-on", "drift,untranslated"]).exit_code == 0
+    assert run(["check", str(project), "--fail-on", "glossary"]).exit_code == 1
+    assert run(["check", str(project), "--select", "extra", "--fail-on", "error"]).exit_code == 0
+    assert run(["check", str(project), "--fail-on", "never", "--min-coverage", "90"]).exit_code == 1
+    assert run(["check", str(project), "--fail-on", "never", "--min-coverage", "10"]).exit_code == 0
+    r = run(["check", str(project), "--select", "nonsense"])
+    assert r.exit_code == 2 and "unknown check 'nonsense'" in r.stderr
+
+
+def test_inline_suppression(run, project):
+    en = project / EN
+    text = en.read_text()
+    en.write_text(text.replace("\nTools are available", "\n<!-- aomi18n: ignore extra added by the office -->\nTools are available"))
+    data = json.loads(run(["check", str(project), "--format", "json"]).stdout)
+    assert "extra" not in {f["kind"] for f in data["findings"]}
+    assert data["summary"]["suppressed"] == 1
+
+
+@pytest.mark.parametrize("fmt", ["junit", "sarif", "github"])
+def test_machine_formats(run, project, fmt):
+    r = run(["check", str(project), "--format", fmt])
+    assert r.exit_code == 1
+    if fmt == "sarif":
+        sarif = json.loads(r.stdout)
+        assert sarif["version"] == "2.1.0" and len(sarif["runs"][0]["results"]) == 7
+    elif fmt == "junit":
+        import xml.etree.ElementTree as ET
+
+        root = ET.fromstring(r.stdout)
+        assert root.tag == "testsuites" and root.get("failures") == "7"
+    else:
+        assert r.stdout.count("::error file=") == 6 and r.stdout.count("::warning file=") == 1
+
+
+def _bad_config(project: Path, text: str) -> None:
+    (project / "aomi18n.yaml").write_text(text)
+
+
+@pytest.mark.parametrize(
+    "setup,message",
+    [
+        (lambda p: _bad_config(p, "source_dir: ../../etc\n"), "aomi18n.yaml:1: source_dir '../../etc' is outside the project"),
+        (lambda p: _bad_config(p, "colour: blue\n"), "aomi18n.yaml:1: unknown setting 'colour'"),
+        (lambda p: _bad_config(p, "thresholds:\n  drift_content: high\n"), "aomi18n.yaml:2: threshold drift_content must be a number"),
+        (lambda p: _bad_config(p, "pairs:\n  - source: a\n    target: b\n"), "pairs: 'a' is not a document"),
+        (lambda p: (p / "glossary.yaml").write_text("terms:\n  - fr: HCR\n    en: UNHCR\n    en: X\n"), "glossary.yaml:4: invalid YAML: duplicate key 'en'"),
+        (lambda p: (p / "corpus/fr/latin1.txt").write_bytes("Caf\xe9\n".encode("latin-1")), "latin1.txt:1: is not valid UTF-8"),
+        (lambda p: (p / "corpus/fr/empty.txt").write_bytes(b""), "empty.txt: is empty"),
+        (lambda p: os.symlink("loop.txt", p / "corpus/fr/loop.txt"), "loop.txt: is a symbolic link loop"),
+    ],
+)
+def test_user_errors_exit_2_with_file_and_line(run, project, setup, message):
+    setup(project)
+    before = snapshot(project)
+    r = run(["check", str(project)])
+    assert r.exit_code == 2
+    assert message in r.stderr
+    assert "Traceback" not in r.stderr + r.stdout
+    assert snapshot(project) == before
+
+
+def test_missing_file_and_project_exit_2(run, tmp_path):
+    r = run(["segments", str(tmp_path / "nope.txt")])
+    assert r.exit_code == 2 and "nope.txt: does not exist" in r.stderr
+    r = run(["check", str(tmp_path / "nowhere")])
+    assert r.exit_code == 2 and "no such project folder" in r.stderr
+
+
+def test_every_command_is_documented_in_the_readme(run):
+    from aomi18n.cli import cli
+
+    readme = (ROOT / "README.md").read_text()
+    for name, cmd in cli.commands.items():
+        assert cmd.help, name
+        assert f"aomi18n {name}" in readme, f"README lacks an example of aomi18n {name}"
+        for param in cmd.params:
+            for opt in getattr(param, "opts", []):
+                if opt.startswith("--") and opt != "--help":
+                    assert opt in readme, f"README lacks {opt} of aomi18n {name}"

@@ -1,0 +1,146 @@
+"""The reader and the segmenter: golden cases per seed file, encodings and newline variants."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from aomi18n.documents import parse_document, read_document, units
+from aomi18n.errors import DocumentError
+
+from .conftest import DATA, ROOT
+
+SEEDS = sorted((ROOT / "corpus").glob("*/*.txt"))
+GOLDEN = DATA / "segments"
+
+
+def summary(doc) -> list:
+    return [
+        [b.kind, b.line, b.end_line, b.level, b.number, b.lang, len(b.sentences), (b.content if b.translatable else b.text)[:60]]
+        for b in doc.blocks
+    ]
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_seed_segments_match_golden(path: Path):
+    """Golden file per seed: blocks a person would agree with (reviewed by hand once)."""
+    doc = read_document(path)
+    golden = GOLDEN / (path.name + ".expect.json")
+    got = summary(doc)
+    if os.environ.get("AOMI18N_UPDATE_GOLDEN"):
+        rows = ",\n".join(" " + json.dumps(r, ensure_ascii=False) for r in got)
+        golden.write_text("[\n" + rows + "\n]\n", encoding="utf-8")
+    assert got == json.loads(golden.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=lambda p: p.name)
+def test_spans_are_exact(path: Path):
+    doc = read_document(path)
+    lines = doc.text.split("\n")
+    for b in doc.blocks:
+        assert doc.text[b.start : b.end] == b.text
+        assert doc.text[b.content_start : b.content_end] == b.content
+        assert lines[b.line - 1].startswith(b.text.split("\n")[0])
+        for s in b.sentences:
+            assert doc.text[s.start : s.end] == s.text
+            assert b.content_start <= s.start < s.end <= b.content_end
+    assert doc.encode() == path.read_bytes()
+
+
+def test_web_pages_are_split_into_sensible_blocks():
+    doc = read_document(ROOT / "corpus/fr/oim-maroc-conference-cloture-salemm.txt")
+    assert len(doc.translatable_blocks) > 25
+    assert max(b.end_line - b.line for b in doc.blocks) == 0  # no line swallowed into a huge block
+    assert [b.content for b in doc.blocks[1:3]][0] == "Qui sommes nous"
+
+
+def test_languages_identified():
+    en = read_document(ROOT / "corpus/en/working-group-migrant-children-action-plan.txt")
+    fr = read_document(ROOT / "corpus/fr/groupe-travail-enfants-migrants-plan-2017-2018.txt")
+    assert en.lang == "en" and fr.lang == "fr"
+    mixed = parse_document(
+        "The working group met in Rabat on Monday to discuss the plan.\n\n"
+        "Le groupe de travail sera composé des membres de plusieurs pays.\n".encode(), "mixed.md"
+    )
+    assert [b.lang for b in mixed.blocks] == ["en", "fr"]
+
+
+BASE = "# Titre\n\nLe Médiateur a dit : « Bonjour ! » Puis il est parti.\n\n- premier point\n- second point\n"
+
+
+@pytest.mark.parametrize(
+    "name,data",
+    [
+        ("lf", BASE.encode()),
+        ("bom", b"\xef\xbb\xbf" + BASE.encode()),
+        ("crlf", BASE.replace("\n", "\r\n").encode()),
+        ("cr", BASE.replace("\n", "\r").encode()),
+        ("no-final-newline", BASE.rstrip("\n").encode()),
+        ("nbsp", BASE.replace(" :", "\u00a0:").replace(" !", "\u202f!").encode()),
+        ("typographic", BASE.replace("Le Médiateur", "L’équipe du Médiateur").encode()),
+    ],
+)
+def test_encoding_and_newline_variants(name, data):
+    doc = parse_document(data, f"{name}.md")
+    assert [(b.kind, b.line, b.end_line) for b in doc.blocks] == [
+        ("heading", 1, 1), ("paragraph", 3, 3), ("list_item", 5, 5), ("list_item", 6, 6)
+    ]
+    assert doc.encode() == data
+    assert doc.bom == (name == "bom")
+    assert doc.newline == {"crlf": "\r\n", "cr": "\r"}.get(name, "\n")
+    assert doc.final_newline == (name != "no-final-newline")
+    para = doc.blocks[1]
+    assert len(para.sentences) == 2
+    assert doc.blocks[0].content == "Titre"
+
+
+def test_sentences_keep_abbreviations_together():
+    doc = parse_document(
+        "M. Dupont a cité l'art. 12, p. ex. la Convention. Il a conclu.\n\n"
+        "Mr. J. Smith cited e.g. the Convention. He concluded.\n".encode(), "s.md")
+    assert [s.text for s in doc.blocks[0].sentences] == ["M. Dupont a cité l'art. 12, p. ex. la Convention.", "Il a conclu."]
+    assert [s.text for s in doc.blocks[1].sentences] == ["Mr. J. Smith cited e.g. the Convention.", "He concluded."]
+
+
+def test_markdown_structure_code_front_matter_tables():
+    text = (
+        "---\ntitle: Rapport\n---\n\n# Rapport annuel\n\nUn paragraphe qui continue\nsur deux lignes.\n\n"
+        "```python\nprint('non traduit')\n```\n\n| Pays | Membres |\n|------|---------|\n| Maroc | 3 |\n\n"
+        "1. Premier\n   - sous-point\n2. Second\n"
+    )
+    doc = parse_document(text.encode(), "s.md")
+    kinds = [(b.kind, b.line, b.end_line, b.level, b.number) for b in doc.blocks]
+    assert kinds == [
+        ("front_matter", 1, 3, 0, None), ("heading", 5, 5, 1, None), ("paragraph", 7, 8, 0, None),
+        ("code", 10, 12, 0, None), ("table_row", 14, 14, 0, None), ("separator", 15, 15, 0, None),
+        ("table_row", 16, 16, 0, None), ("list_item", 18, 18, 0, "1"), ("list_item", 19, 19, 1, None),
+        ("list_item", 20, 20, 0, "2"),
+    ]
+    assert not doc.blocks[3].translatable and doc.blocks[2].content == "Un paragraphe qui continue\nsur deux lignes."
+
+
+def test_units_levels():
+    doc = parse_document("Une phrase. Une autre phrase.\n\nTrois.\n".encode(), "u.md")
+    assert [u.text for u in units(doc, "blocks")] == ["Une phrase. Une autre phrase.", "Trois."]
+    assert [u.text for u in units(doc, "sentences")] == ["Une phrase.", "Une autre phrase.", "Trois."]
+    assert [u.line for u in units(doc, "lines")] == [1, 3]
+
+
+@pytest.mark.parametrize(
+    "data,needle,line",
+    [
+        ("Caf\u00e9 cr\u00e8me\nd\u00e9j\u00e0 vu\n".encode("latin-1"), "not valid UTF-8", 1),
+        ("Bonjour\n".encode("utf-16"), "UTF-16", None),
+        (b"\x7fELF\x00\x01\x02", "binary", None),
+        (b"", "empty", None),
+        (b"  \n\n", "empty", None),
+        (b"ok\n" + b"x" * 200_001 + b"\n", "line of 200,001 characters", 2),
+    ],
+)
+def test_unreadable_inputs_are_clear_errors(data, needle, line):
+    with pytest.raises(DocumentError) as exc:
+        parse_document(data, "bad.txt")
+    assert needle in str(exc.value) and exc.value.path == "bad.txt" and exc.value.line == line

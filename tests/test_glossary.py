@@ -1,0 +1,78 @@
+"""The glossary: schema validation with lines, French matching, forbidden forms, fixing."""
+
+from __future__ import annotations
+
+import pytest
+
+from aomi18n.errors import GlossaryError
+from aomi18n.glossary import load_glossary, parse_glossary
+from aomi18n.yamlutil import load_yaml
+
+from .conftest import ROOT
+
+
+def parse(text: str):
+    return parse_glossary(load_yaml(text, "g.yaml", GlossaryError), "g.yaml")
+
+
+def test_bundled_glossary_is_valid_and_has_required_terms():
+    g = load_glossary(ROOT / "glossary.yaml")
+    by_fr = {t.fr: t for t in g.terms}
+    assert by_fr["HCR"].en == "UNHCR" and "HCR" in by_fr["HCR"].forbidden
+    assert by_fr["OIM"].en == "IOM" and "OIM" in by_fr["OIM"].forbidden
+    for name in ("Commission de Venise", "Conseil de l'Europe", "Convention relative aux droits de l'enfant",
+                 "Médiateur du Royaume du Maroc", "Organisation internationale pour les migrations", "AOM", "AOMF", "FIO", "IIO"):
+        assert name in by_fr, name
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("avec l'OIM et le HCR", ["OIM", "HCR"]),
+        ("avec l’OIM, d'OIM et du HCR.", ["OIM", "OIM", "HCR"]),
+        ("le Conseil de l’Europe et les Commissions de Venise", ["Conseil de l'Europe", "Commission de Venise"]),
+        ("le conseil de l'europe", ["Conseil de l'Europe"]),
+        ("voir https://hcr.org/OIM et `OIM` et oim@example.org", []),
+        ("le mot OIMS ou HCRE ne compte pas, ni oim en minuscules", []),
+    ],
+)
+def test_french_matching_knows_elision_inflection_case_and_skips_code(text, expected):
+    g = load_glossary(ROOT / "glossary.yaml")
+    assert [m.term.fr for m in g.find_fr(text)] == expected
+
+
+def test_forbidden_forms_and_fix_are_idempotent():
+    g = load_glossary(ROOT / "glossary.yaml")
+    text = "with the support of the HCR and OIM (not UNHCR's site https://x.org/HCR)"
+    assert [m.text for m in g.forbidden_in(text)] == ["HCR", "OIM"]
+    fixed, edits = g.fix(text)
+    assert fixed == "with the support of the UNHCR and IOM (not UNHCR's site https://x.org/HCR)"
+    assert len(edits) == 2
+    assert g.fix(fixed) == (fixed, [])
+
+
+@pytest.mark.parametrize(
+    "text,message,line",
+    [
+        ("terms:\n  - fr: HCR\n\ten: UNHCR\n", "tab", 3),
+        ("terms:\n  - fr: HCR\n    en: UNHCR\n    en: IOM\n", "duplicate key 'en'", 4),
+        ("terms:\n  - fr: HCR\n    en: [UNHCR]\n", "needs 'en'", 3),
+        ("terms:\n  - fr: HCR\n    en: UNHCR\n  - fr: HCR\n    en: IOM\n", "mapped twice", 4),
+        ("terms:\n  - fr: HCR\n    en: UNHCR\n    colour: red\n", "unknown key 'colour'", 4),
+        ("terms: !!python/object:os.system\n  x: 1\n", "unsupported YAML tag", 1),
+        ("terms:\n  - fr: X\n    en: Y\n    forbidden: [Y]\n", "both required and forbidden", 4),
+        ("terms:\n  - fr: X\n    en: UNX\n    forbidden: [UNX s]\n", None, None),
+        ("- just\n- a list\n", "must be a mapping", 1),
+        ("terms:\n  - fr: HCR\n    en: UNHCR\n    case: sometimes\n", "case must be", 4),
+        ("version: 2\nterms: []\n", "unsupported glossary version", 1),
+    ],
+)
+def test_bad_glossaries_name_the_line(text, message, line):
+    if message is None:
+        assert len(parse(text)) == 1
+        return
+    with pytest.raises(GlossaryError) as exc:
+        parse(text)
+    assert message in str(exc.value)
+    assert exc.value.line == line
+    assert exc.value.path == "g.yaml"
