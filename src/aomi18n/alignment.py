@@ -82,15 +82,23 @@ class FeatureScorer:
         ]
         tv = [neutral_features(t, prefix=self.prefix, hints=target_hints[k] if target_hints else ()) for k, t in enumerate(target)]
         if lexicon:
-            for vec, text in zip(sv, source):
-                for w in words_of(text):
-                    for t, p in lexicon.get(w, {}).items():
-                        vec["w:" + t] += p
-            produced = {t for tr in lexicon.values() for t in tr}
-            for vec, text in zip(tv, target):
-                for w in words_of(text):
-                    if w in produced:
-                        vec["w:" + w] += 1
+            return self.with_lexicon(sv, tv, source, target, lexicon)
+        return sv, tv
+
+    @staticmethod
+    def with_lexicon(sv, tv, source, target, lexicon):
+        """Copies of the vectors with the source words' translations and the target words added."""
+        sv = [Counter(v) for v in sv]
+        tv = [Counter(v) for v in tv]
+        for vec, text in zip(sv, source):
+            for w in words_of(text):
+                for t, p in lexicon.get(w, {}).items():
+                    vec["w:" + t] += p
+        produced = {t for tr in lexicon.values() for t in tr}
+        for vec, text in zip(tv, target):
+            for w in words_of(text):
+                if w in produced:
+                    vec["w:" + w] += 1
         return sv, tv
 
 
@@ -249,6 +257,75 @@ def _lis(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
     return res
 
 
+def _shifted(M: np.ndarray, lo: np.ndarray, rows: np.ndarray, da: int, db: int, fill: float) -> np.ndarray:
+    """For DP rows ``rows`` and band columns k: ``M[i - da]`` at DP column ``lo[i] + k - db``."""
+    width = M.shape[1]
+    out = np.full((len(rows), width), fill)
+    ok_rows = rows - da >= 0
+    r = rows[ok_rows]
+    if len(r) == 0:
+        return out
+    idx = np.arange(width)[None, :] + (lo[r] - lo[r - da] - db)[:, None]
+    ok = (idx >= 0) & (idx < width)
+    vals = np.take_along_axis(M[r - da], np.clip(idx, 0, width - 1), axis=1)
+    out[ok_rows] = np.where(ok, vals, fill)
+    return out
+
+
+def _bead_costs(
+    rows: np.ndarray, D: np.ndarray, lo: np.ndarray, m: int, cs_ls, cs_lt, vec: "_Vectors", params: Params, ratio: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """Cost and similarity of every matched bead type ending at each cell of ``rows`` (vectorized)."""
+    width = D.shape[1]
+    J = lo[rows][:, None] + np.arange(width)[None, :]  # DP column of each cell
+    ns, nt, sadj, tadj = vec.src_norm2, vec.tgt_norm2, vec.src_adj, vec.tgt_adj
+    extra = {1: 0.0, 2: params.merge_cost, 3: params.merge3_cost, 4: params.merge2_cost}
+    beads = params.beads
+    costs = np.full((len(beads), len(rows), width), INF)
+    sims = np.zeros((len(beads), len(rows), width), dtype=np.float32)
+    last_t = max(m - 1, 0)
+    for bk, (a, b) in enumerate(beads):
+        if a == 0 or b == 0:
+            continue
+        I = rows[:, None]
+        dot = np.zeros((len(rows), width))
+        for da in range(a):
+            for db in range(b):
+                dot += _shifted(D, lo, rows, da, db, 0.0)
+        si = np.clip(rows - a, 0, None)
+        s_n2 = np.zeros(len(rows))
+        for da in range(a):
+            s_n2 += ns[np.clip(si + da, 0, len(ns) - 1)] if len(ns) else 0.0
+        if a >= 2:
+            s_n2 += 2 * sadj[1, np.clip(si, 0, sadj.shape[1] - 1)]
+        if a == 3:
+            s_n2 += 2 * (sadj[1, np.clip(si + 1, 0, sadj.shape[1] - 1)] + sadj[2, np.clip(si, 0, sadj.shape[1] - 1)])
+        jj = np.clip(J - b, 0, m)
+        t_n2 = np.zeros(J.shape)
+        for db in range(b):
+            t_n2 += nt[np.clip(jj + db, 0, last_t)] if m else 0.0
+        if b >= 2:
+            t_n2 += 2 * tadj[1, np.clip(jj, 0, last_t)]
+        if b == 3:
+            t_n2 += 2 * (tadj[1, np.clip(jj + 1, 0, last_t)] + tadj[2, np.clip(jj, 0, last_t)])
+        denom = np.sqrt(s_n2[:, None] * t_n2)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            sim = np.where(denom > 0, dot / np.where(denom > 0, denom, 1.0), params.empty_sim)
+        sim = np.clip(sim, 0.0, 1.0)
+        lsrc = (cs_ls[rows] - cs_ls[np.clip(rows - a, 0, None)])[:, None]
+        ltgt = cs_lt[np.clip(J, 0, m)] - cs_lt[jj]
+        cost = (
+            params.length_weight * length_cost(np.broadcast_to(lsrc, J.shape), ltgt, ratio, params.variance)
+            + params.sim_weight * (1.0 - sim) * (a + b) / 2.0
+            + extra[a * b if a == b == 2 else max(a, b)]
+        )
+        invalid = (I < a) | (J - b < 0) | (J > m)
+        cost[invalid] = INF
+        costs[bk] = cost
+        sims[bk] = sim
+    return costs, sims
+
+
 def _dp(
     n: int,
     m: int,
@@ -259,114 +336,68 @@ def _dp(
     width: int,
     params: Params,
     ratio: float,
-) -> tuple[list[tuple[int, int, float, float]], bool]:
-    """Banded DP. Returns beads (i_end, j_end, kind index, cost, sim) and whether the path touched the band edge."""
+) -> tuple[list[tuple[int, int, int, float]], bool]:
+    """Banded DP. Returns beads (i_end, j_end, kind index, sim) and whether the path touched the band edge."""
     D = _band_dots(vec, n, m, lo, width)
     cs_ls = np.concatenate([[0.0], np.cumsum(ls)])
     cs_lt = np.concatenate([[0.0], np.cumsum(lt)])
-    ns, nt = vec.src_norm2, vec.tgt_norm2
-    sadj, tadj = vec.src_adj, vec.tgt_adj
-    C = np.full((n + 1, width), INF)
+    beads = params.beads
     B = np.full((n + 1, width), -1, dtype=np.int8)
     S = np.zeros((n + 1, width), dtype=np.float32)
-    beads = params.beads
-    skip_t = params.skip_cost
-    skip_s = params.skip_cost
-    extra = {1: 0.0, 2: params.merge_cost, 3: params.merge3_cost, 4: params.merge2_cost}
-
-    def row_get(M: np.ndarray, r: int, cols: np.ndarray, fill: float) -> np.ndarray:
-        if r < 0:
-            return np.full(cols.shape, fill)
-        idx = cols - lo[r]
-        ok = (idx >= 0) & (idx < width)
-        out = np.full(cols.shape, fill)
-        out[ok] = M[r, idx[ok]]
-        return out
-
-    for i in range(0, n + 1):
+    # Rolling buffer of the last 4 DP rows, padded with INF on both sides by `width`.
+    ring = np.full((4, 3 * width), INF)
+    steps = np.arange(width) * params.skip_cost
+    chunk = max(1, 200_000 // max(width, 1))
+    costs = sims = None
+    c0 = 0
+    for i in range(n + 1):
+        if i % chunk == 0:
+            c0 = i
+            costs, sims = _bead_costs(np.arange(i, min(n + 1, i + chunk)), D, lo, m, cs_ls, cs_lt, vec, params, ratio)
         cols = lo[i] + np.arange(width)
-        valid = cols <= m
         X = np.full(width, INF)
         kind = np.full(width, -1, dtype=np.int8)
-        sims = np.zeros(width)
+        sim_row = np.zeros(width, dtype=np.float32)
         if i == 0:
             X[cols == 0] = 0.0
         for bk, (a, b) in enumerate(beads):
-            if a > i or a == 0:
+            if a == 0 or a > i:
                 continue
-            if b == 0:
-                prev = row_get(C, i - a, cols, INF)
-                cost = prev + skip_s
-                better = cost < X
-                X[better] = cost[better]
-                kind[better] = bk
-                sims[better] = 0.0
-                continue
-            jc = cols - b
-            okj = jc >= 0
-            prev = row_get(C, i - a, jc, INF)
-            prev[~okj] = INF
-            if not np.isfinite(prev).any():
-                continue
-            # Dot product of the summed source units (i-a..i-1) and target units (j-b..j-1).
-            dot = np.zeros(width)
-            for da in range(a):
-                for db in range(b):
-                    dot += row_get(D, i - da, cols - db, 0.0)
-            s_n2 = float(ns[i - a : i].sum())
-            if a == 2:
-                s_n2 += 2 * sadj[1, i - 2]
-            elif a == 3:
-                s_n2 += 2 * (sadj[1, i - 3] + sadj[1, i - 2] + sadj[2, i - 3])
-            jj = np.clip(jc, 0, m)
-            t_n2 = np.zeros(width)
-            for db in range(b):
-                t_n2 += nt[np.clip(jj + db, 0, max(m - 1, 0))] if m else 0.0
-            if b == 2:
-                t_n2 += 2 * tadj[1, np.clip(jj, 0, max(m - 1, 0))]
-            elif b == 3:
-                k0 = np.clip(jj, 0, max(m - 1, 0))
-                k1 = np.clip(jj + 1, 0, max(m - 1, 0))
-                t_n2 += 2 * (tadj[1, k0] + tadj[1, k1] + tadj[2, k0])
-            denom = np.sqrt(s_n2 * t_n2)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                sim = np.where(denom > 0, dot / np.where(denom > 0, denom, 1.0), params.empty_sim)
-            sim = np.clip(sim, 0.0, 1.0)
-            lsrc = cs_ls[i] - cs_ls[i - a]
-            ltgt = cs_lt[np.clip(cols, 0, m)] - cs_lt[jj]
-            cost = (
-                prev
-                + params.length_weight * length_cost(np.full(width, lsrc), ltgt, ratio, params.variance)
-                + params.sim_weight * (1.0 - sim) * (a + b) / 2.0
-                + extra[a * b if a == b == 2 else max(a, b)]
-            )
+            shift = int(np.clip(lo[i] - lo[i - a] - b, -width, width))
+            prev = ring[(i - a) % 4, width + shift : 2 * width + shift]
+            cost = prev + (params.skip_cost if b == 0 else costs[bk, i - c0])
             better = cost < X
-            X[better] = cost[better]
-            kind[better] = bk
-            sims[better] = sim[better]
-        X[~valid] = INF
+            if better.any():
+                X = np.where(better, cost, X)
+                kind[better] = bk
+                if b:
+                    sim_row[better] = sims[bk, i - c0][better]
+                else:
+                    sim_row[better] = 0.0
+        X[cols > m] = INF
         # 0-1 beads inside the row: C[j] = min(X[j], C[j-1] + skip) as a prefix minimum.
-        steps = np.arange(width) * skip_t
         run = np.minimum.accumulate(X - steps) + steps
         from01 = run < X
         row = np.where(from01, run, X)
-        row[~valid] = INF
-        C[i] = row
-        kind[from01] = 2  # index of (0, 1) in BEADS order
+        row[cols > m] = INF
+        ring[i % 4, width : 2 * width] = row
+        kind[from01] = beads.index((0, 1))
+        sim_row[from01] = 0.0
         B[i] = kind
-        S[i] = np.where(from01, 0.0, sims)
-    # Trace back.
+        S[i] = sim_row
     out = []
     i, j = n, m
     touched = False
-    while i > 0 or j > 0:
+    for _ in range(n + m + 1):
+        if i <= 0 and j <= 0:
+            break
         c = j - lo[i]
         if not 0 <= c < width or B[i, c] < 0:
             raise RuntimeError("alignment band lost the path")
-        if width < m + 1 and (c == 0 and lo[i] > 0 or c == width - 1):
+        if (c == 0 and lo[i] > 0) or (c == width - 1 and lo[i] + width - 1 < m):
             touched = True
         bk = int(B[i, c])
-        a, b = beads[bk] if bk != 2 else (0, 1)
+        a, b = beads[bk]
         out.append((i, j, bk, float(S[i, c])))
         i, j = i - a, j - b
     out.reverse()
@@ -398,7 +429,14 @@ def _lengths(texts: Sequence[str]) -> np.ndarray:
 def learn_lexicon(
     source: Sequence[str], target: Sequence[str], pairs: Sequence[tuple[int, int]], *, min_count: int = 2, min_dice: float = 0.25
 ) -> dict[str, dict[str, float]]:
-    """A bilingual lexicon from linked units: word pairs with a high Dice coefficient."""
+    """A bilingual lexicon from linked units: word pairs with a high Dice coefficient.
+
+    At most 3,000 links (evenly spread) are read: enough to learn from, and it
+    keeps the cost flat on very long documents.
+    """
+    if len(pairs) > 3000:
+        step = len(pairs) / 3000
+        pairs = [pairs[int(k * step)] for k in range(3000)]
     src_words = [set(words_of(source[i])) for i, _ in pairs]
     tgt_words = [set(words_of(target[j])) for _, j in pairs]
     cs: Counter = Counter()
@@ -447,10 +485,10 @@ def align(
         confident = [(i - 1, j - 1) for i, j, bk, _ in beads if params.beads[bk] == (1, 1)]
         lex = len(confident) >= params.lexicon_min_links and learn_lexicon(source, target, confident, min_count=params.lexicon_min_count, min_dice=params.lexicon_min_dice)
         if lex:
-            sv, tv = scorer.vectors(source, target, lex, source_hints, target_hints)
+            sv, tv = scorer.with_lexicon(sv, tv, source, target, lex)
             beads = _run(ls, lt, sv, tv, params, ratio)
     links = []
     for i, j, bk, sim in beads:
-        a, b = params.beads[bk] if bk != 2 else (0, 1)
+        a, b = params.beads[bk]
         links.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j)), round(sim, 4)))
     return Alignment(tuple(links), n, m)

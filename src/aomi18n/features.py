@@ -9,6 +9,7 @@ once a lexicon is learned — the translations of source words.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
@@ -24,8 +25,13 @@ PREFIX = 4
 MIN_WORD = 4
 
 
+@functools.lru_cache(maxsize=200_000)
+def fold_word(word: str) -> str:
+    return fold(word)
+
+
 def words_of(text: str) -> list[str]:
-    return [fold(w) for w in _WORD.findall(text)]
+    return [fold_word(w) for w in _WORD.findall(text)]
 
 
 def neutral_features(
@@ -55,7 +61,7 @@ def neutral_features(
             feats["a:" + raw] += 1
             continue
         if len(raw) >= MIN_WORD:
-            feats["c:" + fold(raw)[:prefix]] += 1
+            feats["c:" + fold_word(raw)[:prefix]] += 1
     for h in hints:
         feats["h:" + h] += 1
     return feats
