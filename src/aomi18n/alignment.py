@@ -347,6 +347,7 @@ def _dp(
     # Rolling buffer of the last 4 DP rows, padded with INF on both sides by `width`.
     ring = np.full((4, 3 * width), INF)
     steps = np.arange(width) * params.skip_cost
+    lo_list = lo.tolist()
     chunk = max(1, 200_000 // max(width, 1))
     costs = sims = None
     c0 = 0
@@ -363,7 +364,7 @@ def _dp(
         for bk, (a, b) in enumerate(beads):
             if a == 0 or a > i:
                 continue
-            shift = int(np.clip(lo[i] - lo[i - a] - b, -width, width))
+            shift = min(width, max(-width, lo_list[i] - lo_list[i - a] - b))
             prev = ring[(i - a) % 4, width + shift : 2 * width + shift]
             cost = prev + (params.skip_cost if b == 0 else costs[bk, i - c0])
             better = cost < X
