@@ -272,6 +272,20 @@ def _shifted(M: np.ndarray, lo: np.ndarray, rows: np.ndarray, da: int, db: int, 
     return out
 
 
+def _summed_norm2(norm2: np.ndarray, adj: np.ndarray, start: np.ndarray, count: int) -> np.ndarray:
+    """|v[start] + ... + v[start+count-1]|^2 from the norms and the dots of neighbours 1 and 2 apart."""
+    if len(norm2) == 0:
+        return np.zeros(start.shape)
+    last = len(norm2) - 1
+    at = lambda k: np.clip(start + k, 0, last)  # noqa: E731
+    out = sum(norm2[at(k)] for k in range(count))
+    if count >= 2:
+        out = out + 2 * adj[1, at(0)]
+    if count == 3:
+        out = out + 2 * (adj[1, at(1)] + adj[2, at(0)])
+    return out
+
+
 def _bead_costs(
     rows: np.ndarray, D: np.ndarray, lo: np.ndarray, m: int, cs_ls, cs_lt, vec: "_Vectors", params: Params, ratio: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -283,7 +297,6 @@ def _bead_costs(
     beads = params.beads
     costs = np.full((len(beads), len(rows), width), INF)
     sims = np.zeros((len(beads), len(rows), width), dtype=np.float32)
-    last_t = max(m - 1, 0)
     for bk, (a, b) in enumerate(beads):
         if a == 0 or b == 0:
             continue
@@ -292,22 +305,9 @@ def _bead_costs(
         for da in range(a):
             for db in range(b):
                 dot += _shifted(D, lo, rows, da, db, 0.0)
-        si = np.clip(rows - a, 0, None)
-        s_n2 = np.zeros(len(rows))
-        for da in range(a):
-            s_n2 += ns[np.clip(si + da, 0, len(ns) - 1)] if len(ns) else 0.0
-        if a >= 2:
-            s_n2 += 2 * sadj[1, np.clip(si, 0, sadj.shape[1] - 1)]
-        if a == 3:
-            s_n2 += 2 * (sadj[1, np.clip(si + 1, 0, sadj.shape[1] - 1)] + sadj[2, np.clip(si, 0, sadj.shape[1] - 1)])
+        s_n2 = _summed_norm2(ns, sadj, rows - a, a)
         jj = np.clip(J - b, 0, m)
-        t_n2 = np.zeros(J.shape)
-        for db in range(b):
-            t_n2 += nt[np.clip(jj + db, 0, last_t)] if m else 0.0
-        if b >= 2:
-            t_n2 += 2 * tadj[1, np.clip(jj, 0, last_t)]
-        if b == 3:
-            t_n2 += 2 * (tadj[1, np.clip(jj + 1, 0, last_t)] + tadj[2, np.clip(jj, 0, last_t)])
+        t_n2 = _summed_norm2(nt, tadj, jj, b)
         denom = np.sqrt(s_n2[:, None] * t_n2)
         with np.errstate(invalid="ignore", divide="ignore"):
             sim = np.where(denom > 0, dot / np.where(denom > 0, denom, 1.0), params.empty_sim)
@@ -346,8 +346,10 @@ def _dp(
     S = np.zeros((n + 1, width), dtype=np.float32)
     # Rolling buffer of the last 4 DP rows, padded with INF on both sides by `width`.
     ring = np.full((4, 3 * width), INF)
-    steps = np.arange(width) * params.skip_cost
+    band = np.arange(width)
+    steps = band * params.skip_cost
     lo_list = lo.tolist()
+    k01 = beads.index((0, 1))
     chunk = max(1, 200_000 // max(width, 1))
     costs = sims = None
     c0 = 0
@@ -355,7 +357,8 @@ def _dp(
         if i % chunk == 0:
             c0 = i
             costs, sims = _bead_costs(np.arange(i, min(n + 1, i + chunk)), D, lo, m, cs_ls, cs_lt, vec, params, ratio)
-        cols = lo[i] + np.arange(width)
+        cols = lo_list[i] + band
+        outside = cols > m
         X = np.full(width, INF)
         kind = np.full(width, -1, dtype=np.int8)
         sim_row = np.zeros(width, dtype=np.float32)
@@ -375,23 +378,21 @@ def _dp(
                     sim_row[better] = sims[bk, i - c0][better]
                 else:
                     sim_row[better] = 0.0
-        X[cols > m] = INF
+        X[outside] = INF
         # 0-1 beads inside the row: C[j] = min(X[j], C[j-1] + skip) as a prefix minimum.
         run = np.minimum.accumulate(X - steps) + steps
         from01 = run < X
         row = np.where(from01, run, X)
-        row[cols > m] = INF
+        row[outside] = INF
         ring[i % 4, width : 2 * width] = row
-        kind[from01] = beads.index((0, 1))
+        kind[from01] = k01
         sim_row[from01] = 0.0
         B[i] = kind
         S[i] = sim_row
     out = []
     i, j = n, m
     touched = False
-    for _ in range(n + m + 1):
-        if i <= 0 and j <= 0:
-            break
+    while i > 0 or j > 0:  # every bead takes at least one unit, so this ends
         c = j - lo[i]
         if not 0 <= c < width or B[i, c] < 0:
             raise RuntimeError("alignment band lost the path")

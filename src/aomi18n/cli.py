@@ -85,6 +85,7 @@ def align(fr_file: Path, en_file: Path, fmt: str, level: str, source_lang: str, 
     corpus/en/working-group-migrant-children-action-plan.txt --format json
     """
     from .alignment import FeatureScorer, align as do_align
+    from .analysis import acronym_map
     from .documents import read_document, units
     from .glossary import load_glossary
     from .reports import alignment_json, alignment_text, alignment_tmx
@@ -96,7 +97,7 @@ def align(fr_file: Path, en_file: Path, fmt: str, level: str, source_lang: str, 
     gpath = glossary_path or Path("glossary.yaml")
     glossary = load_glossary(gpath) if (glossary_path or gpath.is_file()) else None
     su, tu = units(src, level), units(tgt, level)
-    scorer = FeatureScorer(acronyms=_acronyms(glossary))
+    scorer = FeatureScorer(acronyms=acronym_map(glossary) if glossary else {})
     result = do_align([u.text for u in su], [u.text for u in tu], scorer=scorer,
                       source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu])
     if fmt == "json":
@@ -193,12 +194,6 @@ def _emit(text: str, output: Path | None) -> None:
 
         write_text(output, text)
         click.echo(f"wrote {output}", err=True)
-
-
-def _acronyms(glossary) -> dict[str, str]:
-    if not glossary:
-        return {}
-    return {t.fr: t.en for t in glossary.terms if t.fr.isupper() and " " not in t.fr}
 
 
 def main() -> None:
