@@ -140,13 +140,23 @@ def test_missing_file_and_project_exit_2(run, tmp_path):
 
 
 def test_every_command_is_documented_in_the_readme(run):
+    import click
+
     from aomi18n.cli import cli
 
     readme = (ROOT / "README.md").read_text()
-    for name, cmd in cli.commands.items():
-        assert cmd.help, name
-        assert f"aomi18n {name}" in readme, f"README lacks an example of aomi18n {name}"
-        for param in cmd.params:
-            for opt in getattr(param, "opts", []):
-                if opt.startswith("--") and opt != "--help":
-                    assert opt in readme, f"README lacks {opt} of aomi18n {name}"
+
+    def walk(group, prefix):
+        for name, cmd in group.commands.items():
+            full = f"{prefix} {name}"
+            assert cmd.help, full
+            if isinstance(cmd, click.Group):
+                walk(cmd, full)
+                continue
+            assert full in readme, f"README lacks an example of {full}"
+            for param in cmd.params:
+                for opt in getattr(param, "opts", []):
+                    if opt.startswith("--") and opt != "--help":
+                        assert opt in readme, f"README lacks {opt} of {full}"
+
+    walk(cli, "aomi18n")

@@ -15,7 +15,9 @@ from .corpus import load_corpus, pair_documents
 from .documents import Unit, units
 from .errors import ConfigError
 from .glossary import Glossary, load_glossary
+from .history import git_history
 from .model import Alignment, DocumentPair, Finding, Severity
+from .pofiles import synced_french
 from .text import word_count
 
 
@@ -27,6 +29,7 @@ class PairResult:
     alignment: Alignment | None
     findings: list[Finding] = field(default_factory=list)
     suppressed: int = 0
+    level: str = "blocks"
 
     def figures(self) -> dict:
         """Words and blocks of the French: translated, drifted, untranslated, missing."""
@@ -102,7 +105,8 @@ def acronym_map(glossary: Glossary) -> dict[str, str]:
     return {t.fr: t.en for t in glossary.terms if " " not in t.fr and t.fr.isupper()}
 
 
-def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None = None) -> Analysis:
+def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None = None, level: str = "blocks") -> Analysis:
+    """Read, pair, align (units at ``level``: blocks or sentences) and check the whole corpus."""
     glossary = glossary if glossary is not None else load_glossary(config.glossary_path)
     try:
         checks = selected(select or config.select, ignore or config.ignore)
@@ -111,16 +115,20 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
     corpus = load_corpus(config)
     pairs = pair_documents(corpus, glossary)
     scorer = FeatureScorer(acronyms=acronym_map(glossary))
+    history = git_history(config, pairs, level) if any(c.id == "stale" for c in checks) else {}
     results = []
     for pair in pairs:
-        su = tuple(units(pair.source)) if pair.source else ()
-        tu = tuple(units(pair.target)) if pair.target else ()
+        su = tuple(units(pair.source, level)) if pair.source else ()
+        tu = tuple(units(pair.target, level)) if pair.target else ()
         al = None
         if pair.paired:
             al = align([u.text for u in su], [u.text for u in tu], scorer=scorer,
                        source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu])
-        ctx = PairContext(pair, su, tu, al, glossary, config.thresholds, config.source_lang, config.target_lang)
-        res = PairResult(pair, su, tu, al)
+        synced = None
+        if pair.paired and any(c.id == "stale" for c in checks):
+            synced = synced_french(config, pair.source.relpath) or history.get(pair.source.relpath)
+        ctx = PairContext(pair, su, tu, al, glossary, config.thresholds, config.source_lang, config.target_lang, synced)
+        res = PairResult(pair, su, tu, al, level=level)
         for f in run_checks(ctx, checks):
             if _suppressed(f, pair, su, tu):
                 res.suppressed += 1

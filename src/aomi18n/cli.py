@@ -182,6 +182,106 @@ def check(project: Path, fmt: str, fail_on: str | None, min_coverage: float | No
     sys.exit(EXIT_FINDINGS if failed else 0)
 
 
+@cli.group()
+def po() -> None:
+    """The translators' loop: PO files out of the corpus, and back into the English.
+
+    Layout: po/en/<French name>.po per French document (po/en/_shared.po for French
+    found in several documents), po/templates/*.pot, and po/.sync/ (the record of
+    what was exported; keep it with the PO files).
+    """
+
+
+def _po_analysis(project: Path, output: Path | None):
+    from dataclasses import replace
+
+    from .analysis import analyze
+    from .config import load_config
+
+    config = load_config(project)
+    if output is not None:
+        config = replace(config, po_dir=str(output if output.is_absolute() else Path.cwd() / output))
+    return analyze(config, level=config.segments)
+
+
+def _report_written(result) -> None:
+    for path in result.written:
+        click.echo(f"wrote {path}")
+    for path, why in result.skipped:
+        click.echo(f"aomi18n: skipped {path}: {why}", err=True)
+    stats = ", ".join(f"{v} {k}" for k, v in sorted(result.stats.items()))
+    click.echo(f"{len(result.written)} files written, {len(result.unchanged)} unchanged" + (f"; entries: {stats}" if stats else ""), err=True)
+
+
+@po.command("export")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Folder for the PO files (default: the configuration's po_dir, po/).")
+@click.option("--force", is_flag=True, help="Overwrite PO files that exist with other content (default: leave them to 'po update').")
+@click.option("--no-templates", is_flag=True, help="Do not write the POT templates.")
+@_errors
+def po_export(project: Path, output: Path | None, force: bool, no_templates: bool) -> None:
+    """Write one PO file per French document: msgid French, msgstr the aligned English.
+
+    Example: aomi18n po export . -o po/
+    """
+    from .po import export
+
+    _report_written(export(_po_analysis(project, output), force=force, templates=not no_templates))
+
+
+@po.command("update")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of the PO files.")
+@click.option("--no-templates", is_flag=True, help="Do not write the POT templates.")
+@_errors
+def po_update(project: Path, output: Path | None, no_templates: bool) -> None:
+    """Merge the current French into the PO files, keeping every translation.
+
+    Changed French becomes fuzzy with the previous French as #| msgid; vanished
+    French becomes obsolete (#~).
+
+    Example: aomi18n po update .
+    """
+    from .po import update
+
+    _report_written(update(_po_analysis(project, output), templates=not no_templates))
+
+
+@po.command("import")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("-o", "--output", "po_dir", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of the PO files.")
+@click.option("--dry-run", is_flag=True, help="Show the diff of what would change; write nothing.")
+@click.option("--fuzzy", "use_fuzzy", is_flag=True, help="Import fuzzy entries too.")
+@click.option("--force", is_flag=True, help="Take the PO's text even where the English was edited by hand since the export.")
+@click.option("--keep", type=click.FloatRange(0, 100), default=80.0, show_default=True, metavar="PCT",
+              help="Create a missing English document only when PCT % of its French words are translated.")
+@_errors
+def po_import(project: Path, po_dir: Path | None, dry_run: bool, use_fuzzy: bool, force: bool, keep: float) -> None:
+    """Write the translated msgstr back into the English documents, in place.
+
+    Untouched English stays byte for byte; English the PO does not cover stays;
+    a conflict (English edited by hand since the export) is reported and left alone
+    (exit status 1).
+
+    Example: aomi18n po import . --dry-run
+    """
+    from .po import import_po
+
+    result = import_po(_po_analysis(project, po_dir), fuzzy=use_fuzzy, force=force, keep=keep, dry_run=dry_run)
+    if dry_run:
+        click.echo(result.diff(), nl=False)
+    for c in result.conflicts:
+        click.echo(str(c), err=True)
+    for s in result.skipped:
+        click.echo(f"aomi18n: {s}", err=True)
+    verb = "would change" if dry_run else "changed"
+    click.echo(f"{result.applied} entries imported; {verb} {len(result.changed)} files"
+               + (f" (created {len(result.created)})" if result.created else "")
+               + (f"; {len(result.conflicts)} conflicts left alone" if result.conflicts else ""), err=True)
+    sys.exit(EXIT_FINDINGS if result.conflicts else 0)
+
+
 def _ids(text: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in text.split(",") if x.strip())
 

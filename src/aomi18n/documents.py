@@ -406,6 +406,8 @@ class Unit:
     end_line: int
     block: int  # index of the block it belongs to (-1 for lines)
     hints: tuple[str, ...] = ()
+    start: int = 0  # offsets of the text in the document (``doc.text[start:end] == text``)
+    end: int = 0
 
 
 def units(doc: Document, level: str = "blocks") -> list[Unit]:
@@ -414,14 +416,14 @@ def units(doc: Document, level: str = "blocks") -> list[Unit]:
         out = []
         for n, (s, e) in enumerate(_split_lines(doc.text), 1):
             if doc.text[s:e].strip():
-                out.append(Unit(doc.text[s:e], n, n, -1))
+                out.append(Unit(doc.text[s:e], n, n, -1, (), s, e))
         return out
     out = []
     for b in doc.translatable_blocks:
         hints = (b.kind,) + ((f"num{b.number}",) if b.number else ())
         if level == "sentences":
             for s in b.sentences:
-                out.append(Unit(s.text, s.line, s.end_line, b.index, hints if s.index == 0 else ()))
+                out.append(Unit(s.text, s.line, s.end_line, b.index, hints if s.index == 0 else (), s.start, s.end))
         else:
-            out.append(Unit(b.content, b.line, b.end_line, b.index, hints))
+            out.append(Unit(b.content, b.line, b.end_line, b.index, hints, b.content_start, b.content_end))
     return out

@@ -26,6 +26,8 @@ _SAME_LENGTH = str.maketrans(
 _WS = re.compile(r"\s+")
 # French spacing before ; : ! ? and inside guillemets, as NBSP or plain space.
 _FRENCH_SPACE = re.compile(r"\s+([;:!?»])|([«])\s+")
+_DIGITS = re.compile(r"\d+")
+_PUNCT = re.compile(r"[^\w\s]")
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
 
 
@@ -57,10 +59,47 @@ def words(text: str) -> list[str]:
 
 
 def word_count(text: str) -> int:
-    """Word count close to translate-toolkit's pocount (whitespace-separated tokens with a letter or digit)."""
-    return sum(1 for tok in text.split() if any(ch.isalnum() for ch in tok))
+    """Words as translate-toolkit's pocount counts them, so figures match what translators see."""
+    from translate.tools.pocount import wordcount
+
+    return wordcount(text)
 
 
 def collapse(text: str) -> str:
     """Join the lines of a block into one line, as a PO msgid holds it."""
     return _WS.sub(" ", text).strip()
+
+
+def word_diff(old: str, new: str, context: int = 4) -> str:
+    """``old -> new`` as a word diff, ``[-removed-]{+added+}``, with a few words of context."""
+    import difflib
+
+    a, b = old.split(), new.split()
+    out: list[str] = []
+    ops = difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    for k, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag == "equal":
+            words = a[i1:i2]
+            if len(words) > 2 * context:
+                head = words[:context] if k > 0 else []
+                tail = words[-context:] if k < len(ops) - 1 else []
+                words = head + ["…"] + tail
+            out.extend(words)
+            continue
+        if i2 > i1:
+            out.append("[-" + " ".join(a[i1:i2]) + "-]")
+        if j2 > j1:
+            out.append("{+" + " ".join(b[j1:j2]) + "+}")
+    return " ".join(out)
+
+
+def cosmetic_change(old: str, new: str, threshold: float) -> bool:
+    """A typo-level edit: same digits, and the same words once case, spacing and punctuation go,
+    or a similarity (0-100) at or above ``threshold``."""
+    from rapidfuzz import fuzz
+
+    if _DIGITS.findall(old) != _DIGITS.findall(new):
+        return False
+    if _PUNCT.sub("", fold(old)).split() == _PUNCT.sub("", fold(new)).split():
+        return True
+    return fuzz.ratio(old, new) >= threshold

@@ -71,8 +71,11 @@ def load_yaml(text: str, path: str | Path, error: type[Aomi18nError]) -> Any:
         raise error(f"invalid YAML: {exc}", path) from None
 
 
-def read_text_file(path: Path, error: type[Aomi18nError]) -> str:
+def read_text_file(path: Path, error: type[Aomi18nError], max_bytes: int | None = None) -> str:
+    """A UTF-8 text file (BOM allowed), or ``error`` naming the file and the line of a bad byte."""
     try:
+        if max_bytes is not None and path.stat().st_size > max_bytes:
+            raise error(f"is larger than {max_bytes // 2**20} MB", path)
         data = path.read_bytes()
     except OSError as exc:
         raise error(f"cannot be read: {exc.strerror}", path) from None

@@ -69,4 +69,4 @@ def run_checks(ctx: PairContext, checks: Iterable[Check]) -> Iterator[Finding]:
 
 
 def _load() -> None:
-    from . import coverage, drift, terminology  # noqa: F401  (registration)
+    from . import coverage, drift, stale, terminology  # noqa: F401  (registration)

@@ -1,0 +1,86 @@
+"""Git history as a sync record: the French as it stood when its English was last committed.
+
+Used by the ``stale`` check for documents that have no PO file. Two git calls for the
+whole corpus (one ``git log``, one ``git cat-file --batch``), never a shell; when git
+is missing or the project is not a repository, there is simply no history.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+from .config import Config
+from .documents import parse_document, units
+from .errors import DocumentError
+from .model import DocumentPair
+from .pofiles import Synced
+from .text import collapse
+
+_TIMEOUT = 60
+
+
+def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes | None:
+    try:
+        out = subprocess.run(["git", *args], cwd=cwd, input=stdin, capture_output=True, timeout=_TIMEOUT, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout if out.returncode == 0 else None
+
+
+def git_history(config: Config, pairs: list[DocumentPair], level: str = "blocks") -> dict[str, Synced]:
+    """French relpath -> the French units at the last commit of its English (only where they differ)."""
+    root = config.root.resolve()
+    if not any(p.paired for p in pairs):
+        return {}
+    top = _git(["rev-parse", "--show-toplevel"], root)
+    if not top:
+        return {}
+    toplevel = Path(top.decode("utf-8", "replace").strip()).resolve()
+    log = _git(["log", "--format=%x00%H", "--name-only", "--no-renames", "--", str(config.target_path.resolve())], root)
+    if not log:
+        return {}
+    last: dict[str, str] = {}
+    commit = ""
+    for line in log.decode("utf-8", "replace").splitlines():
+        if line.startswith("\x00"):
+            commit = line[1:]
+        elif line.strip() and commit:
+            last.setdefault(line.strip(), commit)
+    wanted: list[tuple[DocumentPair, str]] = []
+    for p in pairs:
+        if not p.paired:
+            continue
+        try:
+            en_rel = (config.target_path / p.target.relpath).resolve().relative_to(toplevel).as_posix()
+            fr_rel = (config.source_path / p.source.relpath).resolve().relative_to(toplevel).as_posix()
+        except ValueError:
+            continue
+        if en_rel in last:
+            wanted.append((p, f"{last[en_rel]}:{fr_rel}"))
+    if not wanted:
+        return {}
+    blob = _git(["cat-file", "--batch"], root, "".join(spec + "\n" for _, spec in wanted).encode())
+    if blob is None:
+        return {}
+    out: dict[str, Synced] = {}
+    pos = 0
+    for pair, spec in wanted:
+        nl = blob.index(b"\n", pos)
+        head = blob[pos:nl].split()
+        pos = nl + 1
+        if len(head) < 3 or head[1] != b"blob":
+            continue  # "missing": the French did not exist then
+        size = int(head[2])
+        data = blob[pos:pos + size]
+        pos += size + 1
+        current = pair.source.encode()
+        if data == current:
+            continue
+        try:
+            old = parse_document(data, f"git:{spec}", identify=False)
+        except DocumentError:
+            continue
+        texts = frozenset(collapse(u.text) for u in units(old, level))
+        out[pair.source.relpath] = Synced(texts, {}, f"git {spec.split(':')[0][:10]}")
+    return out

@@ -1,0 +1,592 @@
+"""The PO loop: export the aligned corpus to PO files, merge them when the French moves,
+and bring the translators' msgstr back into the English documents.
+
+An entry is one alignment link seen from the French: the French unit (or the French
+units the English translates together) as msgid, the English it is aligned with as
+msgstr. Texts are whitespace-collapsed (a wrapped paragraph is one line in the PO);
+import compares collapsed text, so an entry nobody changed never rewrites a byte.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import textwrap
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import polib
+
+from . import __version__
+from .analysis import Analysis, PairResult
+from .config import Config
+from .errors import PoFileError
+from .model import Finding
+from .pofiles import (
+    SHARED, SyncRecord, header_field, key_of, po_path, pot_path, read_po, read_record, record_path,
+    shared_po_path, write_record,
+)
+from .text import collapse
+from .writer import write_bytes, write_text
+
+FUZZY_KINDS = ("drift", "not-translated", "stale")
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One PO entry's worth of a document: French units, the English aligned with them."""
+
+    source: tuple[int, ...]
+    target: tuple[int, ...]
+    msgid: str
+    msgstr: str
+    line: int  # first French line
+    en_lines: tuple[int, int] | None
+    msgctxt: str | None = None
+
+    @property
+    def key(self) -> str:
+        return key_of(self.msgctxt, self.msgid)
+
+
+def segments(result: PairResult) -> list[Segment]:
+    """The entries of one French document, in document order, with msgctxt where needed."""
+    su, tu = result.source_units, result.target_units
+    if result.pair.source is None:
+        return []
+    raw: list[Segment] = []
+    if result.alignment is None:
+        for i, u in enumerate(su):
+            raw.append(Segment((i,), (), collapse(u.text), "", u.line, None))
+    else:
+        for link in result.alignment.links:
+            if not link.source:
+                continue
+            msgid = "\n\n".join(collapse(su[i].text) for i in link.source)
+            msgstr = "\n\n".join(collapse(tu[j].text) for j in link.target)
+            en = (tu[link.target[0]].line, tu[link.target[-1]].end_line) if link.target else None
+            raw.append(Segment(link.source, link.target, msgid, msgstr, su[link.source[0]].line, en))
+    # Identical French with different English needs a context to stay apart.
+    groups: dict[str, list[str]] = defaultdict(list)
+    out = []
+    for s in raw:
+        variants = groups[s.msgid]
+        if s.msgstr not in variants:
+            variants.append(s.msgstr)
+        k = variants.index(s.msgstr)
+        out.append(s if k == 0 else Segment(s.source, s.target, s.msgid, s.msgstr, s.line, s.en_lines, f"variant {k + 1}"))
+    return out
+
+
+# -- building catalogs ------------------------------------------------------------------
+
+def _now() -> str:
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    t = time.gmtime(int(epoch)) if epoch and epoch.isdigit() else time.gmtime()
+    return time.strftime("%Y-%m-%d %H:%M+0000", t)
+
+
+def _header(config: Config, source: str | None, target: str | None, template: bool) -> dict[str, str]:
+    now = _now()
+    meta = {
+        "Project-Id-Version": config.root.resolve().name or "aomi18n",
+        "Report-Msgid-Bugs-To": "",
+        "POT-Creation-Date": now,
+        "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE" if template else now,
+        "Last-Translator": "" if template else "aomi18n",
+        "Language-Team": "" if template else config.target_lang,
+        "Language": "" if template else config.target_lang,
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": "nplurals=2; plural=(n != 1);",
+        "X-Generator": f"aomi18n {__version__}",
+    }
+    if source:
+        meta["X-Aomi18n-Source"] = source
+    if target:
+        meta["X-Aomi18n-Target"] = target
+    return meta
+
+
+def _project_path(config: Config, folder: str, relpath: str) -> str:
+    return f"{folder.rstrip('/')}/{relpath}"
+
+
+def _target_for(config: Config, result: PairResult) -> str:
+    p = result.pair
+    if p.target is not None:
+        return _project_path(config, config.target_dir, p.target.relpath)
+    return _project_path(config, config.target_dir, p.source.relpath)
+
+
+def _notes(analysis: Analysis, seg: Segment, findings: list[Finding], result: PairResult, config: Config) -> str:
+    notes = []
+    for t in analysis.glossary.terms_in(seg.msgid):
+        notes.append(f"Glossary: {t.label()}" + (f" ({t.note})" if t.note else ""))
+    if seg.en_lines and result.pair.target is not None:
+        a, b = seg.en_lines
+        notes.append(f"English: {_project_path(config, config.target_dir, result.pair.target.relpath)}:{a}" + (f"-{b}" if b != a else ""))
+    if len(seg.source) > 1:
+        notes.append(f"{len(seg.source)} French paragraphs translated together; keep one blank line between paragraphs.")
+    if len(seg.target) > 1:
+        notes.append(f"The English has {len(seg.target)} paragraphs here; keep one blank line between them.")
+    for f in findings:
+        notes.append(f"{f.kind}: {f.message}")
+    return "\n".join(notes)
+
+
+def _findings_by_segment(result: PairResult, segs: list[Segment]) -> dict[int, list[Finding]]:
+    out: dict[int, list[Finding]] = defaultdict(list)
+    su = result.source_units
+    spans = [(su[s.source[0]].line, su[s.source[-1]].end_line) for s in segs]
+    for f in result.findings:
+        if f.fr is None or f.kind in ("missing-document", "untranslated"):
+            continue
+        for k, (a, b) in enumerate(spans):
+            if a <= f.fr.end_line and f.fr.line <= b:
+                out[k].append(f)
+                break
+    return out
+
+
+@dataclass
+class Built:
+    """The catalogs a corpus exports to, before they are merged with what is on disk."""
+
+    catalogs: dict[str, polib.POFile] = field(default_factory=dict)  # French relpath (or SHARED) -> PO
+    records: dict[str, SyncRecord] = field(default_factory=dict)
+
+
+def build(analysis: Analysis) -> Built:
+    """PO catalogs (and sync records) for every French document of the analysis."""
+    config = analysis.config
+    per_doc: list[tuple[PairResult, list[Segment]]] = [(r, segments(r)) for r in analysis.results if r.pair.source]
+    # French found in several documents with one and the same English goes to the shared catalog.
+    seen: dict[str, set[str]] = defaultdict(set)
+    strs: dict[str, set[str]] = defaultdict(set)
+    for r, segs in per_doc:
+        for s in segs:
+            if s.msgctxt is None and len(s.source) == 1:
+                seen[s.msgid].add(r.pair.source.relpath)
+                strs[s.msgid].add(s.msgstr)
+    shared_ids = {m for m, docs in seen.items() if len(docs) > 1 and len(strs[m]) == 1}
+    built = Built()
+    shared = polib.POFile(wrapwidth=79)
+    shared.header = "French found in several documents with the same English: translated once, used everywhere."
+    shared.metadata = _header(config, None, None, False)
+    shared_entries: dict[str, polib.POEntry] = {}
+    shared_rec = SyncRecord(SHARED, None)
+    for r, segs in per_doc:
+        src = _project_path(config, config.source_dir, r.pair.source.relpath)
+        tgt = _target_for(config, r)
+        po = polib.POFile(wrapwidth=79)
+        po.header = (f"English translation of {src}.\nmsgid: the French; msgstr: the English ({tgt}).\n"
+                     "Made by aomi18n; bring it back with 'aomi18n po import'.")
+        po.metadata = _header(config, src, tgt, False)
+        rec = SyncRecord(src, tgt)
+        by_key: dict[str, polib.POEntry] = {}
+        found = _findings_by_segment(r, segs)
+        for k, s in enumerate(segs):
+            fuzzy = bool(s.msgstr) and any(f.kind in FUZZY_KINDS for f in found.get(k, ()))
+            if s.msgid in shared_ids:
+                e = shared_entries.get(s.msgid)
+                if e is None:
+                    e = polib.POEntry(msgid=s.msgid, msgstr=s.msgstr, occurrences=[])
+                    shared_entries[s.msgid] = e
+                    shared.append(e)
+                    shared_rec.entries[s.key] = s.msgstr
+                e.occurrences.append((src, str(s.line)))
+                continue
+            e = by_key.get(s.key)
+            if e is None:
+                e = polib.POEntry(msgid=s.msgid, msgstr=s.msgstr, msgctxt=s.msgctxt, occurrences=[],
+                                  comment=_notes(analysis, s, found.get(k, []), r, config),
+                                  flags=["fuzzy"] if fuzzy else [])
+                by_key[s.key] = e
+                po.append(e)
+                rec.entries[s.key] = s.msgstr
+            e.occurrences.append((src, str(s.line)))
+        built.catalogs[r.pair.source.relpath] = po
+        built.records[r.pair.source.relpath] = rec
+    if shared_entries:
+        for e in shared:
+            e.comment = "\n".join(f"Glossary: {t.label()}" for t in analysis.glossary.terms_in(e.msgid))
+            e.comment = (e.comment + "\n" if e.comment else "") + f"Shared by {len(e.occurrences)} places; translated once."
+        built.catalogs[SHARED] = shared
+        built.records[SHARED] = shared_rec
+    return built
+
+
+def template(po: polib.POFile, config: Config) -> polib.POFile:
+    pot = polib.POFile(wrapwidth=79)
+    pot.header = po.header
+    pot.metadata = _header(config, po.metadata.get("X-Aomi18n-Source"), po.metadata.get("X-Aomi18n-Target"), True)
+    pot.metadata["POT-Creation-Date"] = po.metadata.get("POT-Creation-Date", _now())
+    for e in po:
+        if not e.obsolete:
+            pot.append(polib.POEntry(msgid=e.msgid, msgctxt=e.msgctxt, msgstr="", occurrences=list(e.occurrences), comment=e.comment))
+    return pot
+
+
+def _path_of(config: Config, relpath: str) -> Path:
+    return shared_po_path(config) if relpath == SHARED else po_path(config, relpath)
+
+
+def _entries_text(po: polib.POFile) -> str:
+    """The file without its dates: what decides whether it changed."""
+    return "\n".join(str(e) for e in po) + "\n" + "\n".join(str(e) for e in po.obsolete_entries())
+
+
+def _write_po(path: Path, po: polib.POFile, old: polib.POFile | None) -> bool:
+    """Write unless only the dates would change (keeps reruns byte-stable)."""
+    if old is not None and _entries_text(old) == _entries_text(po):
+        for name in ("POT-Creation-Date", "PO-Revision-Date"):
+            if name in old.metadata:
+                po.metadata[name] = old.metadata[name]
+        if old.metadata == po.metadata:
+            return False
+    return write_text(path, str(po) + "\n" if not str(po).endswith("\n") else str(po))
+
+
+@dataclass
+class Written:
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    skipped: list[tuple[Path, str]] = field(default_factory=list)
+    stats: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+
+
+def export(analysis: Analysis, *, force: bool = False, templates: bool = True) -> Written:
+    """Write a PO file (and POT) per French document; existing PO files are left to ``update``."""
+    config = analysis.config
+    built = build(analysis)
+    out = Written()
+    for rel, po in built.catalogs.items():
+        path = _path_of(config, rel)
+        old = read_po(path) if path.is_file() else None
+        if old is not None and not force and _entries_text(old) != _entries_text(po):
+            out.skipped.append((path, "exists with other content; 'aomi18n po update' merges it (or --force to start over)"))
+            continue
+        _record_write(out, path, _write_po(path, po, old))
+        write_record(record_path(config, rel), built.records[rel])
+        if templates:
+            tp = pot_path(config, rel)
+            _record_write(out, tp, _write_po(tp, template(po, config), read_po(tp) if tp.is_file() else None))
+        for e in po:
+            out.stats["entries"] += 1
+            out.stats["translated" if e.translated() else ("fuzzy" if "fuzzy" in e.flags else "untranslated")] += 1
+    return out
+
+
+def _record_write(out: Written, path: Path, changed: bool) -> None:
+    (out.written if changed else out.unchanged).append(path)
+
+
+def update(analysis: Analysis, *, templates: bool = True) -> Written:
+    """Merge the corpus's current French into the PO files, keeping every translation.
+
+    Same French: the translator's msgstr, flags and comments are kept. French that
+    changed a little: the old translation, marked fuzzy, with ``#| msgid`` holding
+    the previous French. New French: the aligned English (or empty). French that
+    vanished: obsolete (``#~``), never dropped.
+    """
+    from rapidfuzz import fuzz, process
+
+    config = analysis.config
+    built = build(analysis)
+    threshold = config.thresholds.po_fuzzy_match
+    out = Written()
+    for rel, new in built.catalogs.items():
+        path = _path_of(config, rel)
+        old = read_po(path) if path.is_file() else None
+        rec = built.records[rel]
+        if old is not None:
+            old_rec = read_record(record_path(config, rel))
+            old_live = {key_of(e.msgctxt, e.msgid): e for e in old if not e.obsolete}
+            used: set[str] = set()
+            for e in new:
+                k = key_of(e.msgctxt, e.msgid)
+                o = old_live.get(k)
+                if o is not None:
+                    used.add(k)
+                    if o.msgstr and o.msgstr != e.msgstr:
+                        e.msgstr = o.msgstr
+                        # The English the translator has not imported yet is the PO's; keep what was exported.
+                        if old_rec and k in old_rec.entries:
+                            rec.entries[k] = old_rec.entries[k]
+                    e.tcomment = o.tcomment
+                    if "fuzzy" in o.flags and "fuzzy" not in e.flags and e.msgstr == o.msgstr:
+                        e.flags.append("fuzzy")
+                        e.previous_msgid = o.previous_msgid
+                        e.previous_msgctxt = o.previous_msgctxt
+                    out.stats["kept"] += 1
+            candidates = {k: o for k, o in old_live.items() if k not in used and o.msgstr}
+            choices = {k: o.msgid for k, o in candidates.items()}
+            for e in new:
+                k = key_of(e.msgctxt, e.msgid)
+                if k in used or k in old_live or not choices:
+                    continue
+                best = process.extractOne(e.msgid, choices, scorer=fuzz.ratio, score_cutoff=threshold)
+                if best is None:
+                    out.stats["new"] += 1
+                    continue
+                ok = best[2]
+                o = candidates[ok]
+                e.msgstr = o.msgstr if not e.msgstr or e.msgstr == o.msgstr else e.msgstr
+                if "fuzzy" not in e.flags:
+                    e.flags.append("fuzzy")
+                e.previous_msgid = o.msgid
+                e.previous_msgctxt = o.msgctxt
+                e.tcomment = o.tcomment
+                used.add(ok)
+                del choices[ok]
+                out.stats["fuzzy"] += 1
+            for k, o in old_live.items():
+                if k not in used:
+                    o.obsolete = True
+                    new.append(o)
+                    out.stats["obsolete"] += 1
+            for o in old.obsolete_entries():
+                if key_of(o.msgctxt, o.msgid) not in {key_of(e.msgctxt, e.msgid) for e in new}:
+                    new.append(o)
+        _record_write(out, path, _write_po(path, new, old))
+        write_record(record_path(config, rel), rec)
+        if templates:
+            tp = pot_path(config, rel)
+            _record_write(out, tp, _write_po(tp, template(new, config), read_po(tp) if tp.is_file() else None))
+    return out
+
+
+# -- import -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Conflict:
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: conflict: {self.message}"
+
+
+@dataclass
+class Imported:
+    changed: dict[str, tuple[bytes, bytes]] = field(default_factory=dict)  # path -> (old, new)
+    created: list[str] = field(default_factory=list)
+    applied: int = 0
+    conflicts: list[Conflict] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)
+
+    def diff(self) -> str:
+        out = []
+        for path, (old, new) in self.changed.items():
+            out.extend(difflib.unified_diff(
+                old.decode("utf-8", "replace").splitlines(keepends=True),
+                new.decode("utf-8", "replace").splitlines(keepends=True),
+                fromfile=f"a/{path}", tofile=f"b/{path}"))
+        return "".join(x if x.endswith("\n") else x + "\n" for x in out)
+
+
+@dataclass(frozen=True)
+class _Edit:
+    start: int
+    end: int
+    text: str
+    seq: int
+
+
+def _rewrap(new: str, original: str, newline: str) -> str:
+    """Lay out ``new`` as ``original`` was: one line, or wrapped at its width with its indent."""
+    lines = original.splitlines()
+    if len(lines) <= 1:
+        return new.replace("\n", newline)
+    width = max(len(x) for x in lines)
+    indent = lines[1][: len(lines[1]) - len(lines[1].lstrip())]
+    paras = [textwrap.fill(p, width=max(width, 20), subsequent_indent=indent, break_long_words=False,
+                           break_on_hyphens=False) for p in new.split("\n\n")]
+    return (newline * 2).join(p.replace("\n", newline) for p in paras)
+
+
+def _replace_edits(text: str, tu, seg: Segment, msgstr: str, newline: str, seq: int) -> list[_Edit]:
+    units = [tu[j] for j in seg.target]
+    parts = msgstr.split("\n\n")
+    if len(units) > 1 and len(parts) == len(units):
+        return [_Edit(u.start, u.end, _rewrap(p, text[u.start:u.end], newline), seq) for u, p in zip(units, parts)]
+    start, end = units[0].start, units[-1].end
+    return [_Edit(start, end, _rewrap(msgstr, text[start:end], newline), seq)]
+
+
+def _insert_edit(result: PairResult, segs: list[Segment], k: int, msgstr: str, seq: int) -> _Edit:
+    """Insert a newly translated French unit after the English of the segment before it."""
+    doc = result.pair.target
+    src = result.pair.source
+    nl = doc.newline
+    fr_unit = result.source_units[segs[k].source[0]]
+    sentence_level = result.level == "sentences"
+    if sentence_level:
+        body = msgstr.replace("\n", " ")
+    else:
+        fb = src.blocks[fr_unit.block]
+        prefix = fb.text[: fb.content_start - fb.start]
+        suffix = fb.text[fb.content_end - fb.start:]
+        body = prefix + msgstr.replace("\n", nl) + suffix.replace("\r\n", "\n").replace("\n", nl)
+    anchor = None
+    for prev in reversed(segs[:k]):
+        if prev.target:
+            anchor = result.target_units[prev.target[-1]]
+            break
+    blank_style = (nl + nl) in doc.text  # paragraphs apart by blank lines, or one block per line
+    if anchor is None:  # nothing translated before it: before the first English unit
+        first = result.target_units[0] if result.target_units else None
+        if first is None:
+            lead = nl if doc.text and not doc.text.endswith(("\n", "\r")) else ""
+            return _Edit(len(doc.text), len(doc.text), lead + body + nl, seq)
+        at = first.start if sentence_level else doc.blocks[first.block].start
+        return _Edit(at, at, body + (" " if sentence_level else nl * (2 if blank_style else 1)), seq)
+    if sentence_level:
+        return _Edit(anchor.end, anchor.end, " " + body, seq)
+    block = doc.blocks[anchor.block]
+    blank = doc.text.startswith(nl + nl, block.end) or (blank_style and block.index == len(doc.blocks) - 1)
+    if fb.kind == block.kind and fb.kind in ("list_item", "table_row", "quote"):
+        blank = False  # the next item of a list (or row of a table) follows without a blank line
+    return _Edit(block.end, block.end, (nl * 2 if blank else nl) + body, seq)
+
+
+def _apply(text: str, edits: list[_Edit]) -> str:
+    for e in sorted(edits, key=lambda e: (e.start, e.seq), reverse=True):
+        text = text[: e.start] + e.text + text[e.end:]
+    return text
+
+
+def _create_text(result: PairResult, segs: list[Segment], entries: dict[str, polib.POEntry]) -> str:
+    """A new English document from the French one, each translated unit's text replaced."""
+    src = result.pair.source
+    su = result.source_units
+    edits = []
+    for k, s in enumerate(segs):
+        e = entries.get(s.key)
+        if e is None or not e.msgstr:
+            continue
+        start, end = su[s.source[0]].start, su[s.source[-1]].end
+        edits.append(_Edit(start, end, _rewrap(e.msgstr, src.text[start:end], src.newline), k))
+    return _apply(src.text, edits)
+
+
+def import_po(analysis: Analysis, *, fuzzy: bool = False, force: bool = False, keep: float = 80.0,
+              dry_run: bool = False, only: set[str] | None = None) -> Imported:
+    """Write translated msgstr back into the English documents (see module doc).
+
+    ``keep``: a missing English document is created only when at least this share
+    (percent of French words) is translated, as po4a does.
+    """
+    from .text import word_count
+
+    config = analysis.config
+    res = Imported()
+    shared_path = shared_po_path(config)
+    shared: dict[str, polib.POEntry] = {}
+    shared_rec = read_record(record_path(config, SHARED))
+    if shared_path.is_file():
+        shared = {key_of(e.msgctxt, e.msgid): e for e in read_po(shared_path) if not e.obsolete}
+    for r in analysis.results:
+        if r.pair.source is None:
+            continue
+        path = po_path(config, r.pair.source.relpath)
+        if only is not None and path.as_posix() not in only and str(path) not in only:
+            continue
+        if not path.is_file() and not shared:
+            continue
+        po = read_po(path) if path.is_file() else None
+        entries = {key_of(e.msgctxt, e.msgid): e for e in po if not e.obsolete} if po is not None else {}
+        rec = read_record(record_path(config, r.pair.source.relpath))
+        if po is not None:
+            _check_header(po, path, config, r)
+        segs = segments(r)
+        lookup = {**shared, **entries}
+
+        def usable(e: polib.POEntry | None) -> bool:
+            return e is not None and bool(e.msgstr) and (fuzzy or "fuzzy" not in e.flags)
+
+        if r.pair.target is None:
+            done = sum(word_count(s.msgid) for s in segs if usable(lookup.get(s.key)))
+            total = sum(word_count(s.msgid) for s in segs) or 1
+            if done == 0:
+                continue
+            target = _target_for(config, r)
+            if 100.0 * done / total < keep:
+                res.skipped.append(f"{target}: not created, {100.0 * done / total:.0f}% translated (under {keep:.0f}%; --keep to lower)")
+                continue
+            text = _create_text(r, segs, {k: e for k, e in lookup.items() if usable(e)})
+            data = r.pair.source.encode(text)
+            out = config.root / target
+            if out.exists() and not force:
+                res.conflicts.append(Conflict(target, 1, "exists but is not paired with its French; pair it in the configuration or use --force"))
+                continue
+            res.changed[target] = (b"", data)
+            res.created.append(target)
+            res.applied += sum(1 for s in segs if usable(lookup.get(s.key)))
+            if not dry_run:
+                write_bytes(out, data)
+            continue
+        doc = r.pair.target
+        edits: list[_Edit] = []
+        applied_keys: list[tuple[str, str, bool]] = []
+        for k, s in enumerate(segs):
+            e = lookup.get(s.key)
+            if not usable(e):
+                continue
+            new, cur = e.msgstr, s.msgstr
+            if collapse(new) == collapse(cur) and new.count("\n\n") == cur.count("\n\n"):
+                continue
+            is_shared = s.key in shared and s.key not in entries
+            record = shared_rec if is_shared else rec
+            exported = record.entries.get(s.key) if record else None
+            if cur:
+                if exported is not None and collapse(new) == collapse(exported):
+                    continue  # the translator did not touch it; the English was edited since: keep that
+                if not force and (exported is None or collapse(cur) != collapse(exported)):
+                    why = "the English was edited since the export" if exported is not None else "no sync record says what was exported"
+                    en_line = s.en_lines[0] if s.en_lines else 1
+                    res.conflicts.append(Conflict(doc.path, en_line, f"{why}; the PO says {_short(new)!r}, the English says {_short(cur)!r} (left as it is; --force to take the PO's)"))
+                    continue
+                edits.extend(_replace_edits(doc.text, r.target_units, s, new, doc.newline, k))
+            else:
+                edits.append(_insert_edit(r, segs, k, new, k))
+            applied_keys.append((s.key, new, is_shared))
+        if not edits:
+            continue
+        text = _apply(doc.text, edits)
+        data = doc.encode(text)
+        old = doc.encode()
+        if data == old:
+            continue
+        res.changed[doc.path] = (old, data)
+        res.applied += len(applied_keys)
+        if not dry_run:
+            write_bytes(config.target_path / doc.relpath, data)
+            if rec is not None:
+                for key, new, is_shared in applied_keys:
+                    if not is_shared:
+                        rec.entries[key] = new
+                write_record(record_path(config, r.pair.source.relpath), rec)
+    return res
+
+
+def _short(text: str, width: int = 60) -> str:
+    text = collapse(text)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _check_header(po: polib.POFile, path: Path, config: Config, r: PairResult) -> None:
+    src = header_field(po, "X-Aomi18n-Source")
+    want = _project_path(config, config.source_dir, r.pair.source.relpath)
+    if src is not None and src != want:
+        raise PoFileError(f"says it translates {src!r}, but it is the PO file of {want!r}", path, 1)
+    tgt = header_field(po, "X-Aomi18n-Target")
+    if tgt is not None:
+        resolved = (config.root / tgt).resolve()
+        if Path(tgt).is_absolute() or config.target_path.resolve() not in resolved.parents:
+            raise PoFileError(f"names the English document {tgt!r}, outside the target folder {config.target_dir!r}", path, 1)

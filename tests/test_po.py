@@ -1,0 +1,343 @@
+"""The PO loop: export, update, import, round trips, conflicts, stale French."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import polib
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from .conftest import ROOT, snapshot
+
+EN_DOC = "corpus/en/working-group-migrant-children-action-plan.txt"
+FR_PO = "po/en/groupe-travail-enfants-migrants-plan-2017-2018.po"
+
+FR = """# Rapport annuel 2019
+
+Le Médiateur a reçu 1 245 plaintes en 2019, soit 12 % de plus qu'en 2018.
+
+La Commission de Venise a adopté les Principes de Venise le 15 mars 2019.
+
+Le HCR et l'OIM ont participé à 3 réunions à Rabat et à Tunis.
+
+- Formation de 40 agents à Alger
+- Visite d'étude à Lisbonne en 2020
+
+Le groupe de travail se réunira à Malte le 7 octobre 2020.
+"""
+
+EN = """# Annual report 2019
+
+The Ombudsman received 1,245 complaints in 2019, 12% more than in 2018.
+
+The Venice Commission adopted the Venice Principles on 15 March 2019.
+
+UNHCR and IOM took part in 3 meetings in Rabat and Tunis.
+
+- Training of 40 officers in Algiers
+- Study visit to Lisbon in 2020
+
+The working group will meet in Malta on 7 October 2020.
+"""
+
+
+def make(tmp_path: Path, fr: str = FR, en: str | None = EN, glossary: Path | None = ROOT / "glossary.yaml") -> Path:
+    root = tmp_path / "proj"
+    (root / "corpus/fr").mkdir(parents=True)
+    (root / "corpus/en").mkdir(parents=True)
+    (root / "corpus/fr/rapport.md").write_bytes(fr.encode())
+    if en is not None:
+        (root / "corpus/en/rapport.md").write_bytes(en.encode())
+    if glossary:
+        shutil.copy(glossary, root / "glossary.yaml")
+    return root
+
+
+def entries(path: Path) -> dict[str, polib.POEntry]:
+    return {e.msgid: e for e in polib.pofile(str(path)) if not e.obsolete}
+
+
+def edit_po(path: Path, fn) -> None:
+    po = polib.pofile(str(path))
+    for e in po:
+        fn(e)
+    po.save()
+
+
+def test_export_writes_valid_po_with_references_notes_and_header(run, project):
+    r = run(["po", "export", str(project)])
+    assert r.exit_code == 0, r.output
+    po = polib.pofile(str(project / FR_PO))
+    assert po.metadata["Language"] == "en"
+    assert po.metadata["Content-Type"] == "text/plain; charset=UTF-8"
+    assert po.metadata["Plural-Forms"].startswith("nplurals=2")
+    assert po.metadata["X-Aomi18n-Target"] == EN_DOC
+    e = next(e for e in po if "HCR" in e.msgid)
+    assert "Glossary: HCR -> UNHCR" in e.comment and "OIM -> IOM" in e.comment
+    assert e.occurrences[0][0] == "corpus/fr/groupe-travail-enfants-migrants-plan-2017-2018.txt"
+    assert e.msgstr and "HCR" in e.msgstr  # the English as it stands, findings noted
+    assert "glossary:" in e.comment
+    assert (project / "po/templates/groupe-travail-enfants-migrants-plan-2017-2018.pot").is_file()
+    # French with no English at all: a PO with empty msgstr
+    other = polib.pofile(str(project / "po/en/plan-action-2017-cooperation-formation-site.po"))
+    assert other.percent_translated() == 0 and len(other) > 5
+    # Identical French of the two web pages: translated once in the shared catalog
+    shared = polib.pofile(str(project / "po/en/_shared.po"))
+    nav = next(e for e in shared if e.msgid == "Notre Travail")
+    assert {p for p, _ in nav.occurrences} == {"corpus/fr/oim-maroc-conference-cloture-salemm.txt",
+                                               "corpus/fr/oim-maroc-formations-acteurs-institutionnels-2022.txt"}
+    assert all(e.msgid != "Notre Travail" for e in polib.pofile(str(project / "po/en/oim-maroc-conference-cloture-salemm.po")))
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="msgfmt (GNU gettext) is not installed")
+def test_every_po_file_passes_msgfmt_check(run, project):
+    run(["po", "export", str(project)])
+    files = sorted((project / "po/en").glob("*.po"))
+    assert len(files) == 5
+    for f in files:
+        out = subprocess.run(["msgfmt", "--check", "-o", "/dev/null", str(f)], capture_output=True, text=True)
+        assert out.returncode == 0, out.stderr
+
+
+def test_po_files_load_in_translate_toolkit(run, project):
+    from translate.storage import factory
+    from translate.tools.pocount import calcstats
+
+    run(["po", "export", str(project)])
+    path = project / FR_PO
+    store = factory.getobject(str(path))
+    units = [u for u in store.units if not u.isheader()]
+    assert len(units) == 13
+    stats = calcstats(str(path))
+    assert stats["translated"] == 13 and stats["untranslated"] == 0
+
+
+def test_export_then_import_unchanged_is_byte_identical(run, project):
+    run(["po", "export", str(project)])
+    before = snapshot(project / "corpus")
+    r = run(["po", "import", str(project)])
+    assert r.exit_code == 0
+    assert snapshot(project / "corpus") == before
+    # and a second export changes no PO file
+    po_before = snapshot(project / "po")
+    r = run(["po", "export", str(project)])
+    assert snapshot(project / "po") == po_before and "0 files written" in r.stderr
+
+
+def test_import_writes_only_the_changed_entry(run, project):
+    run(["po", "export", str(project)])
+    original = (project / EN_DOC).read_text()
+    edit_po(project / FR_PO, lambda e: setattr(e, "msgstr", "Draft action plan 2017-2018") if e.msgstr == "Action plan 2017-2018" else None)
+    dry = run(["po", "import", str(project), "--dry-run"])
+    assert dry.exit_code == 0
+    assert "-Action plan 2017-2018\n+Draft action plan 2017-2018" in dry.stdout
+    assert (project / EN_DOC).read_text() == original
+    r = run(["po", "import", str(project)])
+    assert r.exit_code == 0, r.output
+    assert (project / EN_DOC).read_text() == original.replace("\nAction plan 2017-2018\n", "\nDraft action plan 2017-2018\n")
+
+
+def test_untranslated_paragraph_is_inserted_at_its_place(run, tmp_path):
+    en = EN.replace("The Venice Commission adopted the Venice Principles on 15 March 2019.\n\n", "")
+    root = make(tmp_path, en=en)
+    run(["po", "export", str(root)])
+    po_file = root / "po/en/rapport.po"
+    e = entries(po_file)["La Commission de Venise a adopté les Principes de Venise le 15 mars 2019."]
+    assert e.msgstr == ""
+    edit_po(po_file, lambda e: setattr(e, "msgstr", "The Venice Commission adopted the Venice Principles on 15 March 2019.")
+            if e.msgid.startswith("La Commission") else None)
+    r = run(["po", "import", str(root)])
+    assert r.exit_code == 0, r.output
+    assert (root / "corpus/en/rapport.md").read_text() == EN
+
+
+def test_newly_translated_list_item_keeps_its_marker(run, tmp_path):
+    root = make(tmp_path, en=EN.replace("- Study visit to Lisbon in 2020\n", ""))
+    run(["po", "export", str(root)])
+    edit_po(root / "po/en/rapport.po", lambda e: setattr(e, "msgstr", "Study visit to Lisbon in 2020")
+            if e.msgid.startswith("Visite") else None)
+    assert run(["po", "import", str(root)]).exit_code == 0
+    assert (root / "corpus/en/rapport.md").read_text() == EN
+
+
+def test_hand_edit_of_the_english_is_never_overwritten(run, tmp_path):
+    root = make(tmp_path)
+    run(["po", "export", str(root)])
+    doc = root / "corpus/en/rapport.md"
+    hand = EN.replace("took part in 3 meetings", "attended 3 meetings")
+    doc.write_text(hand)
+    # the PO is unchanged for that entry: import keeps the hand edit
+    assert run(["po", "import", str(root)]).exit_code == 0
+    assert doc.read_text() == hand
+    # the translator changed the same entry too: a conflict, reported and left alone
+    edit_po(root / "po/en/rapport.po", lambda e: setattr(e, "msgstr", "UNHCR and IOM joined 3 meetings in Rabat and Tunis.")
+            if e.msgid.startswith("Le HCR") else None)
+    r = run(["po", "import", str(root)])
+    assert r.exit_code == 1
+    assert "corpus/en/rapport.md:7: conflict" in r.stderr
+    assert doc.read_text() == hand
+    assert run(["po", "import", str(root), "--force"]).exit_code == 0
+    assert "UNHCR and IOM joined 3 meetings" in doc.read_text()
+
+
+def test_fuzzy_entries_are_imported_only_when_asked(run, tmp_path):
+    root = make(tmp_path)
+    run(["po", "export", str(root)])
+
+    def change(e):
+        if e.msgid.startswith("Le groupe"):
+            e.msgstr = "The working group will meet in Valletta on 7 October 2020."
+            e.flags.append("fuzzy")
+
+    edit_po(root / "po/en/rapport.po", change)
+    assert run(["po", "import", str(root)]).exit_code == 0
+    assert "Valletta" not in (root / "corpus/en/rapport.md").read_text()
+    assert run(["po", "import", str(root), "--fuzzy"]).exit_code == 0
+    assert "Valletta" in (root / "corpus/en/rapport.md").read_text()
+
+
+def test_wrapped_english_is_rewrapped_like_the_original(run, tmp_path):
+    en = EN.replace("The Ombudsman received 1,245 complaints in 2019, 12% more than in 2018.",
+                    "The Ombudsman received 1,245 complaints in 2019,\n12% more than in 2018.")
+    root = make(tmp_path, en=en)
+    run(["po", "export", str(root)])
+    e = next(e for e in entries(root / "po/en/rapport.po").values() if e.msgid.startswith("Le Médiateur"))
+    assert e.msgstr == "The Ombudsman received 1,245 complaints in 2019, 12% more than in 2018."
+    assert run(["po", "import", str(root)]).exit_code == 0
+    assert (root / "corpus/en/rapport.md").read_text() == en  # unchanged text keeps its line breaks
+    edit_po(root / "po/en/rapport.po", lambda e: setattr(e, "msgstr", "The Ombudsman received 1,245 complaints in 2019: "
+                                                        "12% more than in 2018, the highest number so far.") if e.msgid.startswith("Le Médiateur") else None)
+    run(["po", "import", str(root)])
+    para = (root / "corpus/en/rapport.md").read_text().split("\n\n")[1]
+    assert "\n" in para and max(len(x) for x in para.splitlines()) <= 49
+
+
+def test_crlf_document_keeps_its_newlines(run, tmp_path):
+    root = make(tmp_path, fr=FR.replace("\n", "\r\n"), en=EN.replace("The Venice Commission adopted the Venice Principles on 15 March 2019.\n\n", "").replace("\n", "\r\n"))
+    run(["po", "export", str(root)])
+    assert run(["po", "import", str(root)]).exit_code == 0
+    edit_po(root / "po/en/rapport.po", lambda e: setattr(e, "msgstr", "The Venice Commission adopted the Venice Principles on 15 March 2019.")
+            if e.msgid.startswith("La Commission") else None)
+    assert run(["po", "import", str(root)]).exit_code == 0
+    assert (root / "corpus/en/rapport.md").read_bytes() == EN.replace("\n", "\r\n").encode()
+
+
+def test_missing_english_document_is_created_when_translated_enough(run, tmp_path):
+    root = make(tmp_path, en=None)
+    run(["po", "export", str(root)])
+    english = {f: e for f, e in zip([x for x in FR.splitlines() if x.strip()], [x for x in EN.splitlines() if x.strip()])}
+    po_file = root / "po/en/rapport.po"
+    edit_po(po_file, lambda e: setattr(e, "msgstr", english[e.msgid] if e.msgid in english else
+                                       next(v.lstrip("#- ") for k, v in english.items() if k.lstrip("#- ") == e.msgid)) if e.msgid.startswith("Le Médiateur") else None)
+    r = run(["po", "import", str(root)])
+    assert "not created, " in r.stderr and not (root / "corpus/en/rapport.md").exists()
+
+    def fill(e):
+        e.msgstr = next(v.lstrip("#- ") for k, v in english.items() if k.lstrip("#- ") == e.msgid)
+
+    edit_po(po_file, fill)
+    assert run(["po", "import", str(root)]).exit_code == 0
+    assert (root / "corpus/en/rapport.md").read_text() == EN
+
+
+def test_update_keeps_translations_marks_changed_french_fuzzy_and_obsoletes(run, tmp_path):
+    root = make(tmp_path)
+    run(["po", "export", str(root)])
+    edit_po(root / "po/en/rapport.po", lambda e: setattr(e, "tcomment", "checked by Leila") if e.msgid.startswith("Le HCR") else None)
+    fr = (FR.replace("a reçu 1 245 plaintes", "a reçu 1 312 plaintes")
+          .replace("Le groupe de travail se réunira à Malte le 7 octobre 2020.\n",
+                   "Une conférence régionale aura lieu à Beyrouth en novembre.\n"))
+    (root / "corpus/fr/rapport.md").write_text(fr)
+    r = run(["po", "update", str(root)])
+    assert r.exit_code == 0, r.output
+    po = polib.pofile(str(root / "po/en/rapport.po"))
+    changed = next(e for e in po if e.msgid.startswith("Le Médiateur a reçu 1 312"))
+    assert "fuzzy" in changed.flags
+    assert changed.previous_msgid.startswith("Le Médiateur a reçu 1 245")
+    assert changed.msgstr.startswith("The Ombudsman received 1,245")
+    kept = next(e for e in po if e.msgid.startswith("Le HCR"))
+    assert kept.tcomment == "checked by Leila" and "fuzzy" not in kept.flags
+    obsolete = [e for e in po if e.obsolete]
+    assert any(e.msgid.startswith("Le groupe de travail se réunira") for e in obsolete)
+    new = next(e for e in po if e.msgid.startswith("Une conférence"))
+    assert not new.obsolete
+    # the PO file is the sync record: the changed French is stale, with a word diff
+    c = run(["check", str(root), "--format", "json", "--select", "stale"])
+    stale = [f for f in json.loads(c.stdout)["findings"] if f["kind"] == "stale"]
+    assert len(stale) == 1 and stale[0]["fr"]["lines"] == [3, 3]
+    assert "[-1-]" not in stale[0]["message"] and "[-245-] {+312+}" in stale[0]["message"]
+
+
+def test_cosmetic_french_edit_is_not_stale(run, tmp_path):
+    root = make(tmp_path)
+    run(["po", "export", str(root)])
+    (root / "corpus/fr/rapport.md").write_text(FR.replace("soit 12 % de plus", "soit  12 % de  plus").replace("Rabat et à Tunis.", "Rabat et a Tunis."))
+    c = run(["check", str(root), "--format", "json", "--select", "stale"])
+    assert json.loads(c.stdout)["findings"] == []
+    (root / "corpus/fr/rapport.md").write_text(FR.replace("le 15 mars 2019", "le 16 mars 2019"))
+    c = run(["check", str(root), "--format", "json", "--select", "stale"])
+    assert [f["fr"]["lines"] for f in json.loads(c.stdout)["findings"]] == [[5, 5]]
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_stale_from_git_history_without_po_files(run, tmp_path):
+    root = make(tmp_path)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run(["git", "init", "-q", str(root)], check=True)
+    subprocess.run(git + ["-C", str(root), "add", "."], check=True)
+    subprocess.run(git + ["-C", str(root), "commit", "-q", "-m", "both"], check=True)
+    (root / "corpus/fr/rapport.md").write_text(FR.replace("3 réunions", "5 réunions"))
+    c = run(["check", str(root), "--format", "json", "--select", "stale"])
+    found = json.loads(c.stdout)["findings"]
+    assert len(found) == 1 and "[-3-] {+5+}" in found[0]["message"] and "git " in found[0]["message"]
+
+
+@pytest.mark.parametrize("text, line", [
+    ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\nmsgid "a\\q"\nmsgstr "b"\n', 5),
+    ('msgid ""\nmsgstr ""\n\nmsgid "a"\n\nmsgid "b"\nmsgstr "c"\n', 6),
+    ('msgid ""\nmsgstr ""\n\nmsgid "a\nmsgstr "b"\n', 4),
+    ('msgid ""\nmsgstr ""\n\nmsgid "a"\nmsgstr "b"\n\nmsgid "a"\nmsgstr "c"\n', 7),
+    ('msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=ISO-8859-1\\n"\n\nmsgid "x"\nmsgstr "y"\n', 3),
+])
+def test_malformed_po_is_an_error_with_its_line(run, tmp_path, text, line):
+    root = make(tmp_path)
+    run(["po", "export", str(root)])
+    before = snapshot(root)
+    (root / "po/en/rapport.po").write_text(text)
+    before["po/en/rapport.po"] = text.encode()
+    r = run(["po", "import", str(root)])
+    assert r.exit_code == 2
+    assert f"po/en/rapport.po:{line}: " in r.stderr and "Traceback" not in r.stderr
+    assert snapshot(root) == before
+
+
+_word = st.sampled_from("le la des rapport institution médiateur droits enfants migrants Rabat Tunis 2019 12 HCR".split())
+_para = st.lists(_word, min_size=3, max_size=12).map(lambda ws: " ".join(ws).capitalize() + ".")
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(fr=st.lists(_para, min_size=1, max_size=6), en=st.lists(_para, min_size=1, max_size=6),
+       crlf=st.booleans(), final_newline=st.booleans(), heading=st.booleans())
+def test_round_trip_is_byte_identical_on_generated_documents(tmp_path_factory, fr, en, crlf, final_newline, heading):
+    from click.testing import CliRunner
+
+    from aomi18n.cli import cli
+
+    nl = "\r\n" if crlf else "\n"
+
+    def doc(paras):
+        text = nl.join(("# " if heading and k == 0 else "") + p + nl for k, p in enumerate(paras))
+        return text if final_newline else text.rstrip("\r\n")
+
+    root = make(tmp_path_factory.mktemp("rt"), fr=doc(fr), en=doc(en))
+    before = snapshot(root / "corpus")
+    runner = CliRunner()
+    assert runner.invoke(cli, ["po", "export", str(root)]).exit_code == 0
+    r = runner.invoke(cli, ["po", "import", str(root)])
+    assert r.exit_code == 0, r.output
+    assert snapshot(root / "corpus") == before
