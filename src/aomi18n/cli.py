@@ -282,6 +282,76 @@ def po_import(project: Path, po_dir: Path | None, dry_run: bool, use_fuzzy: bool
     sys.exit(EXIT_FINDINGS if result.conflicts else 0)
 
 
+@cli.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--min-score", type=click.FloatRange(0, 100), default=None, metavar="SCORE",
+              help="Translation-memory matches under this similarity (0-100) are not offered (default: tm_min_score, 75).")
+@click.option("--mt", "service", type=click.Choice(["libre", "deepl", "google", "microsoft", "mymemory"]), default=None,
+              help="Also ask this machine-translation service for what the memory cannot fill (opt-in; online).")
+@click.option("--mt-url", default=None, metavar="URL", help="LibreTranslate server (default: https://libretranslate.com).")
+@click.option("--dry-run", is_flag=True, help="Count the suggestions; write nothing.")
+@_errors
+def suggest(project: Path, min_score: float | None, service: str | None, mt_url: str | None, dry_run: bool) -> None:
+    """Fill empty PO entries from the translation memory (and machine translation, if asked).
+
+    Every suggestion is marked fuzzy with its origin and score in a comment.
+
+    Example: aomi18n suggest . --mt libre --mt-url http://localhost:5000
+    """
+    from .config import load_config
+    from .glossary import load_glossary
+    from .mt import MachineTranslator
+    from .suggest import suggest as do_suggest
+
+    config = load_config(project)
+    if not (config.po_path / config.target_lang).is_dir():
+        raise click.UsageError(f"no PO files in {config.po_path / config.target_lang}; run 'aomi18n po export' first")
+    glossary = load_glossary(config.glossary_path)
+    translator = None
+    if service:
+        translator = MachineTranslator(service, config.source_lang, config.target_lang, url=mt_url,
+                                       cache_dir=config.root / config.cache_dir, glossary=glossary)
+    result = do_suggest(config, glossary, min_score=min_score, translator=translator, dry_run=dry_run)
+    for path in result.files:
+        click.echo(f"{'would write' if dry_run else 'wrote'} {path}")
+    click.echo(f"{result.memory} from translation memory, {result.machine} machine-translated, {result.left} left empty "
+               "(all marked fuzzy: review them, then 'aomi18n po import')", err=True)
+    if result.error:
+        click.echo(f"aomi18n: error: {result.error}", err=True)
+        sys.exit(EXIT_FINDINGS)
+
+
+@cli.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "csv"]), default="text", show_default=True)
+@click.option("--document", "documents", multiple=True, metavar="PATH", help="Only this document (a path, part of one, or a glob; repeatable).")
+@click.option("--kind", "kinds", default="", metavar="KINDS", help="Only these kinds (comma-separated).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to this file.")
+@_errors
+def queue(project: Path, fmt: str, documents: tuple[str, ...], kinds: str, output: Path | None) -> None:
+    """The translators' work list, most important first, with word counts and places.
+
+    Example: aomi18n queue . --kind untranslated,drift --format csv -o queue.csv
+    """
+    from .analysis import analyze
+    from .checks import KINDS
+    from .config import load_config
+    from .queue import build_queue, queue_csv, queue_json, queue_text
+
+    wanted = _ids(kinds)
+    for k in wanted:
+        if k not in KINDS:
+            raise click.BadParameter(f"unknown kind {k!r} (known: {', '.join(KINDS)})", param_hint="--kind")
+    items = build_queue(analyze(load_config(project)), documents=documents, kinds=wanted)
+    if fmt == "json":
+        text = json.dumps(queue_json(items), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "csv":
+        text = queue_csv(items)
+    else:
+        text = queue_text(items)
+    _emit(text, output)
+
+
 def _ids(text: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in text.split(",") if x.strip())
 

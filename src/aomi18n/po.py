@@ -312,11 +312,12 @@ def update(analysis: Analysis, *, templates: bool = True) -> Written:
                 o = old_live.get(k)
                 if o is not None:
                     used.add(k)
-                    if o.msgstr and o.msgstr != e.msgstr:
+                    exported = old_rec.entries.get(k) if old_rec else None
+                    if o.msgstr and o.msgstr != e.msgstr and o.msgstr != exported:
+                        # The translator's work, not imported yet: it stays, and so does the record of the export.
                         e.msgstr = o.msgstr
-                        # The English the translator has not imported yet is the PO's; keep what was exported.
-                        if old_rec and k in old_rec.entries:
-                            rec.entries[k] = old_rec.entries[k]
+                        if exported is not None:
+                            rec.entries[k] = exported
                     e.tcomment = o.tcomment
                     if "fuzzy" in o.flags and "fuzzy" not in e.flags and e.msgstr == o.msgstr:
                         e.flags.append("fuzzy")

@@ -1,0 +1,130 @@
+"""Machine translation through deep-translator: opt-in, cached, glossary-safe.
+
+Services: ``libre`` (LibreTranslate, any URL), ``deepl``, ``google``, ``microsoft``,
+``mymemory``. Keys come from environment variables only (``AOMI18N_<SERVICE>_KEY``, or
+the variable deep-translator itself reads) and are never written anywhere, cache
+included. Results are cached on disk, keyed by service, languages and text.
+
+Glossary: French acronyms with a required English form are replaced by that form
+before the text is sent (engines keep acronyms as they are), and forbidden English
+forms are fixed in what comes back.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import socket
+from pathlib import Path
+
+from .errors import Aomi18nError
+from .glossary import Glossary
+from .writer import write_text
+
+SERVICES = ("libre", "deepl", "google", "microsoft", "mymemory")
+TIMEOUT = 30.0
+
+
+class TranslationError(Aomi18nError):
+    """The translation service failed (network, key, quota); work done so far is kept."""
+
+
+def _key(service: str) -> str | None:
+    names = {
+        "libre": ("AOMI18N_LIBRE_KEY", "LIBRE_API_KEY"),
+        "deepl": ("AOMI18N_DEEPL_KEY", "DEEPL_API_KEY"),
+        "microsoft": ("AOMI18N_MICROSOFT_KEY", "MICROSOFT_API_KEY"),
+        "mymemory": ("AOMI18N_MYMEMORY_EMAIL",),
+    }.get(service, ())
+    for n in names:
+        if os.environ.get(n):
+            return os.environ[n]
+    return None
+
+
+def _engine(service: str, source: str, target: str, url: str | None):
+    try:
+        import deep_translator as dt
+    except ImportError:
+        raise TranslationError("machine translation needs deep-translator: pip install 'aomi18n[mt]'") from None
+    key = _key(service)
+    if service == "libre":
+        base = (url or "https://libretranslate.com").rstrip("/") + "/"
+        return dt.LibreTranslator(source=source, target=target, api_key=key or "none", custom_url=base)
+    if service == "deepl":
+        if not key:
+            raise TranslationError("DeepL needs a key in AOMI18N_DEEPL_KEY")
+        return dt.DeeplTranslator(source=source, target=target, api_key=key, use_free_api=key.endswith(":fx"))
+    if service == "microsoft":
+        if not key:
+            raise TranslationError("Microsoft Translator needs a key in AOMI18N_MICROSOFT_KEY")
+        return dt.MicrosoftTranslator(source=source, target=target, api_key=key, region=os.environ.get("AOMI18N_MICROSOFT_REGION"))
+    if service == "mymemory":
+        return dt.MyMemoryTranslator(source=f"{source}-FR" if source == "fr" else source, target=f"{target}-GB" if target == "en" else target, email=key)
+    if service == "google":
+        return dt.GoogleTranslator(source=source, target=target)
+    raise TranslationError(f"unknown machine translation service {service!r} (known: {', '.join(SERVICES)})")
+
+
+class MachineTranslator:
+    """Translate French text to English with one service, a disk cache and the glossary."""
+
+    def __init__(self, service: str, source: str, target: str, *, url: str | None = None,
+                 cache_dir: Path | None = None, glossary: Glossary | None = None):
+        if service not in SERVICES:
+            raise TranslationError(f"unknown machine translation service {service!r} (known: {', '.join(SERVICES)})")
+        self.service, self.source, self.target, self.url = service, source, target, url
+        self.glossary = glossary
+        self.cache_path = cache_dir / "mt" / f"{service}-{source}-{target}.json" if cache_dir else None
+        self._cache: dict[str, str] = {}
+        if self.cache_path and self.cache_path.is_file():
+            try:
+                data = json.loads(self.cache_path.read_text(encoding="utf-8"))
+                self._cache = {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+            except (OSError, ValueError):
+                self._cache = {}  # a cache is safe to lose
+        self._engine = None
+        self.requests = 0
+
+    def _cache_key(self, text: str) -> str:
+        return hashlib.sha256(f"{self.service}\0{self.url or ''}\0{text}".encode()).hexdigest()
+
+    def protect(self, text: str) -> str:
+        if not self.glossary:
+            return text
+        out = text
+        for term in self.glossary.terms:
+            if term.keep or term.category not in ("acronym", "") or " " in term.fr or not term.fr.isupper():
+                continue
+            for m in reversed(term.find_fr(out)):
+                out = out[: m.start] + out[m.start:m.end].replace(term.fr, term.en) + out[m.end:]
+        return out
+
+    def enforce(self, text: str) -> str:
+        return self.glossary.fix(text)[0] if self.glossary else text
+
+    def translate(self, text: str) -> str:
+        sent = self.protect(text)
+        key = self._cache_key(sent)
+        if key in self._cache:
+            return self.enforce(self._cache[key])
+        if self._engine is None:
+            self._engine = _engine(self.service, self.source, self.target, self.url)
+        old = socket.getdefaulttimeout()
+        socket.setdefaulttimeout(TIMEOUT)
+        try:
+            self.requests += 1
+            result = self._engine.translate(sent)
+        except Exception as exc:  # deep-translator and requests raise many kinds; all mean "no translation"
+            raise TranslationError(f"{self.service} failed: {type(exc).__name__}: {str(exc)[:200]}") from None
+        finally:
+            socket.setdefaulttimeout(old)
+        if not isinstance(result, str) or not result.strip():
+            raise TranslationError(f"{self.service} returned no translation")
+        self._cache[key] = result
+        return self.enforce(result)
+
+    def save(self) -> None:
+        if self.cache_path and self._cache:
+            write_text(self.cache_path, json.dumps(self._cache, ensure_ascii=False, indent=0, sort_keys=True))

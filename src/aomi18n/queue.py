@@ -1,0 +1,79 @@
+"""The translators' work list: what to do first, how big it is, and where.
+
+Built from the analysis's findings; words are the French words of each item, counted
+as pocount counts them. Order: missing documents, untranslated, drifted, stale,
+glossary, then the rest; within a kind, biggest first.
+"""
+
+from __future__ import annotations
+
+import csv
+import fnmatch
+import io
+from dataclasses import asdict, dataclass
+
+from .analysis import Analysis
+from .text import word_count
+
+PRIORITY = ("missing-document", "untranslated", "not-translated", "drift", "stale", "glossary", "extra", "orphan-document")
+
+
+@dataclass(frozen=True)
+class Item:
+    rank: int
+    kind: str
+    severity: str
+    words: int
+    document: str
+    where: str
+    message: str
+
+
+def build_queue(analysis: Analysis, *, documents: tuple[str, ...] = (), kinds: tuple[str, ...] = ()) -> list[Item]:
+    items = []
+    for r in analysis.results:
+        doc = r.pair.source.path if r.pair.source else r.pair.target.path
+        if documents and not any(fnmatch.fnmatch(doc, d) or d in doc for d in documents):
+            continue
+        for f in r.findings:
+            if kinds and f.kind not in kinds:
+                continue
+            if f.fr is not None:
+                words = sum(word_count(u.text) for u in r.source_units if f.fr.line <= u.line <= f.fr.end_line)
+            else:
+                words = 0
+            if f.kind == "missing-document" and r.pair.source is not None:
+                words = r.pair.source.words
+            loc = f.fr if f.kind in ("missing-document", "untranslated") or f.en is None else f.en
+            rank = PRIORITY.index(f.kind) if f.kind in PRIORITY else len(PRIORITY)
+            items.append(Item(rank, f.kind, str(f.severity), words, doc, f"{loc.path}:{loc.line}", f.message))
+    items.sort(key=lambda i: (i.rank, -i.words, i.where))
+    return items
+
+
+def queue_text(items: list[Item]) -> str:
+    if not items:
+        return "Nothing to do: every French block has a current English translation.\n"
+    rows = [("#", "kind", "words", "where", "what")]
+    for n, i in enumerate(items, 1):
+        msg = i.message if len(i.message) <= 90 else i.message[:89] + "…"
+        rows.append((str(n), i.kind, str(i.words), i.where, msg))
+    widths = [max(len(r[c]) for r in rows) for c in range(4)]
+    lines = [f"{r[0]:>{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]:<{widths[3]}}  {r[4]}" for r in rows]
+    total = sum(i.words for i in items)
+    return "\n".join(lines) + f"\n\n{len(items)} items, {total} French words\n"
+
+
+def queue_json(items: list[Item]) -> dict:
+    return {"version": 1, "items": [{k: v for k, v in asdict(i).items() if k != "rank"} | {"priority": n}
+                                    for n, i in enumerate(items, 1)],
+            "words": sum(i.words for i in items)}
+
+
+def queue_csv(items: list[Item]) -> str:
+    buf = io.StringIO()
+    w = csv.writer(buf, lineterminator="\n")
+    w.writerow(["priority", "kind", "severity", "words", "document", "where", "message"])
+    for n, i in enumerate(items, 1):
+        w.writerow([n, i.kind, i.severity, i.words, i.document, i.where, i.message])
+    return buf.getvalue()

@@ -1,0 +1,176 @@
+"""Suggestions (translation memory, machine translation on a local test server) and the queue."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlparse
+
+import polib
+import pytest
+
+from .conftest import snapshot
+from .test_po import EN, FR, edit_po, make
+
+pytest.importorskip("deep_translator")
+
+DICTIONARY = {
+    "La Commission de Venise a adopté les Principes de Venise le 15 mars 2019.":
+        "The Venice Commission adopted the Venice Principles on 15 March 2019.",
+    "Le groupe de travail se réunira à Malte le 7 octobre 2020.": "The working group will meet in Malta on 7 October 2020.",
+}
+
+
+class LibreTranslateStub(BaseHTTPRequestHandler):
+    """Enough of LibreTranslate's /translate for deep-translator, on 127.0.0.1 only."""
+
+    calls: list[dict] = []
+    fail_after: int | None = None
+
+    def do_POST(self):  # noqa: N802 (http.server's name)
+        q = {k: v[0] for k, v in parse_qs(urlparse(self.path).query).items()}
+        length = int(self.headers.get("Content-Length") or 0)
+        if length:
+            q.update({k: v[0] for k, v in parse_qs(self.rfile.read(length).decode()).items()})
+        type(self).calls.append(q)
+        if self.fail_after is not None and len(self.calls) > self.fail_after:
+            self.send_response(503)
+            self.end_headers()
+            return
+        text = q.get("q", "")
+        out = DICTIONARY.get(text, "EN: " + text)
+        body = json.dumps({"translatedText": out}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def libre():
+    LibreTranslateStub.calls = []
+    LibreTranslateStub.fail_after = None
+    server = ThreadingHTTPServer(("127.0.0.1", 0), LibreTranslateStub)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_address[1]}", LibreTranslateStub
+    server.shutdown()
+    server.server_close()
+
+
+def drop(text: str, *paras: str) -> str:
+    for p in paras:
+        text = text.replace(p + "\n\n", "")
+    return text
+
+
+def test_translation_memory_fills_close_matches_as_fuzzy(run, tmp_path):
+    fr = FR + "\nLe groupe de travail se réunira à Malte le 8 octobre 2020.\n"
+    root = make(tmp_path, fr=fr)
+    run(["po", "export", str(root)])
+    r = run(["suggest", str(root)])
+    assert r.exit_code == 0, r.output
+    e = next(e for e in polib.pofile(str(root / "po/en/rapport.po")) if e.msgid.endswith("le 8 octobre 2020."))
+    assert e.msgstr == "The working group will meet in Malta on 7 October 2020."
+    assert "fuzzy" in e.flags and "translation memory, 98% match" in e.tcomment
+    assert "1 from translation memory" in r.stderr
+
+
+def test_translation_memory_offers_nothing_under_the_threshold(run, tmp_path):
+    root = make(tmp_path, fr=FR + "\nUne conférence régionale aura lieu à Beyrouth.\n")
+    run(["po", "export", str(root)])
+    before = snapshot(root / "po")
+    r = run(["suggest", str(root), "--min-score", "90"])
+    assert r.exit_code == 0 and "0 from translation memory" in r.stderr
+    assert snapshot(root / "po") == before
+
+
+def test_machine_translation_through_a_local_libretranslate(run, tmp_path, libre, monkeypatch):
+    url, stub = libre
+    monkeypatch.setenv("AOMI18N_LIBRE_KEY", "secret-key-123")
+    root = make(tmp_path, en=drop(EN, "The Venice Commission adopted the Venice Principles on 15 March 2019."))
+    run(["po", "export", str(root)])
+    edit_po(root / "po/en/rapport.po", lambda e: setattr(e, "msgstr", "") if e.msgid.startswith("Le HCR") else None)
+    r = run(["suggest", str(root), "--mt", "libre", "--mt-url", url, "--min-score", "99"])
+    assert r.exit_code == 0, r.output
+    entries = {e.msgid: e for e in polib.pofile(str(root / "po/en/rapport.po"))}
+    venice = entries["La Commission de Venise a adopté les Principes de Venise le 15 mars 2019."]
+    assert venice.msgstr == DICTIONARY[venice.msgid] and "fuzzy" in venice.flags and "machine translation (libre)" in venice.tcomment
+    # glossary: the French acronyms were sent as their English forms
+    unhcr = entries["Le HCR et l'OIM ont participé à 3 réunions à Rabat et à Tunis."]
+    assert "UNHCR" in unhcr.msgstr and "IOM" in unhcr.msgstr and " HCR" not in unhcr.msgstr
+    sent = [c["q"] for c in stub.calls]
+    assert any("UNHCR" in q and "IOM" in q for q in sent)
+    # the key came from the environment and is written nowhere
+    for data in snapshot(root).values():
+        assert b"secret-key-123" not in data
+    # cached on disk: a second run on a fresh export asks the server nothing
+    calls = len(stub.calls)
+    run(["po", "export", str(root), "--force"])
+    edit_po(root / "po/en/rapport.po", lambda e: setattr(e, "msgstr", "") if e.msgid.startswith("Le HCR") else None)
+    assert run(["suggest", str(root), "--mt", "libre", "--mt-url", url, "--min-score", "99"]).exit_code == 0
+    assert len(stub.calls) == calls
+
+
+def test_network_failure_is_reported_and_work_is_kept(run, tmp_path, libre):
+    url, stub = libre
+    stub.fail_after = 1
+    root = make(tmp_path, en=drop(EN, "The Venice Commission adopted the Venice Principles on 15 March 2019."))
+    run(["po", "export", str(root)])
+    edit_po(root / "po/en/rapport.po", lambda e: setattr(e, "msgstr", "") if e.msgid.startswith("Le HCR") else None)
+    r = run(["suggest", str(root), "--mt", "libre", "--mt-url", url, "--min-score", "99"])
+    assert r.exit_code == 1
+    assert "libre failed" in r.stderr and "1 machine translations kept" in r.stderr and "Traceback" not in r.stderr
+    po = polib.pofile(str(root / "po/en/rapport.po"))
+    assert sum(1 for e in po if "machine translation" in e.tcomment) == 1
+
+
+def test_unreachable_server_is_a_clean_error(run, tmp_path):
+    import socket
+
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()  # nothing listens there now
+    root = make(tmp_path, en=drop(EN, "The Venice Commission adopted the Venice Principles on 15 March 2019."))
+    run(["po", "export", str(root)])
+    r = run(["suggest", str(root), "--mt", "libre", "--mt-url", f"http://127.0.0.1:{port}", "--min-score", "99"])
+    assert r.exit_code == 1 and "libre failed" in r.stderr and "Traceback" not in r.output
+
+
+def test_suggest_without_po_files_says_what_to_do(run, tmp_path):
+    r = run(["suggest", str(make(tmp_path))])
+    assert r.exit_code == 2 and "po export" in r.output
+
+
+def test_queue_orders_by_what_matters_and_counts_words_like_pocount(run, project):
+    from translate.tools.pocount import wordcount
+
+    r = run(["queue", str(project), "--format", "json"])
+    assert r.exit_code == 0
+    items = json.loads(r.stdout)["items"]
+    kinds = [i["kind"] for i in items]
+    assert kinds == ["missing-document"] * 3 + ["glossary"] * 3 + ["extra"]
+    first = items[0]
+    text = (project / first["where"].split(":")[0]).read_text()
+    from aomi18n.documents import parse_document
+
+    doc = parse_document(text.encode(), "x")
+    assert first["words"] == sum(wordcount(b.content) for b in doc.translatable_blocks)
+    assert [i["words"] for i in items[:3]] == sorted((i["words"] for i in items[:3]), reverse=True)
+
+
+def test_queue_filters_and_csv(run, project):
+    r = run(["queue", str(project), "--kind", "glossary", "--format", "csv"])
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    assert len(rows) == 3 and {row["kind"] for row in rows} == {"glossary"}
+    r = run(["queue", str(project), "--document", "*plan-action-2017*"])
+    assert r.exit_code == 0 and "1 items" in r.stdout and "plan-action-2017-cooperation" in r.stdout
+    assert run(["queue", str(project), "--kind", "nonsense"]).exit_code == 2
