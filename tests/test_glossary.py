@@ -76,3 +76,41 @@ def test_bad_glossaries_name_the_line(text, message, line):
     assert message in str(exc.value)
     assert exc.value.line == line
     assert exc.value.path == "g.yaml"
+
+
+def test_glossary_check_apply_show_on_the_bundled_corpus(run, project):
+    from .conftest import snapshot
+
+    r = run(["glossary", "check", str(project)])
+    assert r.exit_code == 1 and r.stdout.count(": glossary: ") == 3
+    before = snapshot(project)
+    dry = run(["glossary", "apply", str(project), "--dry-run"])
+    assert dry.exit_code == 0 and "+3. **Capacity building**" in dry.stdout and "(UNHCR, IOM)" in dry.stdout
+    assert snapshot(project) == before
+    r = run(["glossary", "apply", str(project)])
+    assert r.exit_code == 0 and "fixed 3 glossary forms in 1 files" in r.stderr
+    assert run(["glossary", "check", str(project)]).exit_code == 0
+    after = snapshot(project)
+    assert run(["glossary", "apply", str(project)]).exit_code == 0
+    assert snapshot(project) == after  # twice equals once
+    changed = [k for k in after if after[k] != before[k]]
+    assert changed == ["corpus/en/working-group-migrant-children-action-plan.txt"]
+    assert after[changed[0]] == before[changed[0]].replace(b"(HCR, OIM)", b"(UNHCR, IOM)").replace(b"from the HCR", b"from the UNHCR")
+
+
+def test_glossary_apply_leaves_code_and_urls_alone(run, project):
+    doc = project / "corpus/en/working-group-migrant-children-action-plan.txt"
+    doc.write_text(doc.read_text() + "\nSee `HCR` and https://example.org/HCR for the HCR.\n")
+    run(["glossary", "apply", str(project)])
+    assert doc.read_text().endswith("\nSee `HCR` and https://example.org/HCR for the UNHCR.\n")
+
+
+def test_glossary_show_as_tbx_loads_in_translate_toolkit(run, project):
+    from translate.storage import tbx
+
+    r = run(["glossary", "show", str(project), "--format", "tbx"])
+    store = tbx.tbxfile(r.stdout.encode())
+    pairs = {u.source: u.target for u in store.units}
+    assert pairs["HCR"] == "UNHCR" and pairs["OIM"] == "IOM"
+    csv_out = run(["glossary", "show", str(project), "--format", "csv"]).stdout
+    assert csv_out.splitlines()[0] == "fr,en,forbidden,category,note"

@@ -352,6 +352,81 @@ def queue(project: Path, fmt: str, documents: tuple[str, ...], kinds: str, outpu
     _emit(text, output)
 
 
+@cli.group()
+def glossary() -> None:
+    """The glossary (glossary.yaml): check the English against it, fix it, show it."""
+
+
+@glossary.command("check")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@_errors
+def glossary_check(project: Path, fmt: str) -> None:
+    """Validate glossary.yaml and report every glossary finding; exit 1 when there is one.
+
+    Example: aomi18n glossary check . --format json
+    """
+    from .analysis import analyze
+    from .config import load_config
+    from .reports import findings_json, findings_text
+
+    analysis = analyze(load_config(project), select=("glossary",))
+    if fmt == "json":
+        click.echo(json.dumps(findings_json(analysis), ensure_ascii=False, indent=2))
+    else:
+        click.echo(findings_text(analysis), nl=False)
+    sys.exit(EXIT_FINDINGS if analysis.findings else 0)
+
+
+@glossary.command("apply")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--dry-run", is_flag=True, help="Show the diff only; write nothing.")
+@_errors
+def glossary_apply(project: Path, dry_run: bool) -> None:
+    """Fix the English where the fix is unambiguous ("HCR" -> "UNHCR"); the diff is shown first.
+
+    Example: aomi18n glossary apply . --dry-run
+    """
+    from .config import load_config
+    from .corpus import load_corpus
+    from .fixes import glossary_fixes
+    from .glossary import load_glossary
+    from .writer import write_bytes
+
+    config = load_config(project)
+    terms = load_glossary(config.glossary_path)
+    fixes = [(d, f) for d in load_corpus(config, identify=False).targets if (f := glossary_fixes(d, terms))]
+    for _, f in fixes:
+        click.echo(f.diff(), nl=False)
+    count = sum(len(f.replacements) for _, f in fixes)
+    if not dry_run:
+        for d, f in fixes:
+            write_bytes(config.target_path / d.relpath, f.new)
+    verb = "would fix" if dry_run else "fixed"
+    click.echo(f"{verb} {count} glossary forms in {len(fixes)} files", err=True)
+
+
+@glossary.command("show")
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("--format", "fmt", type=click.Choice(["text", "csv", "tbx"]), default="text", show_default=True,
+              help="text: a table; csv: for spreadsheets; tbx: TermBase eXchange for CAT tools and Weblate.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to this file.")
+@_errors
+def glossary_show(project: Path, fmt: str, output: Path | None) -> None:
+    """Show the glossary to translators: French, required English, forbidden forms, notes.
+
+    Example: aomi18n glossary show . --format tbx -o glossary.tbx
+    """
+    from .config import load_config
+    from .glossary import load_glossary
+    from .reports import glossary_csv, glossary_tbx, glossary_text
+
+    config = load_config(project)
+    terms = load_glossary(config.glossary_path)
+    render = {"csv": glossary_csv, "tbx": glossary_tbx}.get(fmt, glossary_text)
+    _emit(render(terms, config.source_lang, config.target_lang), output)
+
+
 def _ids(text: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in text.split(",") if x.strip())
 
