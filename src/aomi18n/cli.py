@@ -427,6 +427,65 @@ def glossary_show(project: Path, fmt: str, output: Path | None) -> None:
     _emit(render(terms, config.source_lang, config.target_lang), output)
 
 
+@cli.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write to this file (default: report.html for html, standard output for md and json).")
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "json"]), default="html", show_default=True,
+              help="html: one self-contained file; md: for an issue or a wiki; json: check's JSON plus the report figures.")
+@click.option("--lang", "ui_lang", type=click.Choice(["en", "fr"]), default="en", show_default=True, help="Language of the report's headings.")
+@_errors
+def report(project: Path, output: Path | None, fmt: str, ui_lang: str) -> None:
+    """The completeness report for the president's office: coverage, findings, side by side.
+
+    Example: aomi18n report . -o report.html --lang fr
+    """
+    from .analysis import analyze
+    from .config import load_config
+    from .report import render_html, render_markdown, report_data
+
+    analysis = analyze(load_config(project))
+    if fmt == "json":
+        _emit(json.dumps(report_data(analysis), ensure_ascii=False, indent=2) + "\n", output)
+        return
+    text = render_html(analysis, ui_lang) if fmt == "html" else render_markdown(analysis, ui_lang)
+    _emit(text, output or (Path("report.html") if fmt == "html" else None))
+
+
+@cli.command()
+@click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
+@_errors
+def status(project: Path) -> None:
+    """The report's figures as a terminal table, with a progress bar per document.
+
+    Example: aomi18n status .
+    """
+    from rich.console import Console
+    from rich.progress_bar import ProgressBar
+    from rich.table import Table
+
+    from .analysis import analyze
+    from .config import load_config
+    from .report import report_data
+
+    data = report_data(analyze(load_config(project)))
+    rep = data["report"]
+    table = Table(title=f"English coverage {rep['coverage_words']}% of {data['summary']['words']} French words "
+                        f"({rep['coverage_blocks']}% of blocks); glossary {rep['glossary']['compliance']}%")
+    for name, just in (("French document", "left"), ("English", "left"), ("words", "right"), ("%", "right"),
+                       ("", "left"), ("drift", "right"), ("stale", "right"), ("untransl.", "right"), ("findings", "right")):
+        table.add_column(name, justify=just)
+    for d in rep["documents"]:
+        st = d["states"]
+        table.add_row(Path(d["source"]).name, Path(d["target"]).name if d["target"] else "[bold red]missing[/]", str(d["words"]), f"{d['coverage']:.1f}",
+                      ProgressBar(total=max(d["words"], 1), completed=st["translated"], width=20),
+                      str(st["drift"]), str(st["stale"]), str(st["untranslated"] + st["missing"]), str(d["findings"]))
+    console = Console()
+    if not console.is_terminal:
+        console = Console(width=max(console.width, 160), no_color=True)
+    console.print(table)
+
+
 def _ids(text: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in text.split(",") if x.strip())
 
