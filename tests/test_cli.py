@@ -160,3 +160,17 @@ def test_every_command_is_documented_in_the_readme(run):
                         assert opt in readme, f"README lacks {opt} of {full}"
 
     walk(cli, "aomi18n")
+
+
+def test_progress_is_reported_per_pair_and_quiet_when_piped(run, project):
+    from aomi18n.analysis import analyze
+    from aomi18n.cli import _Progress
+    from aomi18n.config import load_config
+
+    calls = []
+    analyze(load_config(project), progress=lambda done, total: calls.append((done, total)))
+    assert calls == [(k, 4) for k in range(1, 5)]
+    bar = _Progress()
+    assert bar.enabled is False  # CliRunner's stderr is not a terminal
+    bar(1, 4)
+    assert bar.bar is None

@@ -105,8 +105,12 @@ def acronym_map(glossary: Glossary) -> dict[str, str]:
     return {t.fr: t.en for t in glossary.terms if " " not in t.fr and t.fr.isupper()}
 
 
-def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None = None, level: str = "blocks") -> Analysis:
-    """Read, pair, align (units at ``level``: blocks or sentences) and check the whole corpus."""
+def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None = None, level: str = "blocks",
+            progress=None) -> Analysis:
+    """Read, pair, align (units at ``level``: blocks or sentences) and check the whole corpus.
+
+    ``progress(done, total)``, if given, is called after each document pair.
+    """
     glossary = glossary if glossary is not None else load_glossary(config.glossary_path)
     try:
         checks = selected(select or config.select, ignore or config.ignore)
@@ -117,7 +121,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
     scorer = FeatureScorer(acronyms=acronym_map(glossary))
     history = git_history(config, pairs, level) if any(c.id == "stale" for c in checks) else {}
     results = []
-    for pair in pairs:
+    for done, pair in enumerate(pairs, 1):
         su = tuple(units(pair.source, level)) if pair.source else ()
         tu = tuple(units(pair.target, level)) if pair.target else ()
         al = None
@@ -135,6 +139,8 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
             else:
                 res.findings.append(f)
         results.append(res)
+        if progress is not None:
+            progress(done, len(pairs))
     return Analysis(config, glossary, results)
 
 

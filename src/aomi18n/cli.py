@@ -162,7 +162,7 @@ def check(project: Path, fmt: str, fail_on: str | None, min_coverage: float | No
     from .reports import findings_github, findings_json, findings_junit, findings_sarif, findings_text
 
     config = load_config(project)
-    analysis = analyze(config, select=_ids(select), ignore=_ids(ignore))
+    analysis = analyze(config, select=_ids(select), ignore=_ids(ignore), progress=_Progress("checking"))
     if fmt == "json":
         text = json.dumps(findings_json(analysis), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "sarif":
@@ -201,7 +201,7 @@ def _po_analysis(project: Path, output: Path | None):
     config = load_config(project)
     if output is not None:
         config = replace(config, po_dir=str(output if output.is_absolute() else Path.cwd() / output))
-    return analyze(config, level=config.segments)
+    return analyze(config, level=config.segments, progress=_Progress("aligning"))
 
 
 def _report_written(result) -> None:
@@ -444,7 +444,7 @@ def report(project: Path, output: Path | None, fmt: str, ui_lang: str) -> None:
     from .config import load_config
     from .report import render_html, render_markdown, report_data
 
-    analysis = analyze(load_config(project))
+    analysis = analyze(load_config(project), progress=_Progress("analysing"))
     if fmt == "json":
         _emit(json.dumps(report_data(analysis), ensure_ascii=False, indent=2) + "\n", output)
         return
@@ -484,6 +484,36 @@ def status(project: Path) -> None:
     if not console.is_terminal:
         console = Console(width=max(console.width, 160), no_color=True)
     console.print(table)
+
+
+class _Progress:
+    """A progress bar on standard error for runs over a second, only on a terminal (never in CI or a pipe)."""
+
+    def __init__(self, label: str = "checking"):
+        import os
+        import time
+
+        self.label, self.start, self.bar, self.task = label, time.monotonic(), None, None
+        self.enabled = sys.stderr.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
+
+    def __call__(self, done: int, total: int) -> None:
+        import time
+
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.start < 1.0 or done >= total:
+                return
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+            self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
+                                TimeRemainingColumn(), console=Console(stderr=True), transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task(self.label, total=total)
+        self.bar.update(self.task, completed=done)
+        if done >= total:
+            self.bar.stop()
 
 
 def _ids(text: str) -> tuple[str, ...]:

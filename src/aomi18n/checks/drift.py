@@ -101,8 +101,8 @@ def _sentence_gaps(fr: str, en: str, ctx: PairContext) -> str | None:
     """A sentence missing or added inside linked blocks (sentence-level alignment)."""
     fs = [fr[a:b] for a, b in split_sentences(fr, ctx.source_lang)]
     es = [en[a:b] for a, b in split_sentences(en, ctx.target_lang)]
-    if max(len(fs), len(es)) < 2:
-        return None
+    if max(len(fs), len(es)) < 2 or len(fs) == len(es):
+        return None  # as many sentences on both sides: a changed one is the content score's to see
     al = align(fs, es)
     lost = [fs[l.source[0]] for l in al.links if l.source and not l.target and word_count(fs[l.source[0]]) >= 6]
     added = [es[l.target[0]] for l in al.links if l.target and not l.source and word_count(es[l.target[0]]) >= 6]
