@@ -341,3 +341,31 @@ def test_round_trip_is_byte_identical_on_generated_documents(tmp_path_factory, f
     r = runner.invoke(cli, ["po", "import", str(root)])
     assert r.exit_code == 0, r.output
     assert snapshot(root / "corpus") == before
+
+
+def test_sentence_level_po_round_trip_and_insert(run, tmp_path):
+    en = EN.replace(", 12% more than in 2018.", ".")
+    fr = FR.replace("soit 12 % de plus qu'en 2018.", "soit davantage. Le nombre a augmenté de 12 % depuis 2018.")
+    en = en.replace("complaints in 2019.", "complaints in 2019.")
+    root = make(tmp_path, fr=fr, en=en)
+    (root / "aomi18n.yaml").write_text("segments: sentences\n")
+    assert run(["po", "export", str(root)]).exit_code == 0
+    po = entries(root / "po/en/rapport.po")
+    assert "Le nombre a augmenté de 12 % depuis 2018." in po  # one entry per sentence
+    before = snapshot(root / "corpus")
+    assert run(["po", "import", str(root)]).exit_code == 0
+    assert snapshot(root / "corpus") == before
+    edit_po(root / "po/en/rapport.po", lambda e: setattr(e, "msgstr", "The number has grown by 12% since 2018.")
+            if e.msgid.startswith("Le nombre") else None)
+    assert run(["po", "import", str(root)]).exit_code == 0
+    text = (root / "corpus/en/rapport.md").read_text()
+    assert "The Ombudsman received 1,245 complaints in 2019. The number has grown by 12% since 2018.\n" in text
+
+
+@pytest.mark.skipif(shutil.which("pofilter") is None, reason="translate-toolkit's pofilter is not on PATH")
+def test_po_files_pass_through_pofilter(run, project, tmp_path):
+    run(["po", "export", str(project)])
+    out = subprocess.run(["pofilter", "-i", str(project / FR_PO), "-o", str(tmp_path / "filtered.po")],
+                         capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert (tmp_path / "filtered.po").is_file()
