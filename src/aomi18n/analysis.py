@@ -44,9 +44,6 @@ class PairResult:
                     "drifted_words": 0, "drifted_blocks": 0, "untranslated_words": 0, "untranslated_blocks": 0,
                     "missing_words": total_w, "stale_words": 0, "stale_blocks": 0}
         state = ["translated"] * total_b
-        lines = {}
-        for k, u in enumerate(self.source_units):
-            lines.setdefault(u.line, k)
         for f in self.findings:
             if f.fr is None or f.kind not in ("untranslated", "not-translated", "drift", "stale"):
                 continue
@@ -119,7 +116,8 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
     corpus = load_corpus(config)
     pairs = pair_documents(corpus, glossary)
     scorer = FeatureScorer(acronyms=acronym_map(glossary))
-    history = git_history(config, pairs, level) if any(c.id == "stale" for c in checks) else {}
+    stale = any(c.id == "stale" for c in checks)
+    history = git_history(config, pairs, level) if stale else {}
     results = []
     for done, pair in enumerate(pairs, 1):
         su = tuple(units(pair.source, level)) if pair.source else ()
@@ -129,7 +127,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
             al = align([u.text for u in su], [u.text for u in tu], scorer=scorer,
                        source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu])
         synced = None
-        if pair.paired and any(c.id == "stale" for c in checks):
+        if pair.paired and stale:
             synced = synced_french(config, pair.source.relpath) or history.get(pair.source.relpath)
         ctx = PairContext(pair, su, tu, al, glossary, config.thresholds, config.source_lang, config.target_lang, synced)
         res = PairResult(pair, su, tu, al, level=level)

@@ -7,11 +7,11 @@ glossary), applied twice equal to once.
 
 from __future__ import annotations
 
-import difflib
 from dataclasses import dataclass, field
 
 from .glossary import Glossary
 from .model import Document
+from .writer import unified_diff
 
 
 @dataclass
@@ -22,10 +22,7 @@ class Fixed:
     replacements: list[tuple[int, str, str]] = field(default_factory=list)  # (line, old form, new form)
 
     def diff(self) -> str:
-        lines = difflib.unified_diff(self.old.decode("utf-8", "replace").splitlines(keepends=True),
-                                     self.new.decode("utf-8", "replace").splitlines(keepends=True),
-                                     fromfile=f"a/{self.path}", tofile=f"b/{self.path}")
-        return "".join(x if x.endswith("\n") else x + "\n" for x in lines)
+        return unified_diff(self.path, self.old, self.new)
 
 
 def glossary_fixes(doc: Document, glossary: Glossary) -> Fixed | None:

@@ -9,7 +9,7 @@ import compares collapsed text, so an entry nobody changed never rewrites a byte
 
 from __future__ import annotations
 
-import difflib
+import functools
 import os
 import textwrap
 import time
@@ -26,10 +26,10 @@ from .errors import PoFileError
 from .model import Finding
 from .pofiles import (
     SHARED, SyncRecord, header_field, key_of, po_path, pot_path, read_po, read_record, record_path,
-    shared_po_path, write_record,
+    shared_po_path, write_po, write_record,
 )
 from .text import collapse
-from .writer import write_bytes, write_text
+from .writer import unified_diff, write_bytes
 
 FUZZY_KINDS = ("drift", "not-translated", "stale")
 
@@ -111,24 +111,23 @@ def _header(config: Config, source: str | None, target: str | None, template: bo
     return meta
 
 
-def _project_path(config: Config, folder: str, relpath: str) -> str:
+def _project_path(folder: str, relpath: str) -> str:
     return f"{folder.rstrip('/')}/{relpath}"
 
 
 def _target_for(config: Config, result: PairResult) -> str:
+    """The English document of a pair, or where a missing one will be created (the French name)."""
     p = result.pair
-    if p.target is not None:
-        return _project_path(config, config.target_dir, p.target.relpath)
-    return _project_path(config, config.target_dir, p.source.relpath)
+    return _project_path(config.target_dir, (p.target or p.source).relpath)
 
 
-def _notes(analysis: Analysis, seg: Segment, findings: list[Finding], result: PairResult, config: Config) -> str:
+def _notes(analysis: Analysis, seg: Segment, findings: list[Finding], target: str | None) -> str:
     notes = []
     for t in analysis.glossary.terms_in(seg.msgid):
         notes.append(f"Glossary: {t.label()}" + (f" ({t.note})" if t.note else ""))
-    if seg.en_lines and result.pair.target is not None:
+    if seg.en_lines and target is not None:
         a, b = seg.en_lines
-        notes.append(f"English: {_project_path(config, config.target_dir, result.pair.target.relpath)}:{a}" + (f"-{b}" if b != a else ""))
+        notes.append(f"English: {target}:{a}" + (f"-{b}" if b != a else ""))
     if len(seg.source) > 1:
         notes.append(f"{len(seg.source)} French paragraphs translated together; keep one blank line between paragraphs.")
     if len(seg.target) > 1:
@@ -180,7 +179,7 @@ def build(analysis: Analysis) -> Built:
     shared_entries: dict[str, polib.POEntry] = {}
     shared_rec = SyncRecord(SHARED, None)
     for r, segs in per_doc:
-        src = _project_path(config, config.source_dir, r.pair.source.relpath)
+        src = _project_path(config.source_dir, r.pair.source.relpath)
         tgt = _target_for(config, r)
         po = polib.POFile(wrapwidth=79)
         po.header = (f"English translation of {src}.\nmsgid: the French; msgstr: the English ({tgt}).\n"
@@ -203,7 +202,7 @@ def build(analysis: Analysis) -> Built:
             e = by_key.get(s.key)
             if e is None:
                 e = polib.POEntry(msgid=s.msgid, msgstr=s.msgstr, msgctxt=s.msgctxt, occurrences=[],
-                                  comment=_notes(analysis, s, found.get(k, []), r, config),
+                                  comment=_notes(analysis, s, found.get(k, []), tgt if r.pair.target else None),
                                   flags=["fuzzy"] if fuzzy else [])
                 by_key[s.key] = e
                 po.append(e)
@@ -248,7 +247,7 @@ def _write_po(path: Path, po: polib.POFile, old: polib.POFile | None) -> bool:
                 po.metadata[name] = old.metadata[name]
         if old.metadata == po.metadata:
             return False
-    return write_text(path, str(po) + "\n" if not str(po).endswith("\n") else str(po))
+    return write_po(path, po)
 
 
 @dataclass
@@ -350,8 +349,9 @@ def update(analysis: Analysis, *, templates: bool = True) -> Written:
                     o.obsolete = True
                     new.append(o)
                     out.stats["obsolete"] += 1
+            live = {key_of(e.msgctxt, e.msgid) for e in new}
             for o in old.obsolete_entries():
-                if key_of(o.msgctxt, o.msgid) not in {key_of(e.msgctxt, e.msgid) for e in new}:
+                if key_of(o.msgctxt, o.msgid) not in live:
                     new.append(o)
         _record_write(out, path, _write_po(path, new, old))
         write_record(record_path(config, rel), rec)
@@ -382,13 +382,7 @@ class Imported:
     skipped: list[str] = field(default_factory=list)
 
     def diff(self) -> str:
-        out = []
-        for path, (old, new) in self.changed.items():
-            out.extend(difflib.unified_diff(
-                old.decode("utf-8", "replace").splitlines(keepends=True),
-                new.decode("utf-8", "replace").splitlines(keepends=True),
-                fromfile=f"a/{path}", tofile=f"b/{path}"))
-        return "".join(x if x.endswith("\n") else x + "\n" for x in out)
+        return "".join(unified_diff(path, old, new) for path, (old, new) in self.changed.items())
 
 
 @dataclass(frozen=True)
@@ -507,9 +501,7 @@ def import_po(analysis: Analysis, *, fuzzy: bool = False, force: bool = False, k
             _check_header(po, path, config, r)
         segs = segments(r)
         lookup = {**shared, **entries}
-
-        def usable(e: polib.POEntry | None) -> bool:
-            return e is not None and bool(e.msgstr) and (fuzzy or "fuzzy" not in e.flags)
+        usable = functools.partial(_usable, fuzzy=fuzzy)
 
         if r.pair.target is None:
             done = sum(word_count(s.msgid) for s in segs if usable(lookup.get(s.key)))
@@ -576,6 +568,11 @@ def import_po(analysis: Analysis, *, fuzzy: bool = False, force: bool = False, k
     return res
 
 
+def _usable(e: polib.POEntry | None, fuzzy: bool) -> bool:
+    """A translated entry that import may take (fuzzy ones only when asked)."""
+    return e is not None and bool(e.msgstr) and (fuzzy or "fuzzy" not in e.flags)
+
+
 def _short(text: str, width: int = 60) -> str:
     text = collapse(text)
     return text if len(text) <= width else text[: width - 1] + "…"
@@ -583,7 +580,7 @@ def _short(text: str, width: int = 60) -> str:
 
 def _check_header(po: polib.POFile, path: Path, config: Config, r: PairResult) -> None:
     src = header_field(po, "X-Aomi18n-Source")
-    want = _project_path(config, config.source_dir, r.pair.source.relpath)
+    want = _project_path(config.source_dir, r.pair.source.relpath)
     if src is not None and src != want:
         raise PoFileError(f"says it translates {src!r}, but it is the PO file of {want!r}", path, 1)
     tgt = header_field(po, "X-Aomi18n-Target")

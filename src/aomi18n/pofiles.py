@@ -73,10 +73,8 @@ def _check_syntax(text: str, path: Path) -> None:
         if not line:
             state = None
             continue
-        if line.startswith("#~"):
-            continue  # obsolete entries: polib reads them; they are not imported
         if line.startswith("#"):
-            continue
+            continue  # comments, and obsolete entries (#~): polib reads them; they are not imported
         m = _KEYWORD.match(line)
         if m:
             kw, rest = m.groups()
@@ -127,6 +125,12 @@ def read_po(path: str | Path) -> polib.POFile:
             raise PoFileError(f"duplicate entry for msgid {collapse(e.msgid)[:40]!r} (first at line {seen[k]})", p, e.linenum)
         seen[k] = e.linenum
     return po
+
+
+def write_po(path: Path, po: polib.POFile) -> bool:
+    """Write a catalog atomically, ending in a newline (False when the file already says this)."""
+    text = str(po)
+    return write_text(path, text if text.endswith("\n") else text + "\n")
 
 
 def header_field(po: polib.POFile, name: str) -> str | None:

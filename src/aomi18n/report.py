@@ -25,10 +25,9 @@ def report_data(analysis: Analysis) -> dict[str, Any]:
     data = findings_json(analysis)
     docs = []
     occurrences = 0
-    for r in analysis.results:
+    for r, f in zip(analysis.results, data["pairs"]):  # check's JSON already holds each pair's figures
         if r.pair.source is None:
             continue
-        f = r.figures()
         words = f["words"]
         state_words = {"translated": f["translated_words"], "drift": f["drifted_words"], "stale": f["stale_words"],
                        "untranslated": f["untranslated_words"], "missing": f["missing_words"]}

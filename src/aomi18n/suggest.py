@@ -14,8 +14,7 @@ from rapidfuzz import fuzz, process
 from .config import Config
 from .glossary import Glossary
 from .mt import MachineTranslator, TranslationError
-from .pofiles import catalogs, read_po
-from .writer import write_text
+from .pofiles import catalogs, read_po, write_po
 
 CHUNK = 512  # rows of the score matrix computed at once (bounded memory on big corpora)
 
@@ -62,8 +61,8 @@ def best_matches(queries: list[str], memory: list[MemoryUnit], min_score: float,
     return out
 
 
-def _mark(e: polib.POEntry, note: str, text: str, glossary: Glossary | None) -> None:
-    e.msgstr = glossary.fix(text)[0] if glossary else text
+def _mark(e: polib.POEntry, note: str, text: str) -> None:
+    e.msgstr = text
     if "fuzzy" not in e.flags:
         e.flags.append("fuzzy")
     e.tcomment = (e.tcomment + "\n" if e.tcomment else "") + note
@@ -83,7 +82,7 @@ def suggest(config: Config, glossary: Glossary | None, *, min_score: float | Non
     for (path, e), m in zip(empty, matches):
         if m is not None:
             unit, score = m
-            _mark(e, f"aomi18n: translation memory, {score:.0f}% match ({unit.where})", unit.target, glossary)
+            _mark(e, f"aomi18n: translation memory, {score:.0f}% match ({unit.where})", glossary.fix(unit.target)[0] if glossary else unit.target)
             result.memory += 1
             touched.add(path)
         else:
@@ -91,7 +90,7 @@ def suggest(config: Config, glossary: Glossary | None, *, min_score: float | Non
     if translator is not None:
         try:
             for path, e in todo_mt:
-                _mark(e, f"aomi18n: machine translation ({translator.service})", translator.translate(e.msgid), glossary)
+                _mark(e, f"aomi18n: machine translation ({translator.service})", translator.translate(e.msgid))
                 result.machine += 1
                 touched.add(path)
         except TranslationError as exc:
@@ -101,6 +100,6 @@ def suggest(config: Config, glossary: Glossary | None, *, min_score: float | Non
     result.left = len(empty) - result.memory - result.machine
     for path in sorted(touched):
         if not dry_run:
-            write_text(path, str(pos[path]) if str(pos[path]).endswith("\n") else str(pos[path]) + "\n")
+            write_po(path, pos[path])
         result.files.append(path)
     return result

@@ -43,3 +43,13 @@ def write_bytes(path: str | Path, data: bytes) -> bool:
 
 def write_text(path: str | Path, text: str) -> bool:
     return write_bytes(path, text.encode("utf-8"))
+
+
+def unified_diff(path: str, old: bytes, new: bytes) -> str:
+    """What writing ``new`` over ``old`` at ``path`` changes, as a unified diff (every line ended)."""
+    import difflib
+
+    lines = difflib.unified_diff(old.decode("utf-8", "replace").splitlines(keepends=True),
+                                 new.decode("utf-8", "replace").splitlines(keepends=True),
+                                 fromfile=f"a/{path}", tofile=f"b/{path}")
+    return "".join(x if x.endswith("\n") else x + "\n" for x in lines)
