@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from aomi18n.alignment import FeatureScorer, Params, align
+from aomi18n.alignment import DEFAULT, FeatureScorer, Params, align, params_for
 from aomi18n.documents import read_document, units
 
 BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
@@ -65,8 +65,9 @@ def main(argv):
     kw = {}
     for a in argv[1:]:
         k, v = a.split("=")
-        kw[k] = type(getattr(Params(), k))(v) if not isinstance(getattr(Params(), k), bool) else v == "1"
-    params = dataclasses.replace(Params(), **kw)
+        kw[k] = type(getattr(DEFAULT, k))(v) if not isinstance(getattr(DEFAULT, k), bool) else v == "1"
+    base = params_for("lines" if target.startswith("textberg") else "blocks")
+    params = dataclasses.replace(base, **kw)
     t0 = time.perf_counter()
     if target == "pydocs":
         s = block_pairs(BENCH / "pydocs", params)

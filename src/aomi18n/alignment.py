@@ -43,6 +43,11 @@ class Params:
     merge2_cost: float = 4.5  # extra cost of a 2-2 bead
     merge3_cost: float = 5.5  # extra cost of a 3-1 / 1-3 bead
     empty_sim: float = 0.25  # similarity assumed when a side has no features
+    # A merge (2-1, 1-2, ...) whose member shares nothing with the other side is an
+    # unmatched unit folded into a neighbour: it pays up to `orphan_cost` more, in
+    # proportion to how far its own similarity falls below `orphan_sim`.
+    orphan_cost: float = 5.0
+    orphan_sim: float = 0.2
     variance: float = 6.8  # Gale-Church s^2
     band: int = 60  # half width of the band around the anchor path
     full_limit: int = 3_000_000  # up to this many cells, no band at all
@@ -50,10 +55,19 @@ class Params:
     lexicon_min_count: int = 2
     lexicon_min_dice: float = 0.25
     lexicon_min_links: int = 20  # fewer confident 1-1 links than this teach no lexicon
+    ratio_tolerance: float = 0.05  # realign when the 1-1 links' length ratio differs more (log)
     beads: tuple[tuple[int, int], ...] = BEADS
 
 
 DEFAULT = Params()
+# Sentences and lines split and merge freely in translation, and a short half
+# often shares no feature with its source: no orphan penalty there.
+SENTENCES = Params(orphan_cost=0.0)
+
+
+def params_for(level: str) -> Params:
+    """The default parameters for units at ``level`` (blocks, sentences or lines)."""
+    return DEFAULT if level == "blocks" else SENTENCES
 
 
 @dataclass
@@ -286,6 +300,11 @@ def _summed_norm2(norm2: np.ndarray, adj: np.ndarray, start: np.ndarray, count: 
     return out
 
 
+def _cosine(dot: np.ndarray, norm2_product: np.ndarray, empty: float) -> np.ndarray:
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(norm2_product > 0, dot / np.sqrt(np.where(norm2_product > 0, norm2_product, 1.0)), empty)
+
+
 def _bead_costs(
     rows: np.ndarray, D: np.ndarray, lo: np.ndarray, m: int, cs_ls, cs_lt, vec: "_Vectors", params: Params, ratio: float
 ) -> tuple[np.ndarray, np.ndarray]:
@@ -301,10 +320,8 @@ def _bead_costs(
         if a == 0 or b == 0:
             continue
         I = rows[:, None]
-        dot = np.zeros((len(rows), width))
-        for da in range(a):
-            for db in range(b):
-                dot += _shifted(D, lo, rows, da, db, 0.0)
+        parts = {(da, db): _shifted(D, lo, rows, da, db, 0.0) for da in range(a) for db in range(b)}
+        dot = sum(parts.values())
         s_n2 = _summed_norm2(ns, sadj, rows - a, a)
         jj = np.clip(J - b, 0, m)
         t_n2 = _summed_norm2(nt, tadj, jj, b)
@@ -312,12 +329,24 @@ def _bead_costs(
         with np.errstate(invalid="ignore", divide="ignore"):
             sim = np.where(denom > 0, dot / np.where(denom > 0, denom, 1.0), params.empty_sim)
         sim = np.clip(sim, 0.0, 1.0)
+        orphan = 0.0
+        if a + b > 2 and params.orphan_cost:
+            weakest = np.ones(J.shape)
+            # Each member of a side with several units, against the whole other side.
+            for da in range(a) if a > 1 else ():
+                own = np.broadcast_to(ns[np.clip(rows - 1 - da, 0, max(len(ns) - 1, 0))][:, None], J.shape) if len(ns) else np.zeros(J.shape)
+                weakest = np.minimum(weakest, _cosine(sum(parts[da, db] for db in range(b)), own * t_n2, params.empty_sim))
+            for db in range(b) if b > 1 else ():
+                own = nt[np.clip(J - 1 - db, 0, max(len(nt) - 1, 0))] if len(nt) else np.zeros(J.shape)
+                weakest = np.minimum(weakest, _cosine(sum(parts[da, db] for da in range(a)), own * s_n2[:, None], params.empty_sim))
+            orphan = params.orphan_cost * np.clip(1.0 - weakest / params.orphan_sim, 0.0, 1.0)
         lsrc = (cs_ls[rows] - cs_ls[np.clip(rows - a, 0, None)])[:, None]
         ltgt = cs_lt[np.clip(J, 0, m)] - cs_lt[jj]
         cost = (
             params.length_weight * length_cost(np.broadcast_to(lsrc, J.shape), ltgt, ratio, params.variance)
             + params.sim_weight * (1.0 - sim) * (a + b) / 2.0
             + extra[a * b if a == b == 2 else max(a, b)]
+            + orphan
         )
         invalid = (I < a) | (J - b < 0) | (J > m)
         cost[invalid] = INF
@@ -468,13 +497,18 @@ def align(
     target: Sequence[str],
     *,
     scorer: FeatureScorer | None = None,
-    params: Params = DEFAULT,
+    params: Params | None = None,
+    level: str = "blocks",
     source_hints: Sequence[Sequence[str]] | None = None,
     target_hints: Sequence[Sequence[str]] | None = None,
     lexicon: Mapping[str, Mapping[str, float]] | None = None,
 ) -> Alignment:
-    """Align two sequences of unit texts; every unit is in exactly one link, links are monotonic."""
+    """Align two sequences of unit texts; every unit is in exactly one link, links are monotonic.
+
+    ``params`` defaults to :func:`params_for` ``(level)``.
+    """
     scorer = scorer or FeatureScorer()
+    params = params or params_for(level)
     n, m = len(source), len(target)
     if n == 0 or m == 0:
         links = [Link((i,), (), 0.0) for i in range(n)] + [Link((), (j,), 0.0) for j in range(m)]
@@ -483,12 +517,20 @@ def align(
     ratio = max(float(lt.sum()), 1.0) / max(float(ls.sum()), 1.0)
     sv, tv = scorer.vectors(source, target, lexicon, source_hints, target_hints)
     beads = _run(ls, lt, sv, tv, params, ratio)
-    if params.realign and lexicon is None:
+    if params.realign:
         confident = [(i - 1, j - 1) for i, j, bk, _ in beads if params.beads[bk] == (1, 1)]
-        lex = len(confident) >= params.lexicon_min_links and learn_lexicon(source, target, confident, min_count=params.lexicon_min_count, min_dice=params.lexicon_min_dice)
+        lex = (lexicon is None and len(confident) >= params.lexicon_min_links
+               and learn_lexicon(source, target, confident, min_count=params.lexicon_min_count, min_dice=params.lexicon_min_dice))
+        # The length ratio of the whole documents is skewed by untranslated or added
+        # text; the ratio of the 1-1 links is the translation's own.
+        sure = [(i, j) for i, j in confident if ls[i] + lt[j] >= 40]
+        new_ratio = ratio
+        if len(sure) >= 5:
+            new_ratio = max(float(lt[[j for _, j in sure]].sum()), 1.0) / max(float(ls[[i for i, _ in sure]].sum()), 1.0)
         if lex:
             sv, tv = scorer.with_lexicon(sv, tv, source, target, lex)
-            beads = _run(ls, lt, sv, tv, params, ratio)
+        if lex or abs(math.log(new_ratio / ratio)) > params.ratio_tolerance:
+            beads = _run(ls, lt, sv, tv, params, new_ratio)
     links = []
     for i, j, bk, sim in beads:
         a, b = params.beads[bk]

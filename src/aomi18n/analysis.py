@@ -124,7 +124,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
         tu = tuple(units(pair.target, level)) if pair.target else ()
         al = None
         if pair.paired:
-            al = align([u.text for u in su], [u.text for u in tu], scorer=scorer,
+            al = align([u.text for u in su], [u.text for u in tu], scorer=scorer, level=level,
                        source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu])
         synced = None
         if pair.paired and stale:

@@ -98,7 +98,7 @@ def align(fr_file: Path, en_file: Path, fmt: str, level: str, source_lang: str, 
     glossary = load_glossary(gpath) if (glossary_path or gpath.is_file()) else None
     su, tu = units(src, level), units(tgt, level)
     scorer = FeatureScorer(acronyms=acronym_map(glossary) if glossary else {})
-    result = do_align([u.text for u in su], [u.text for u in tu], scorer=scorer,
+    result = do_align([u.text for u in su], [u.text for u in tu], scorer=scorer, level=level,
                       source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu])
     if fmt == "json":
         click.echo(json.dumps(alignment_json(src, tgt, su, tu, result, level, langs), ensure_ascii=False, indent=2))

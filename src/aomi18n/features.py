@@ -14,10 +14,10 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
-from .text import fold
+from .text import CODE_SPAN, LINK_TARGET, fold
 
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
-_SPECIAL = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|`[^`]+`")
+_SPECIAL = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|" + CODE_SPAN)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _PUNCT = {"?": "p:?", "!": "p:!", ":": "p::", "(": "p:(", "«": "p:q", '"': "p:q", "“": "p:q", ";": "p:;"}
 
@@ -44,7 +44,9 @@ def neutral_features(
     """The language-neutral features of ``text`` (a Counter of feature -> count)."""
     feats: Counter = Counter()
     for m in _SPECIAL.finditer(text):
-        feats["x:" + m.group(0).strip("`").rstrip(".,;)").lower()] += 1
+        body = m.group(0).strip("`").strip()
+        target = LINK_TARGET.search(body) if m.group(1) else None
+        feats["x:" + (target.group(1).strip() if target else body).rstrip(".,;)").lower()] += 1
     stripped = _SPECIAL.sub(" ", text)
     for m in _NUM.finditer(stripped):
         digits = re.sub(r"[.,]", "", m.group(0)).lstrip("0") or "0"

@@ -26,11 +26,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GlossaryError
-from .text import same_length_normalize
+from .text import CODE_SPAN, same_length_normalize
 from .yamlutil import LineDict, load_yaml, read_text_file
 
 _KEYS = {"fr", "fr_variants", "en", "en_variants", "forbidden", "category", "case", "note", "keep", "id"}
-_MASK = re.compile(r"`[^`\n]*`|https?://\S+|www\.[^\s)]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|<[^>\n]*>")
+_MASK = re.compile(CODE_SPAN + r"|https?://\S+|www\.[^\s)]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|<[^>\n]*>")
 
 
 @dataclass(frozen=True)

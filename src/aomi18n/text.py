@@ -29,6 +29,25 @@ _FRENCH_SPACE = re.compile(r"\s+([;:!?»])|([«])\s+")
 _DIGITS = re.compile(r"\d+")
 _PUNCT = re.compile(r"[^\w\s]")
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
+# An inline code span: a run of backticks closed by a run of the same length
+# (CommonMark; also reStructuredText's ``literal`` and `interpreted text`).
+CODE_SPAN = r"(?<!`)(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)"
+_CODE_SPAN = re.compile(CODE_SPAN)
+LINK_TARGET = re.compile(r"<([^<>]+)>\s*$")
+
+
+def code_spans(text: str) -> list[str]:
+    """The inline code spans of ``text``, as comparable keys.
+
+    A span of the form ``label <target>`` (a reStructuredText reference, whose
+    label is translated) compares by its target only.
+    """
+    out = []
+    for m in _CODE_SPAN.finditer(text):
+        body = m.group(2).strip()
+        t = LINK_TARGET.search(body)
+        out.append(t.group(1).strip() if t else body)
+    return out
 
 
 def same_length_normalize(text: str) -> str:

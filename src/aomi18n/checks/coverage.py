@@ -87,7 +87,10 @@ def not_translated(ctx: PairContext):
         return
     langs = identify_many([en for _, _, en in todo], [ctx.source_lang, ctx.target_lang])
     for (link, fr, en), (lang, conf) in zip(todo, langs):
-        same = fuzz.ratio(fr, en) >= ctx.thresholds.not_translated_similarity
+        # Identical text is left alone when it reads as English: names, menu labels,
+        # code and formats that the French kept as they are.
+        same = fuzz.ratio(fr, en) >= ctx.thresholds.not_translated_similarity and not (
+            lang == ctx.target_lang and conf >= 0.5)
         if same or (lang == ctx.source_lang and conf >= 0.9):
             why = "is identical to the French" if same else f"is still in French (language identified: {lang}, {conf:.0%})"
             yield Finding(

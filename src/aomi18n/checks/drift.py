@@ -8,17 +8,16 @@ from collections import Counter
 from ..alignment import align
 from ..model import Finding, Severity
 from ..sentences import split_sentences
-from ..text import fold, word_count
+from ..text import code_spans, fold, word_count
 from . import PairContext, check
 from .coverage import loc
 
 _NUM = re.compile(r"(?<![\w.])\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?![\d])|\d+(?:[.,]\d+)*")
-_CODE = re.compile(r"`([^`]+)`")
 _URL = re.compile(r"https?://[^\s)>\]]+|www\.[^\s)>\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}\b")
 _NUMBER_WORDS = {
-    "fr": {"un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12},
-    "en": {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12},
+    "fr": {"zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12},
+    "en": {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12},
 }
 
 
@@ -34,6 +33,34 @@ def numbers(text: str, lang: str) -> Counter:
 def _number_words(text: str, lang: str) -> Counter:
     table = _NUMBER_WORDS.get(lang, {})
     return Counter(str(table[w]) for w in re.findall(r"[^\W\d_]+", fold(text)) if w in table and w not in ("un", "une", "one"))
+
+
+_MARKUP = re.compile(r"[`*'\"~]+")
+
+
+def _plain(text: str) -> str:
+    return " ".join(_MARKUP.sub(" ", text).split())
+
+
+def _code_key(span: str) -> str:
+    return _plain(span).lstrip(".").removesuffix("()").strip()
+
+
+def _code_differences(fr: str, en: str) -> list[str]:
+    """Inline code found on one side only, and not even as plain text on the other.
+
+    Translators often drop or add the markup around a name (``ArgumentParser`` ->
+    ArgumentParser, ``~object.__index__`` -> ``__index__``); only code whose text
+    is gone from the other side is a difference.
+    """
+    out = []
+    for spans, other in ((code_spans(fr), en), (code_spans(en), fr)):
+        plain = _plain(other)
+        for span in dict.fromkeys(spans):
+            key = _code_key(span)
+            if key and key not in plain and key.rsplit(".", 1)[-1] not in plain:
+                out.append(span)
+    return sorted(set(out))
 
 
 def _set(pattern: re.Pattern, text: str) -> set[str]:
@@ -69,14 +96,18 @@ def drift(ctx: PairContext):
                     parts.append("not in the French: " + ", ".join(sorted(added.elements())))
                 reasons.append("numbers differ (" + "; ".join(parts) + ")")
                 details["numbers"] = {"missing": sorted(missing.elements()), "added": sorted(added.elements())}
-        for name, pattern in (("inline code", _CODE), ("links", _URL)):
-            a, b = _set(pattern, fr), _set(pattern, en)
-            if a != b:
-                reasons.append(f"{name} differ ({', '.join(sorted(a ^ b))})")
-        fa = {x for x in _set(_ACRONYM, fr) if x not in glossary_forms and not x.isdigit()}
-        ea = {x for x in _set(_ACRONYM, en) if x not in glossary_forms and not x.isdigit()}
-        if fa - ea:
-            reasons.append("acronyms or names missing in English: " + ", ".join(sorted(fa - ea)))
+        code = _code_differences(fr, en)
+        if code:
+            reasons.append(f"inline code differs ({', '.join(code)})")
+        a, b = _set(_URL, fr), _set(_URL, en)
+        if a != b:
+            reasons.append(f"links differ ({', '.join(sorted(a ^ b))})")
+        # A French acronym (3+ letters; OU, ET are words) absent from the English in any case.
+        en_fold = fold(en)
+        gone = sorted(x for x in _set(_ACRONYM, fr) if len(x) >= 3 and x not in glossary_forms
+                      and not x.isdigit() and not re.search(rf"\b{re.escape(x.lower())}\b", en_fold))
+        if gone:
+            reasons.append("acronyms or names missing in English: " + ", ".join(gone))
         lf, le = len(fr), len(en)
         if min(lf, le) >= 40 or max(lf, le) >= 120:
             r = (le / max(lf, 1)) / ratio
@@ -103,7 +134,7 @@ def _sentence_gaps(fr: str, en: str, ctx: PairContext) -> str | None:
     es = [en[a:b] for a, b in split_sentences(en, ctx.target_lang)]
     if max(len(fs), len(es)) < 2 or len(fs) == len(es):
         return None  # as many sentences on both sides: a changed one is the content score's to see
-    al = align(fs, es)
+    al = align(fs, es, level="sentences")
     lost = [fs[l.source[0]] for l in al.links if l.source and not l.target and word_count(fs[l.source[0]]) >= 6]
     added = [es[l.target[0]] for l in al.links if l.target and not l.source and word_count(es[l.target[0]]) >= 6]
     if lost:

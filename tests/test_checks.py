@@ -1,0 +1,85 @@
+"""Checks on small constructed pairs: what is a drift, what is not, and the alignment under them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from aomi18n.alignment import align
+from aomi18n.analysis import analyze
+from aomi18n.config import load_config
+from aomi18n.text import code_spans
+
+from .test_alignment import SENTENCES, TRANSLATIONS
+
+
+def _findings(tmp_path: Path, fr: list[str], en: list[str], name: str = "doc.md"):
+    for lang, blocks in (("fr", fr), ("en", en)):
+        d = tmp_path / "corpus" / lang
+        d.mkdir(parents=True, exist_ok=True)
+        (d / name).write_text("\n\n".join(blocks) + "\n", encoding="utf-8")
+    return [f for r in analyze(load_config(tmp_path)).results for f in r.findings]
+
+
+def test_code_spans_of_markdown_and_restructuredtext():
+    text = "Le ``x and y`` et :class:`ArgumentParser`, :ref:`le tutoriel <argparse-tutorial>`, ```a`b``` et ` seul"
+    assert code_spans(text) == ["x and y", "ArgumentParser", "argparse-tutorial", "a`b"]
+
+
+FR_CODE = "La classe ``ArgumentParser`` analyse les arguments de la ligne de commande et renvoie un objet."
+EN_SAME = "The ArgumentParser class parses the command-line arguments and returns an object."
+EN_NEW = "The :class:`ArgumentParser` class parses the command-line arguments, calls :func:`sys.exit` and returns an object."
+
+
+@pytest.mark.parametrize("en, drifted", [(EN_SAME, False), (EN_NEW, True)])
+def test_inline_code_drift_ignores_markup_but_sees_new_code(tmp_path, en, drifted):
+    found = _findings(tmp_path, [SENTENCES[0], FR_CODE, SENTENCES[1]], [TRANSLATIONS[0], en, TRANSLATIONS[1]])
+    drift = [f for f in found if f.kind == "drift"]
+    assert bool(drift) == drifted
+    if drifted:
+        assert "sys.exit" in drift[0].message and drift[0].fr.line == 3
+
+
+@pytest.mark.parametrize("en, drifted", [
+    ("The report of the Idle working group was adopted by the assembly in plenary session.", False),
+    ("The report of the working group was adopted by the assembly in plenary session.", True),
+])
+def test_acronym_missing_in_english_in_any_case(tmp_path, en, drifted):
+    fr = "Le rapport du groupe de travail IDLE a été adopté par l'assemblée en séance plénière."
+    found = _findings(tmp_path, [SENTENCES[0], fr], [TRANSLATIONS[0], en])
+    assert any(f.kind == "drift" and "IDLE" in f.message for f in found) == drifted
+
+
+def test_identical_text_is_not_translated_only_when_it_is_not_english(tmp_path):
+    label = "Go to File/Line from the Edit menu"
+    french = "Le Médiateur a reçu les plaintes des familles des enfants migrants."
+    found = _findings(tmp_path, [SENTENCES[0], label, french, SENTENCES[1]], [TRANSLATIONS[0], label, french, TRANSLATIONS[1]])
+    flagged = [f.en.line for f in found if f.kind == "not-translated"]
+    assert flagged == [5]
+
+
+def test_two_unrelated_english_paragraphs_are_two_0_1_links_not_merges():
+    en = list(TRANSLATIONS)
+    added = ["Skip to the list of format codes.", "Python installation issues occasionally stop the server."]
+    en[4:4] = added
+    al = align(SENTENCES, en)
+    assert ((), (4,)) in [(l.source, l.target) for l in al.links]
+    assert ((), (5,)) in [(l.source, l.target) for l in al.links]
+    assert sum(1 for l in al.links if l.source and l.target) == len(SENTENCES)
+
+
+def test_many_added_english_blocks_do_not_shift_the_alignment():
+    """The length ratio comes from the 1-1 links, not from documents padded with extra text."""
+    fr, en, gold = [], [], []
+    for k in range(30):
+        s, t = SENTENCES[k % 8], TRANSLATIONS[k % 8]
+        fr.append(f"{s} ({k + 100})")
+        en.append(f"{t} ({k + 100})")
+        gold.append(((k,), (len(en) - 1,)))
+        if k % 3 == 0:
+            en.append("An English paragraph written long after the French one, explaining a feature at length "
+                      "with many more words than any of the translated paragraphs around it in this document.")
+    al = align(fr, en)
+    got = [(l.source, l.target) for l in al.links if l.source]
+    assert got == gold
