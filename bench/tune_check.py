@@ -1,6 +1,7 @@
 """In-process runner of ../shared/bench/drift (same scoring as score_check.py) for tuning.
 
   python bench/tune_check.py [dev|test|all] [--verbose] [key=value ...]
+  python bench/tune_check.py pydocs [--verbose]      # false alarms on faithful translations
 
 Cases are split by name (sorted; even positions dev, odd positions test) so that
 thresholds are tuned on dev and reported on test. key=value pairs override
@@ -92,9 +93,34 @@ def run(split: str, verbose: bool = False):
     return hit, total, prec
 
 
+def false_alarms(verbose: bool = False):
+    """Findings on the faithful pydocs pairs (as shipped), per 100 French blocks."""
+    import shutil
+    import tempfile
+
+    counts, blocks = Counter(), 0
+    with tempfile.TemporaryDirectory() as tmp:
+        for d in sorted(p for p in (BENCH / "pydocs").iterdir() if (p / "gold.json").exists()):
+            root = Path(tmp) / d.name
+            for lang, name in (("fr", "fr.md"), ("en", "en.md")):
+                (root / "corpus" / lang).mkdir(parents=True)
+                shutil.copy(d / name, root / "corpus" / lang / "doc.md")
+            for f in findings_json(analyze(load_config(root)))["findings"]:
+                if f["kind"] in SCORED:
+                    counts[f["kind"]] += 1
+                    if verbose:
+                        print(f"  {d.name} {f['kind']} {f['fr'] and f['fr']['lines']} {f['message'][:140]}")
+            blocks += sum(1 for b in (d / "fr.md").read_text().split("\n\n") if b.strip())
+    total = sum(counts.values())
+    print(f"pydocs: {total} findings on {blocks} French blocks = {100 * total / blocks:.2f} per 100 blocks ({dict(counts)})")
+
+
 def main(argv):
     if not (BENCH / "drift").is_dir():
         print(f"skipped: {BENCH / 'drift'} not found")
+        return
+    if "pydocs" in argv:
+        false_alarms("--verbose" in argv)
         return
     split = next((a for a in argv if a in ("dev", "test", "all")), "dev")
     over = dict(a.split("=", 1) for a in argv if "=" in a)

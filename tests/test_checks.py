@@ -83,3 +83,29 @@ def test_many_added_english_blocks_do_not_shift_the_alignment():
     al = align(fr, en)
     got = [(l.source, l.target) for l in al.links if l.source]
     assert got == gold
+
+
+@pytest.mark.parametrize("fr, en, drifted", [
+    # a compound number in English, a word in French: the same number
+    ("La méthode renvoie un triplet contenant la partie avant le séparateur et la partie après.",
+     "The method returns a 3-tuple containing the part before the separator and the part after.", False),
+    # the same compound against a plain number still matches; a changed number does not
+    ("Le plan couvre une période de 10 ans et prévoit des visites régulières des centres.",
+     "The plan covers a 10-year period and provides for regular visits to the centres.", False),
+    ("Le plan couvre une période de 10 ans et prévoit des visites régulières des centres.",
+     "The plan covers a 12-year period and provides for regular visits to the centres.", True),
+])
+def test_numbers_in_compounds(tmp_path, fr, en, drifted):
+    found = _findings(tmp_path, [SENTENCES[0], fr], [TRANSLATIONS[0], en])
+    assert any(f.kind == "drift" and "numbers differ" in f.message for f in found) == drifted
+
+
+@pytest.mark.parametrize("en_url, drifted", [
+    ("https://en.wikipedia.org/wiki/Ombudsman", False),
+    ("https://example.org/other-page", True),
+])
+def test_links_to_the_translated_page_of_the_same_site_are_not_drift(tmp_path, en_url, drifted):
+    fr = "Voir l'article https://fr.wikipedia.org/wiki/Médiateur_(fonction) pour une présentation générale du rôle."
+    en = f"See the article {en_url} for a general presentation of the role."
+    found = _findings(tmp_path, [SENTENCES[0], fr], [TRANSLATIONS[0], en])
+    assert any(f.kind == "drift" and "links differ" in f.message for f in found) == drifted

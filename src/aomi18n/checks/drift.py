@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+from rapidfuzz import fuzz, process
+
 from ..alignment import align
 from ..model import Finding, Severity
 from ..sentences import split_sentences
@@ -21,13 +23,20 @@ _NUMBER_WORDS = {
 }
 
 
-def numbers(text: str, lang: str) -> Counter:
-    """Numbers in the text, thousands separators and decimal commas normalized; small number words as digits."""
-    out: Counter = Counter()
+def _numbers(text: str) -> tuple[Counter, Counter]:
+    """(numbers, numbers inside a compound word such as "3-tuple" or "10-year").
+
+    A compound is often translated by a word ("triplet"), so its number is not
+    required on the other side; it still matches a plain number there.
+    """
+    plain: Counter = Counter()
+    soft: Counter = Counter()
     clean = _URL.sub(" ", text)
     for m in _NUM.finditer(clean):
-        out[re.sub(r"[\s\u00a0\u202f.,]", "", m.group(0)).lstrip("0") or "0"] += 1
-    return out
+        value = re.sub(r"[\s\u00a0\u202f.,]", "", m.group(0)).lstrip("0") or "0"
+        compound = re.match(r"-[^\W\d_]", clean[m.end():m.end() + 2])
+        (soft if compound else plain)[value] += 1
+    return plain, soft
 
 
 def _number_words(text: str, lang: str) -> Counter:
@@ -50,17 +59,51 @@ def _code_differences(fr: str, en: str) -> list[str]:
     """Inline code found on one side only, and not even as plain text on the other.
 
     Translators often drop or add the markup around a name (``ArgumentParser`` ->
-    ArgumentParser, ``~object.__index__`` -> ``__index__``); only code whose text
-    is gone from the other side is a difference.
+    ArgumentParser, ``~object.__index__`` -> ``__index__``) or translate a term
+    in backticks (`métacaractères` / `metacharacters`): a span missing on one
+    side that has a look-alike (rapidfuzz ratio >= 60) among the other side's
+    missing spans is such a pair, not a difference.
     """
-    out = []
+    gone = []
     for spans, other in ((code_spans(fr), en), (code_spans(en), fr)):
-        plain = _plain(other)
-        for span in dict.fromkeys(spans):
-            key = _code_key(span)
+        plain = _plain(other).lower()
+        keys = {}
+        for span in spans:
+            key = _code_key(span).lower()
             if key and key not in plain and key.rsplit(".", 1)[-1] not in plain:
-                out.append(span)
-    return sorted(set(out))
+                keys.setdefault(key, span)
+        gone.append(keys)
+    fr_only, en_only = gone
+    for key in list(fr_only):
+        match = process.extractOne(key, list(en_only), scorer=fuzz.ratio, score_cutoff=60)
+        if match:
+            del fr_only[key], en_only[match[0]]
+    return sorted({*fr_only.values(), *en_only.values()})
+
+
+_LANG_LABEL = re.compile(r"^(?:[a-z]{2}(?:-[a-z]{2})?)$")
+
+
+def _site(url: str) -> str:
+    """The host of a link without a language label (fr.wikipedia.org -> wikipedia.org)."""
+    host = re.sub(r"^[a-z]+://", "", url.lower()).split("/", 1)[0].removeprefix("www.")
+    labels = host.split(".")
+    if len(labels) > 2 and _LANG_LABEL.match(labels[0]):
+        labels = labels[1:]
+    return ".".join(labels)
+
+
+def _link_differences(fr: str, en: str) -> list[str]:
+    """Links on one side only; a French and an English link to the same site are the
+    page and its translation (fr.wikipedia.org/wiki/X, en.wikipedia.org/wiki/Y)."""
+    a, b = _set(_URL, fr), _set(_URL, en)
+    fr_only, en_only = sorted(a - b), sorted(b - a)
+    for url in list(fr_only):
+        twin = next((u for u in en_only if _site(u) == _site(url)), None)
+        if twin:
+            fr_only.remove(url)
+            en_only.remove(twin)
+    return fr_only + en_only
 
 
 def _set(pattern: re.Pattern, text: str) -> set[str]:
@@ -83,11 +126,11 @@ def drift(ctx: PairContext):
         en = " ".join(ctx.target_units[j].text for j in link.target)
         reasons: list[str] = []
         details: dict = {}
-        fn, en_n = numbers(fr, ctx.source_lang), numbers(en, ctx.target_lang)
+        (fn, fr_soft), (en_n, en_soft) = _numbers(fr), _numbers(en)
         if fn != en_n:
-            # A number written as a word on one side is the same number.
-            missing = fn - en_n - _number_words(en, ctx.target_lang)
-            added = en_n - fn - _number_words(fr, ctx.source_lang)
+            # A number written as a word, or inside a compound, on one side is the same number.
+            missing = fn - en_n - en_soft - _number_words(en, ctx.target_lang)
+            added = en_n - fn - fr_soft - _number_words(fr, ctx.source_lang)
             if missing or added:
                 parts = []
                 if missing:
@@ -99,9 +142,9 @@ def drift(ctx: PairContext):
         code = _code_differences(fr, en)
         if code:
             reasons.append(f"inline code differs ({', '.join(code)})")
-        a, b = _set(_URL, fr), _set(_URL, en)
-        if a != b:
-            reasons.append(f"links differ ({', '.join(sorted(a ^ b))})")
+        links = _link_differences(fr, en)
+        if links:
+            reasons.append(f"links differ ({', '.join(links)})")
         # A French acronym (3+ letters; OU, ET are words) absent from the English in any case.
         en_fold = fold(en)
         gone = sorted(x for x in _set(_ACRONYM, fr) if len(x) >= 3 and x not in glossary_forms
