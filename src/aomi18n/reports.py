@@ -157,34 +157,42 @@ def findings_github(analysis) -> str:
 
 
 def findings_junit(analysis) -> str:
-    """JUnit XML: one testsuite per French document, one failing testcase per finding."""
-    from xml.sax.saxutils import quoteattr
+    """JUnit XML: one testsuite per French document, one failing testcase per finding.
 
-    suites = []
-    total = 0
-    failures = 0
-    for r in analysis.results:
+    Valid against both Jenkins' and Ant's JUnit schemas (Ant's wants properties,
+    system-out/err, timestamp, hostname, id and package on every suite). The
+    timestamp honours SOURCE_DATE_EPOCH.
+    """
+    import os
+    import socket
+    import time
+    import xml.etree.ElementTree as ET
+
+    from . import __version__
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    stamp = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(int(epoch)) if epoch and epoch.isdigit() else time.gmtime())
+    root = ET.Element("testsuites")
+    # The root carries no attributes: Ant's schema allows none (Jenkins' allows them).
+    for k, r in enumerate(analysis.results):
         name = (r.pair.source or r.pair.target).path
-        cases = []
+        suite = ET.SubElement(root, "testsuite", name=name, package="aomi18n", id=str(k), timestamp=stamp,
+                              hostname=socket.gethostname() or "localhost", tests="0", failures=str(len(r.findings)),
+                              errors="0", time="0")
+        props = ET.SubElement(suite, "properties")
+        ET.SubElement(props, "property", name="aomi18n.version", value=__version__)
         for f in r.findings:
             loc = f.primary
-            cases.append(
-                f'    <testcase classname={quoteattr("aomi18n." + f.kind)} name={quoteattr(f"{loc.path}:{loc.line}" if loc else name)}>\n'
-                f'      <failure type={quoteattr(f.kind)} message={quoteattr(f.message)}>{escape(f.message)}</failure>\n'
-                "    </testcase>\n"
-            )
-        if not cases:
-            cases.append(f'    <testcase classname="aomi18n" name={quoteattr(name)}/>\n')
-        total += len(cases)
-        failures += len(r.findings)
-        suites.append(
-            f'  <testsuite name={quoteattr(name)} tests="{len(cases)}" failures="{len(r.findings)}" errors="0" skipped="0">\n'
-            + "".join(cases) + "  </testsuite>\n"
-        )
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n'
-        f'<testsuites name="aomi18n" tests="{total}" failures="{failures}" errors="0">\n' + "".join(suites) + "</testsuites>\n"
-    )
+            case = ET.SubElement(suite, "testcase", name=f"{loc.path}:{loc.line}" if loc else name,
+                                 classname="aomi18n." + f.kind, time="0")
+            ET.SubElement(case, "failure", type=f.kind, message=f.message).text = f.message
+        if not r.findings:
+            ET.SubElement(suite, "testcase", name=name, classname="aomi18n", time="0")
+        ET.SubElement(suite, "system-out")
+        ET.SubElement(suite, "system-err")
+        suite.set("tests", str(len(suite.findall("testcase"))))
+    ET.indent(root, "  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
 
 def findings_sarif(analysis) -> dict[str, Any]:
