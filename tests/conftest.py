@@ -31,4 +31,6 @@ def project(tmp_path: Path) -> Path:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    """Every project file's bytes, but the cache's (derived data, safe to delete, never a user's work)."""
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*"))
+            if p.is_file() and ".aomi18n-cache" not in p.relative_to(folder).parts}

@@ -161,6 +161,10 @@ def test_every_command_is_documented_in_the_readme(run):
                         assert opt in readme, f"README lacks {opt} of {full}"
 
     walk(cli, "aomi18n")
+    for param in cli.params:  # the group's own options
+        for opt in getattr(param, "opts", []):
+            if opt.startswith("--") and opt not in ("--help", "--version"):
+                assert f"aomi18n {opt}" in readme, f"README lacks an example of aomi18n {opt}"
 
 
 def test_progress_is_reported_per_pair_and_quiet_when_piped(run, project):

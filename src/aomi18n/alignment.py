@@ -46,8 +46,8 @@ class Params:
     # A merge (2-1, 1-2, ...) whose member shares nothing with the other side is an
     # unmatched unit folded into a neighbour: it pays up to `orphan_cost` more, in
     # proportion to how far its own similarity falls below `orphan_sim`.
-    orphan_cost: float = 5.0
-    orphan_sim: float = 0.2
+    orphan_cost: float = 6.0
+    orphan_sim: float = 0.15
     variance: float = 6.8  # Gale-Church s^2
     band: int = 60  # half width of the band around the anchor path
     full_limit: int = 3_000_000  # up to this many cells, no band at all
@@ -468,8 +468,9 @@ def learn_lexicon(
     if len(pairs) > 3000:
         step = len(pairs) / 3000
         pairs = [pairs[int(k * step)] for k in range(3000)]
-    src_words = [set(words_of(source[i])) for i, _ in pairs]
-    tgt_words = [set(words_of(target[j])) for _, j in pairs]
+    # Sorted, not sets: ties below must not depend on the interpreter's hash seed.
+    src_words = [sorted(set(words_of(source[i]))) for i, _ in pairs]
+    tgt_words = [sorted(set(words_of(target[j]))) for _, j in pairs]
     cs: Counter = Counter()
     ct: Counter = Counter()
     co: Counter = Counter()
@@ -487,7 +488,7 @@ def learn_lexicon(
         if dice >= min_dice:
             lex[w][t] = dice
     for w in list(lex):
-        best = sorted(lex[w].items(), key=lambda kv: -kv[1])[:3]
+        best = sorted(lex[w].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         lex[w] = dict(best)
     return dict(lex)
 

@@ -6,18 +6,21 @@ status, queue, PO export) renders; nothing here prints or exits.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from .alignment import FeatureScorer, align
 from .checks import PairContext, run_checks, selected
 from .config import Config
-from .corpus import load_corpus, pair_documents
+from .cache import Cache, fingerprint, project_cache
+from .corpus import SourceFile, pair_items, parse_file, scan
 from .documents import Unit, units
 from .errors import ConfigError
 from .glossary import Glossary, load_glossary
-from .history import git_history
-from .model import Alignment, DocumentPair, Finding, Severity
-from .pofiles import synced_french
+from .history import git_head, git_history
+from .model import Alignment, Document, DocumentPair, Finding, Severity
+from .pofiles import Synced, po_path, synced_french
 from .text import word_count
 
 
@@ -30,9 +33,13 @@ class PairResult:
     findings: list[Finding] = field(default_factory=list)
     suppressed: int = 0
     level: str = "blocks"
+    cached_figures: dict | None = None
+    light: bool = False  # from the cache without its documents: findings and figures only
 
     def figures(self) -> dict:
         """Words and blocks of the French: translated, drifted, untranslated, missing."""
+        if self.cached_figures is not None:
+            return dict(self.cached_figures)
         words = [word_count(u.text) for u in self.source_units]
         total_w, total_b = sum(words), len(words)
         if self.pair.source is None:
@@ -65,6 +72,7 @@ class Analysis:
     config: Config
     glossary: Glossary
     results: list[PairResult]
+    redone: int = 0  # pairs computed in this run (the others came from the cache)
 
     @property
     def findings(self) -> list[Finding]:
@@ -103,43 +111,173 @@ def acronym_map(glossary: Glossary) -> dict[str, str]:
 
 
 def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None = None, level: str = "blocks",
-            progress=None) -> Analysis:
+            progress=None, light: bool = False, jobs: int | None = None, use_cache: bool = True) -> Analysis:
     """Read, pair, align (units at ``level``: blocks or sentences) and check the whole corpus.
 
     ``progress(done, total)``, if given, is called after each document pair.
+
+    Each pair's result is cached under a hash of everything it depends on (see
+    :mod:`aomi18n.cache`): a re-run redoes only the pairs whose files, configuration,
+    glossary or sync record changed. ``light=True`` (what ``check`` needs) returns
+    cached pairs without reading their documents again: their results carry
+    findings and figures but no text, units or alignment. Pairs to redo are
+    spread over ``jobs`` processes (default: the machine's cores).
     """
     glossary = glossary if glossary is not None else load_glossary(config.glossary_path)
     try:
         checks = selected(select or config.select, ignore or config.ignore)
     except ValueError as exc:
         raise ConfigError(str(exc)) from None
-    corpus = load_corpus(config)
-    pairs = pair_documents(corpus, glossary)
-    scorer = FeatureScorer(acronyms=acronym_map(glossary))
+    cache = project_cache(config.root, config.cache_dir, use_cache)
+    sources, targets = scan(config)
+    parsed: dict[str, Document] = {}
+
+    def load(f: SourceFile) -> Document:
+        if f.shown not in parsed:
+            parsed[f.shown] = parse_file(f, config, cache=cache)
+        return parsed[f.shown]
+
+    pairs = pair_items(sources, targets, config, glossary, load)
     stale = any(c.id == "stale" for c in checks)
-    history = git_history(config, pairs, level) if stale else {}
-    results = []
-    for done, pair in enumerate(pairs, 1):
-        su = tuple(units(pair.source, level)) if pair.source else ()
-        tu = tuple(units(pair.target, level)) if pair.target else ()
-        al = None
-        if pair.paired:
-            al = align([u.text for u in su], [u.text for u in tu], scorer=scorer, level=level,
-                       source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu])
-        synced = None
-        if pair.paired and stale:
-            synced = synced_french(config, pair.source.relpath) or history.get(pair.source.relpath)
-        ctx = PairContext(pair, su, tu, al, glossary, config.thresholds, config.source_lang, config.target_lang, synced)
-        res = PairResult(pair, su, tu, al, level=level)
-        for f in run_checks(ctx, checks):
-            if _suppressed(f, pair, su, tu):
-                res.suppressed += 1
-            else:
-                res.findings.append(f)
-        results.append(res)
-        if progress is not None:
-            progress(done, len(pairs))
-    return Analysis(config, glossary, results)
+    base = fingerprint("pair", config.thresholds, config.languages, tuple(c.id for c in checks), level,
+                       glossary.terms, git_head(config) if stale else None)
+    keys: list[str] = []
+    results: list[PairResult | None] = [None] * len(pairs)
+    todo: list[int] = []
+    for k, (s, t, method, conf) in enumerate(pairs):
+        po = po_path(config, s.relpath) if stale and s and t else None
+        po_bytes = po.read_bytes() if po is not None and po.is_file() else None
+        key = fingerprint(base, *(f and (f.shown, f.relpath, f.sha256) for f in (s, t)), po_bytes)
+        keys.append(key)
+        entry = cache.get("pairs", key)
+        if entry is None:
+            todo.append(k)
+            continue
+        pair = DocumentPair(*(_stub(f) if light else (f and load(f)) for f in (s, t)), method, conf)
+        results[k] = _from_entry(pair, entry, level, light)
+    done = len(pairs) - len(todo)
+    if progress is not None and done:
+        progress(done, len(pairs))
+    if todo:
+        history = {}
+        if stale:
+            history = git_history(config, [(pairs[k][0].relpath, pairs[k][1].relpath, pairs[k][0].data)
+                                           for k in todo if pairs[k][0] and pairs[k][1]], level)
+        tasks = []
+        for k in todo:
+            s, t, method, conf = pairs[k]
+            synced = None
+            if stale and s and t:
+                synced = synced_french(config, s.relpath) or history.get(s.relpath)
+            tasks.append(_Task(k, keys[k], s, t, method, conf, synced,
+                               parsed.get(s.shown) if s else None, parsed.get(t.shown) if t else None))
+        state = _State(config, glossary, tuple(c.id for c in checks), level, cache.folder if cache.enabled else None, light)
+        for k, res in _run_tasks(state, tasks, jobs):
+            results[k] = res
+            done += 1
+            if progress is not None:
+                progress(done, len(pairs))
+    return Analysis(config, glossary, [r for r in results if r is not None], redone=len(todo))
+
+
+@dataclass(frozen=True)
+class _State:
+    """What every pair's work needs; sent once to each worker process."""
+
+    config: Config
+    glossary: Glossary
+    checks: tuple[str, ...]
+    level: str
+    cache_folder: Path | None
+    light: bool
+
+
+@dataclass(frozen=True)
+class _Task:
+    index: int
+    key: str
+    source: SourceFile | None
+    target: SourceFile | None
+    method: str
+    confidence: float
+    synced: Synced | None
+    source_doc: Document | None = None  # already parsed (content pairing) when not None
+    target_doc: Document | None = None
+
+
+_WORKER: dict = {}
+AUTO_POOL_PAIRS = 24
+
+
+def _init_worker(state: _State) -> None:
+    _WORKER.clear()
+    _WORKER.update(state=state, cache=Cache(state.cache_folder), scorer=FeatureScorer(acronyms=acronym_map(state.glossary)),
+                   checks=[c for c in selected() if c.id in state.checks])
+
+
+def _work(task: _Task) -> tuple[int, PairResult]:
+    st: _State = _WORKER["state"]
+    cache: Cache = _WORKER["cache"]
+    config, level = st.config, st.level
+    src = task.source_doc or (task.source and parse_file(task.source, config, cache=cache))
+    tgt = task.target_doc or (task.target and parse_file(task.target, config, cache=cache))
+    pair = DocumentPair(src, tgt, task.method, task.confidence)
+    su = tuple(units(src, level)) if src else ()
+    tu = tuple(units(tgt, level)) if tgt else ()
+    al = None
+    if pair.paired:
+        al = align([u.text for u in su], [u.text for u in tu], scorer=_WORKER["scorer"], level=level,
+                   source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu])
+    ctx = PairContext(pair, su, tu, al, st.glossary, config.thresholds, config.source_lang, config.target_lang, task.synced)
+    res = PairResult(pair, su, tu, al, level=level)
+    for f in run_checks(ctx, _WORKER["checks"]):
+        if _suppressed(f, pair, su, tu):
+            res.suppressed += 1
+        else:
+            res.findings.append(f)
+    res.cached_figures = res.figures()
+    cache.put("pairs", task.key, {"alignment": al, "findings": res.findings, "suppressed": res.suppressed,
+                                  "figures": res.cached_figures})
+    if st.light:
+        res = PairResult(DocumentPair(_stub(task.source), _stub(task.target), task.method, task.confidence), (), (), None,
+                         res.findings, res.suppressed, level, res.cached_figures, light=True)
+    return task.index, res
+
+
+def _run_tasks(state: _State, tasks: list[_Task], jobs: int | None):
+    """Run the pairs' work here, or over a pool of processes when there is enough of it."""
+    # Starting a worker costs about a second (imports, language models): by default
+    # a pool only pays from a few dozen pairs on; an explicit ``jobs`` is obeyed.
+    if jobs is None:
+        jobs = (os.cpu_count() or 1) if len(tasks) >= AUTO_POOL_PAIRS else 1
+    if jobs <= 1 or len(tasks) < 2:
+        _init_worker(state)
+        for t in tasks:
+            yield _work(t)
+        return
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    # "spawn": lingua's thread pool in this process must not be forked mid-flight.
+    with cf.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=mp.get_context("spawn"),
+                                initializer=_init_worker, initargs=(state,)) as pool:
+        chunk = max(1, min(16, len(tasks) // (jobs * 8)))
+        yield from pool.map(_work, tasks, chunksize=chunk)
+
+
+def _stub(f: SourceFile | None) -> Document | None:
+    """A document known by its file only (path, hash): what a light result carries."""
+    if f is None:
+        return None
+    return Document(f.shown, f.relpath, "", f.sha256, False, "\n", True, ())
+
+
+def _from_entry(pair: DocumentPair, entry: dict, level: str, light: bool) -> PairResult:
+    if light:
+        return PairResult(pair, (), (), None, list(entry["findings"]), entry["suppressed"], level, entry["figures"], light=True)
+    su = tuple(units(pair.source, level)) if pair.source else ()
+    tu = tuple(units(pair.target, level)) if pair.target else ()
+    return PairResult(pair, su, tu, entry["alignment"], list(entry["findings"]), entry["suppressed"], level, entry["figures"])
 
 
 def _suppressed(f: Finding, pair: DocumentPair, su, tu) -> bool:

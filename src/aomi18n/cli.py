@@ -39,12 +39,28 @@ def _errors(fn):
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="aomi18n")
-def cli() -> None:
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, metavar="N",
+              help="Processes for the pairs to (re)do. Default: all cores once there are enough pairs.")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the cache in the project's .aomi18n-cache/.")
+@click.pass_context
+def cli(ctx: click.Context, jobs: int | None, no_cache: bool) -> None:
     """Keep a French-source, English-translation corpus honest.
 
     Pair and align documents, find what is untranslated, drifted, stale or
     off-glossary, and run the PO round trip with translators.
+
+    Results are cached per document pair in .aomi18n-cache/ (safe to delete): a
+    re-run only redoes the pairs whose files, glossary or configuration changed.
+    Example: aomi18n --jobs 2 check
     """
+    ctx.obj = {"jobs": jobs, "use_cache": not no_cache}
+
+
+def _run() -> dict:
+    """The group's --jobs/--no-cache, for analyze()."""
+    ctx = click.get_current_context(silent=True)
+    obj = (ctx.find_root().obj if ctx else None) or {}
+    return {"jobs": obj.get("jobs"), "use_cache": obj.get("use_cache", True)}
 
 
 @cli.command()
@@ -162,7 +178,8 @@ def check(project: Path, fmt: str, fail_on: str | None, min_coverage: float | No
     from .reports import findings_github, findings_json, findings_junit, findings_sarif, findings_text
 
     config = load_config(project)
-    analysis = analyze(config, select=_ids(select), ignore=_ids(ignore), progress=_Progress("checking"))
+    analysis = analyze(config, select=_ids(select), ignore=_ids(ignore), progress=_Progress("checking"),
+                       light=True, **_run())
     if fmt == "json":
         text = json.dumps(findings_json(analysis), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "sarif":
@@ -201,7 +218,7 @@ def _po_analysis(project: Path, output: Path | None):
     config = load_config(project)
     if output is not None:
         config = replace(config, po_dir=str(output if output.is_absolute() else Path.cwd() / output))
-    return analyze(config, level=config.segments, progress=_Progress("aligning"))
+    return analyze(config, level=config.segments, progress=_Progress("aligning"), **_run())
 
 
 def _report_written(result) -> None:
@@ -342,7 +359,7 @@ def queue(project: Path, fmt: str, documents: tuple[str, ...], kinds: str, outpu
     for k in wanted:
         if k not in KINDS:
             raise click.BadParameter(f"unknown kind {k!r} (known: {', '.join(KINDS)})", param_hint="--kind")
-    items = build_queue(analyze(load_config(project)), documents=documents, kinds=wanted)
+    items = build_queue(analyze(load_config(project), **_run()), documents=documents, kinds=wanted)
     if fmt == "json":
         text = json.dumps(queue_json(items), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":
@@ -370,7 +387,7 @@ def glossary_check(project: Path, fmt: str) -> None:
     from .config import load_config
     from .reports import findings_json, findings_text
 
-    analysis = analyze(load_config(project), select=("glossary",))
+    analysis = analyze(load_config(project), select=("glossary",), **_run())
     if fmt == "json":
         click.echo(json.dumps(findings_json(analysis), ensure_ascii=False, indent=2))
     else:
@@ -444,7 +461,7 @@ def report(project: Path, output: Path | None, fmt: str, ui_lang: str) -> None:
     from .config import load_config
     from .report import render_html, render_markdown, report_data
 
-    analysis = analyze(load_config(project), progress=_Progress("analysing"))
+    analysis = analyze(load_config(project), progress=_Progress("analysing"), **_run())
     if fmt == "json":
         _emit(json.dumps(report_data(analysis), ensure_ascii=False, indent=2) + "\n", output)
         return
@@ -468,7 +485,7 @@ def status(project: Path) -> None:
     from .config import load_config
     from .report import report_data
 
-    data = report_data(analyze(load_config(project)))
+    data = report_data(analyze(load_config(project), **_run()))
     rep = data["report"]
     table = Table(title=f"English coverage {rep['coverage_words']}% of {data['summary']['words']} French words "
                         f"({rep['coverage_blocks']}% of blocks); glossary {rep['glossary']['compliance']}%")

@@ -10,21 +10,25 @@ English is a result (a pair with no target), not an error.
 from __future__ import annotations
 
 import fnmatch
+import hashlib
 import math
 import os
 import re
 from collections import Counter
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TypeVar
 
+from .cache import Cache, fingerprint
 from .config import Config
-from .documents import read_document
+from .documents import parse_document, read_bytes
 from .errors import ConfigError, DocumentError
 from .features import neutral_features
 from .glossary import Glossary
 from .model import Document, DocumentPair
 
+T = TypeVar("T")
 _LANG_TAG = re.compile(r"(?:[._-](?:fr|en|fra|eng|french|english))(?=\.[^.]+$|$)", re.I)
 
 
@@ -59,31 +63,58 @@ def _match(rel: str, pattern: str) -> bool:
 
 
 @dataclass(frozen=True)
+class SourceFile:
+    """A corpus file found and read, not yet parsed: its bytes and their hash."""
+
+    path: Path  # as found (for error messages)
+    shown: str  # as printed in findings (relative to the project when it can be)
+    relpath: str  # relative to its language folder
+    data: bytes
+    sha256: str
+
+
+@dataclass(frozen=True)
 class Corpus:
     config: Config
     sources: tuple[Document, ...]
     targets: tuple[Document, ...]
 
 
-def load_corpus(config: Config, *, identify: bool = True) -> Corpus:
-    """Read every French and English document of the project once."""
-    langs = config.languages
-
-    def read_all(folder: Path) -> tuple[Document, ...]:
-        docs = []
-        for p in discover(folder, config.patterns, config.exclude, config.root):
-            rel = p.relative_to(folder).as_posix()
-            shown = _shown(p, config.root)
-            docs.append(
-                read_document(p, relpath=rel, languages=langs, max_bytes=config.max_file_bytes,
-                              max_line=config.max_line_chars, identify=identify)
-                if shown == str(p) else _read_as(p, shown, rel, config, identify)
-            )
-        return tuple(docs)
-
+def scan(config: Config) -> tuple[tuple[SourceFile, ...], tuple[SourceFile, ...]]:
+    """Find and read (not parse) every French and English file of the project."""
     if not config.source_path.is_dir():
         raise ConfigError(f"the source folder {config.source_dir!r} does not exist", config.config_file or config.root)
-    return Corpus(config, read_all(config.source_path), read_all(config.target_path))
+
+    def read_all(folder: Path) -> tuple[SourceFile, ...]:
+        out = []
+        for p in discover(folder, config.patterns, config.exclude, config.root):
+            data = read_bytes(p, max_bytes=config.max_file_bytes)
+            out.append(SourceFile(p, _shown(p, config.root), p.relative_to(folder).as_posix(), data,
+                                  hashlib.sha256(data).hexdigest()))
+        return tuple(out)
+
+    return read_all(config.source_path), read_all(config.target_path)
+
+
+def parse_file(f: SourceFile, config: Config, *, identify: bool = True, cache: Cache | None = None) -> Document:
+    """Parse one file (through the cache when one is given)."""
+    key = fingerprint("document", f.sha256, config.languages, config.max_line_chars, identify) if cache else ""
+    doc = cache.get("documents", key) if cache else None
+    if doc is None:
+        doc = parse_document(f.data, str(f.path), relpath=f.relpath, languages=config.languages,
+                             max_line=config.max_line_chars, identify=identify)
+        if cache:
+            cache.put("documents", key, doc)
+    if doc.path != f.shown or doc.relpath != f.relpath:
+        doc = replace(doc, path=f.shown, relpath=f.relpath)
+    return doc
+
+
+def load_corpus(config: Config, *, identify: bool = True, cache: Cache | None = None) -> Corpus:
+    """Read and parse every French and English document of the project once."""
+    sources, targets = scan(config)
+    return Corpus(config, tuple(parse_file(f, config, identify=identify, cache=cache) for f in sources),
+                  tuple(parse_file(f, config, identify=identify, cache=cache) for f in targets))
 
 
 def _shown(p: Path, root: Path) -> str:
@@ -91,14 +122,6 @@ def _shown(p: Path, root: Path) -> str:
         return p.relative_to(root).as_posix() if not root.is_absolute() or p.is_absolute() else str(p)
     except ValueError:
         return str(p)
-
-
-def _read_as(p: Path, shown: str, rel: str, config: Config, identify: bool) -> Document:
-    from dataclasses import replace
-
-    doc = read_document(p, relpath=rel, languages=config.languages, max_bytes=config.max_file_bytes,
-                        max_line=config.max_line_chars, identify=identify)
-    return replace(doc, path=shown)
 
 
 def _strip_tag(rel: str) -> str:
@@ -121,10 +144,20 @@ def _cosine(a: Counter, b: Counter, idf: dict[str, float]) -> float:
 
 def pair_documents(corpus: Corpus, glossary: Glossary | None = None) -> list[DocumentPair]:
     """Pair French and English documents: manifest, then name, then content."""
-    cfg = corpus.config
-    src_left = {d.relpath: d for d in corpus.sources}
-    tgt_left = {d.relpath: d for d in corpus.targets}
-    pairs: list[DocumentPair] = []
+    return [DocumentPair(s, t, m, c) for s, t, m, c in
+            pair_items(corpus.sources, corpus.targets, corpus.config, glossary, lambda d: d)]
+
+
+def pair_items(sources: Sequence[T], targets: Sequence[T], cfg: Config, glossary: Glossary | None,
+               load: Callable[[T], Document]) -> list[tuple[T | None, T | None, str, float]]:
+    """Pair items that have a ``relpath`` (files or documents): manifest, then name, then content.
+
+    ``load`` turns an item into its Document; it is called only for the items that
+    neither the manifest nor the names pair (content pairing reads them).
+    """
+    src_left = {d.relpath: d for d in sources}
+    tgt_left = {d.relpath: d for d in targets}
+    pairs: list[tuple[T | None, T | None, str, float]] = []
     sdir, tdir = cfg.source_dir.rstrip("/") + "/", cfg.target_dir.rstrip("/") + "/"
     for s_rel, t_rel in cfg.pairs:
         s_key = s_rel[len(sdir):] if s_rel.startswith(sdir) else s_rel
@@ -133,16 +166,16 @@ def pair_documents(corpus: Corpus, glossary: Glossary | None = None) -> list[Doc
             raise ConfigError(f"pairs: {s_rel!r} is not a document of the source folder", cfg.config_file or "configuration")
         if t_key not in tgt_left:
             raise ConfigError(f"pairs: {t_rel!r} is not a document of the target folder", cfg.config_file or "configuration")
-        pairs.append(DocumentPair(src_left.pop(s_key), tgt_left.pop(t_key), "manifest", 1.0))
+        pairs.append((src_left.pop(s_key), tgt_left.pop(t_key), "manifest", 1.0))
     by_name = {_strip_tag(k): k for k in tgt_left}
     for rel in list(src_left):
         key = by_name.get(_strip_tag(rel))
         if key is not None and key in tgt_left:
-            pairs.append(DocumentPair(src_left.pop(rel), tgt_left.pop(key), "name", 1.0))
+            pairs.append((src_left.pop(rel), tgt_left.pop(key), "name", 1.0))
     if src_left and tgt_left:
         acronyms = {t.fr: t.en for t in glossary.terms} if glossary else {}
-        svec = {k: document_vector(d, acronyms) for k, d in src_left.items()}
-        tvec = {k: document_vector(d, {}) for k, d in tgt_left.items()}
+        svec = {k: document_vector(load(d), acronyms) for k, d in src_left.items()}
+        tvec = {k: document_vector(load(d), {}) for k, d in tgt_left.items()}
         df: Counter = Counter()
         for v in list(svec.values()) + list(tvec.values()):
             df.update(v.keys())
@@ -159,11 +192,11 @@ def pair_documents(corpus: Corpus, glossary: Glossary | None = None) -> list[Doc
                 rivals = [x for x, s2, t2 in scores if (s2 == s) != (t2 == t) and s2 in src_left and t2 in tgt_left]
                 margin = score - (max(rivals) if rivals else 0.0)
                 conf = min(1.0, score * (0.5 + min(margin, 0.5)) * 2)
-                pairs.append(DocumentPair(src_left.pop(s), tgt_left.pop(t), "content", round(conf, 3)))
+                pairs.append((src_left.pop(s), tgt_left.pop(t), "content", round(conf, 3)))
     for d in src_left.values():
-        pairs.append(DocumentPair(d, None, "none", 0.0))
+        pairs.append((d, None, "none", 0.0))
     for d in tgt_left.values():
-        pairs.append(DocumentPair(None, d, "none", 0.0))
-    order = {d.relpath: k for k, d in enumerate(corpus.sources)}
-    pairs.sort(key=lambda p: (p.source is None, order.get(p.source.relpath, 0) if p.source else 0, p.target.relpath if p.target else ""))
+        pairs.append((None, d, "none", 0.0))
+    order = {d.relpath: k for k, d in enumerate(sources)}
+    pairs.sort(key=lambda p: (p[0] is None, order.get(p[0].relpath, 0) if p[0] else 0, p[1].relpath if p[1] else ""))
     return pairs

@@ -13,7 +13,6 @@ from pathlib import Path
 from .config import Config
 from .documents import parse_document, units
 from .errors import DocumentError
-from .model import DocumentPair
 from .pofiles import Synced
 from .text import collapse
 
@@ -28,10 +27,19 @@ def _git(args: list[str], cwd: Path, stdin: bytes | None = None) -> bytes | None
     return out.stdout if out.returncode == 0 else None
 
 
-def git_history(config: Config, pairs: list[DocumentPair], level: str = "blocks") -> dict[str, Synced]:
-    """French relpath -> the French units at the last commit of its English (only where they differ)."""
+def git_head(config: Config) -> str | None:
+    """The commit the project's history stands at (None outside a git repository)."""
+    out = _git(["rev-parse", "HEAD"], config.root.resolve())
+    return out.decode("ascii", "replace").strip() if out else None
+
+
+def git_history(config: Config, items: list[tuple[str, str, bytes]], level: str = "blocks") -> dict[str, Synced]:
+    """French relpath -> the French units at the last commit of its English (only where they differ).
+
+    ``items`` are (French relpath, English relpath, the French file's current bytes).
+    """
     root = config.root.resolve()
-    if not any(p.paired for p in pairs):
+    if not items:
         return {}
     top = _git(["rev-parse", "--show-toplevel"], root)
     if not top:
@@ -47,25 +55,23 @@ def git_history(config: Config, pairs: list[DocumentPair], level: str = "blocks"
             commit = line[1:]
         elif line.strip() and commit:
             last.setdefault(line.strip(), commit)
-    wanted: list[tuple[DocumentPair, str]] = []
-    for p in pairs:
-        if not p.paired:
-            continue
+    wanted: list[tuple[str, bytes, str]] = []
+    for fr_relpath, en_relpath, current in items:
         try:
-            en_rel = (config.target_path / p.target.relpath).resolve().relative_to(toplevel).as_posix()
-            fr_rel = (config.source_path / p.source.relpath).resolve().relative_to(toplevel).as_posix()
+            en_rel = (config.target_path / en_relpath).resolve().relative_to(toplevel).as_posix()
+            fr_rel = (config.source_path / fr_relpath).resolve().relative_to(toplevel).as_posix()
         except ValueError:
             continue
         if en_rel in last:
-            wanted.append((p, f"{last[en_rel]}:{fr_rel}"))
+            wanted.append((fr_relpath, current, f"{last[en_rel]}:{fr_rel}"))
     if not wanted:
         return {}
-    blob = _git(["cat-file", "--batch"], root, "".join(spec + "\n" for _, spec in wanted).encode())
+    blob = _git(["cat-file", "--batch"], root, "".join(spec + "\n" for _, _, spec in wanted).encode())
     if blob is None:
         return {}
     out: dict[str, Synced] = {}
     pos = 0
-    for pair, spec in wanted:
+    for fr_relpath, current, spec in wanted:
         nl = blob.index(b"\n", pos)
         head = blob[pos:nl].split()
         pos = nl + 1
@@ -74,7 +80,6 @@ def git_history(config: Config, pairs: list[DocumentPair], level: str = "blocks"
         size = int(head[2])
         data = blob[pos:pos + size]
         pos += size + 1
-        current = pair.source.encode()
         if data == current:
             continue
         try:
@@ -82,5 +87,5 @@ def git_history(config: Config, pairs: list[DocumentPair], level: str = "blocks"
         except DocumentError:
             continue
         texts = frozenset(collapse(u.text) for u in units(old, level))
-        out[pair.source.relpath] = Synced(texts, {}, f"git {spec.split(':')[0][:10]}")
+        out[fr_relpath] = Synced(texts, {}, f"git {spec.split(':')[0][:10]}")
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Sequence
 
 from .text import words
@@ -14,6 +15,21 @@ _NAMES = {
     "tr": "TURKISH", "sq": "ALBANIAN", "mk": "MACEDONIAN", "hr": "CROATIAN", "sl": "SLOVENE",
 }
 MIN_WORDS = 4  # fewer words than this say too little to identify a language
+
+# Frequent function words that belong to one language only (no "a", "on", "an", "or",
+# "as", "plus": each is a word of the other language too). When a text has enough of
+# them and nearly all from one language, that is its language, without lingua: the
+# fast path decides most paragraphs of a French/English corpus at ~1/50 of the cost.
+_FUNCTION_WORDS = {
+    "fr": frozenset("le la les des du de et est une un pour dans que qui sur par au aux ce cette ces il elle "
+                    "ils elles sont avec ne pas nous vous leur leurs sa ses son été être aussi mais entre".split()),
+    "en": frozenset("the of and to in is that for with by are this be it from at which have has was were "
+                    "not will their these those been its into between also but would should".split()),
+}
+FAST_MIN_HITS = 5
+_LETTER_WORDS = re.compile(r"[^\W\d_]+")
+FAST_MIN_SHARE = 0.9
+FAST_CONFIDENCE = 0.99
 
 
 @functools.lru_cache(maxsize=8)
@@ -36,7 +52,17 @@ def identify_many(texts: Sequence[str], languages: Sequence[str]) -> list[tuple[
     out: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
     if detector is None:
         return out
-    todo = [i for i, t in enumerate(texts) if sum(1 for w in words(t) if not w.isdigit()) >= MIN_WORDS]
+    todo = []
+    fast = set(codes) <= _FUNCTION_WORDS.keys()
+    for i, t in enumerate(texts):
+        toks = _LETTER_WORDS.findall(t.lower())
+        if len(toks) < MIN_WORDS:
+            continue
+        decided = _by_function_words(toks, codes) if fast else None
+        if decided:
+            out[i] = (decided, FAST_CONFIDENCE)
+        else:
+            todo.append(i)
     if not todo:
         return out
     results = detector.compute_language_confidence_values_in_parallel([texts[i] for i in todo])
@@ -45,6 +71,15 @@ def identify_many(texts: Sequence[str], languages: Sequence[str]) -> list[tuple[
             best = values[0]
             out[i] = (best.language.iso_code_639_1.name.lower(), float(best.value))
     return out
+
+
+def _by_function_words(tokens: list[str], codes: tuple[str, ...]) -> str | None:
+    hits = {c: sum(map(_FUNCTION_WORDS[c].__contains__, tokens)) for c in codes}
+    total = sum(hits.values())
+    if total < FAST_MIN_HITS:
+        return None
+    best = max(hits, key=hits.__getitem__)
+    return best if hits[best] >= FAST_MIN_SHARE * total else None
 
 
 def identify(text: str, languages: Sequence[str]) -> tuple[str | None, float]:

@@ -1,0 +1,139 @@
+"""A content-addressed disk cache: parsed documents and per-pair results.
+
+Entries live in ``<project>/<cache_dir>/analysis/`` (``.aomi18n-cache`` by default),
+one file per key. A key is a SHA-256 over everything the value depends on (file
+bytes, configuration, glossary, sync record, aomi18n version), so an entry is never
+stale: when an input changes, its key changes. Deleting the folder is always safe.
+
+Values are pickles, and unpickling runs code; a cache folder can come with a
+checkout. So every entry is signed with an HMAC whose key is kept outside the
+project (``$XDG_CACHE_HOME/aomi18n/secret``, created on first use, mode 0600), and
+an entry whose signature does not match is ignored and removed, never loaded.
+Any error reading or writing the cache is a miss, never a failure.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import pickle
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+_MAGIC = b"AOMI18N-CACHE-1\n"
+_DIGEST = 32
+
+
+def fingerprint(*parts: Any) -> str:
+    """A stable hex key over ``parts`` (bytes are hashed as they are, the rest by repr)."""
+    h = hashlib.sha256(__version__.encode())
+    for p in parts:
+        data = p if isinstance(p, bytes) else repr(p).encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def _secret() -> bytes | None:
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "aomi18n"
+    path = base / "secret"
+    try:
+        data = path.read_bytes()
+        if len(data) >= 32:
+            return data
+    except OSError:
+        pass
+    try:
+        base.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=base, prefix=".secret-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(32))
+        os.chmod(tmp, 0o600)
+        try:
+            os.link(tmp, path)  # first writer wins; a racing process reads the winner's key
+        except FileExistsError:
+            pass
+        finally:
+            os.unlink(tmp)
+        data = path.read_bytes()
+        return data if len(data) >= 32 else None
+    except OSError:
+        return None
+
+
+class Cache:
+    """``get``/``put`` of picklable values under hex keys, in ``folder/<kind>/<key[:2]>/<key>``."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.key = _secret() if folder is not None else None
+        self.hits = self.misses = 0
+
+    @property
+    def enabled(self) -> bool:
+        return self.folder is not None and self.key is not None
+
+    def _path(self, kind: str, key: str) -> Path:
+        assert self.folder is not None
+        return self.folder / kind / key[:2] / key
+
+    def get(self, kind: str, key: str) -> Any | None:
+        if not self.enabled:
+            return None
+        path = self._path(kind, key)
+        try:
+            blob = path.read_bytes()
+        except OSError:
+            self.misses += 1
+            return None
+        head = len(_MAGIC) + _DIGEST
+        body = blob[head:]
+        expected = hmac.new(self.key, key.encode() + body, hashlib.sha256).digest()
+        if not blob.startswith(_MAGIC) or not hmac.compare_digest(blob[len(_MAGIC):head], expected):
+            self._discard(path)
+            self.misses += 1
+            return None
+        try:
+            value = pickle.loads(body)
+        except Exception:  # a signed but unreadable entry (another version): a miss
+            self._discard(path)
+            self.misses += 1
+            return None
+        self.hits += 1
+        return value
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        if not self.enabled:
+            return
+        path = self._path(kind, key)
+        try:
+            body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            sig = hmac.new(self.key, key.encode() + body, hashlib.sha256).digest()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as f:
+                f.write(_MAGIC + sig + body)
+            os.replace(tmp, path)
+        except (OSError, pickle.PicklingError, TypeError, AttributeError):
+            try:
+                os.unlink(tmp)  # type: ignore[possibly-undefined]
+            except (OSError, NameError):
+                pass
+
+    @staticmethod
+    def _discard(path: Path) -> None:
+        try:
+            path.unlink()
+        except OSError:
+            pass
+
+
+def project_cache(root: Path, cache_dir: str, enabled: bool = True) -> Cache:
+    """The cache of a project; disabled by ``enabled=False`` or AOMI18N_NO_CACHE=1."""
+    if not enabled or os.environ.get("AOMI18N_NO_CACHE") == "1":
+        return Cache(None)
+    return Cache(root / cache_dir / "analysis")

@@ -1,0 +1,109 @@
+"""The per-pair cache and the process pool: same results warm or cold, serial or parallel,
+whatever the hash seed; one changed document redoes one pair; a forged entry is never loaded."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from aomi18n.analysis import analyze
+from aomi18n.cache import Cache, fingerprint
+from aomi18n.config import load_config
+
+from .conftest import ROOT
+from .test_alignment import SENTENCES, TRANSLATIONS
+
+
+def _corpus(root: Path, pairs: int = 5, blocks: int = 30) -> Path:
+    for d in range(pairs):
+        fr, en = [], []
+        for k in range(blocks):
+            n = 1000 * d + k
+            fr.append(f"{SENTENCES[(k + d) % 8]} Référence {n}.")
+            if k % 11 != 5:  # a few English blocks missing
+                en.append(f"{TRANSLATIONS[(k + d) % 8]} Reference {n}.")
+        for lang, text in (("fr", fr), ("en", en)):
+            folder = root / "corpus" / lang
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / f"doc{d}.md").write_text("\n\n".join(text) + "\n", encoding="utf-8")
+    (root / "corpus/fr/alone.md").write_text("Un document sans traduction anglaise, avec 3 phrases.\n", encoding="utf-8")
+    return root
+
+
+def _json(run, *args) -> dict:
+    r = run([*args, "--format", "json"])
+    assert r.exit_code in (0, 1), r.output
+    return json.loads(r.stdout)
+
+
+def test_warm_run_equals_cold_run_and_redoes_nothing(tmp_path, run):
+    root = _corpus(tmp_path)
+    cold = _json(run, "check", str(root))
+    assert (root / ".aomi18n-cache/analysis/pairs").is_dir()
+    assert analyze(load_config(root), light=True).redone == 0
+    assert _json(run, "check", str(root)) == cold
+    assert _json(run, "--no-cache", "check", str(root)) == cold
+
+
+def test_one_changed_document_redoes_one_pair(tmp_path):
+    root = _corpus(tmp_path)
+    analyze(load_config(root), light=True)
+    doc = root / "corpus/en/doc2.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("Reference 2003", "Reference 2030"), encoding="utf-8")
+    again = analyze(load_config(root), light=True)
+    assert again.redone == 1
+    assert any(f.kind == "drift" and f.en.path.endswith("doc2.md") for f in again.findings)
+
+
+def test_full_analysis_from_the_cache_has_documents_and_alignment(tmp_path):
+    root = _corpus(tmp_path)
+    first = analyze(load_config(root))
+    second = analyze(load_config(root))
+    assert second.redone == 0
+    for a, b in zip(first.results, second.results):
+        assert a.alignment == b.alignment and a.findings == b.findings
+        assert b.pair.source is None or b.pair.source.text
+
+
+def test_process_pool_gives_the_same_findings_as_one_process(tmp_path, run):
+    root = _corpus(tmp_path, pairs=6)
+    serial = _json(run, "--no-cache", "--jobs", "1", "check", str(root))
+    pooled = _json(run, "--no-cache", "--jobs", "2", "check", str(root))
+    assert pooled == serial and serial["findings"]
+
+
+def test_results_do_not_depend_on_the_hash_seed(tmp_path):
+    """Ties in the learned lexicon once followed set order, which the hash seed changes."""
+    root = tmp_path / "gen"
+    subprocess.run([sys.executable, str(ROOT / "bench/gen_corpus.py"), "12", str(root)], check=True, capture_output=True)
+    outs = []
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "AOMI18N_NO_CACHE": "1"}
+        p = subprocess.run([sys.executable, "-m", "aomi18n", "check", str(root), "--format", "json"],
+                           capture_output=True, text=True, env=env, timeout=300)
+        assert p.returncode in (0, 1), p.stderr
+        outs.append(json.loads(p.stdout))
+    assert outs[0]["findings"] and outs[0] == outs[1]
+
+
+def test_a_forged_or_corrupt_entry_is_a_miss_and_is_removed(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    cache = Cache(tmp_path / "c")
+    key = fingerprint("x")
+    cache.put("pairs", key, {"a": 1})
+    assert cache.get("pairs", key) == {"a": 1}
+    path = tmp_path / "c" / "pairs" / key[:2] / key
+    blob = bytearray(path.read_bytes())
+    blob[-1] ^= 1  # one flipped bit in the pickle: the signature no longer matches
+    path.write_bytes(bytes(blob))
+    assert cache.get("pairs", key) is None and not path.exists()
+    other = Cache(tmp_path / "c")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    stranger = Cache(tmp_path / "c")  # another secret: entries written by someone else are not trusted
+    other.put("pairs", key, {"a": 2})
+    assert stranger.get("pairs", key) is None
