@@ -125,3 +125,21 @@ def test_pydocs_pair_aligns_one_to_one():
     al = align([u.text for u in su], [u.text for u in tu])
     good = sum(1 for l in al.links if len(l.source) == len(l.target) == 1 and l.source == l.target)
     assert good >= 0.97 * len(su)
+
+
+def test_generated_documents_with_dropped_blocks_align_exactly():
+    """Templated documents (bench/gen_corpus.py) where the English only drops blocks: every
+    other block is 1-1. Once, (X - steps) + steps rounding below X in the DP turned 1-1
+    links into 1-0 + 0-1 pairs on exactly such documents."""
+    import importlib.util
+    import random
+
+    spec = importlib.util.spec_from_file_location("gen_corpus", ROOT / "bench/gen_corpus.py")
+    gen = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(gen)
+    rng = random.Random(1)
+    for _ in range(6):
+        fr, en = gen.document(rng)
+        kept = [k for k, e in enumerate(en) if e is not None]
+        al = align(fr, [en[k] for k in kept])
+        assert [(l.source, l.target) for l in al.links if l.target] == [((k,), (n,)) for n, k in enumerate(kept)]

@@ -104,13 +104,20 @@ class FeatureScorer:
         """Copies of the vectors with the source words' translations and the target words added."""
         sv = [Counter(v) for v in sv]
         tv = [Counter(v) for v in tv]
+        # Presence, not counts: each English word the French can explain weighs at most
+        # its best translation probability, and each English word present weighs 1 (sums
+        # let frequent words drown the numbers and names).
         for vec, text in zip(sv, source):
-            for w in words_of(text):
+            best: dict[str, float] = {}
+            for w in set(words_of(text)):
                 for t, p in lexicon.get(w, {}).items():
-                    vec["w:" + t] += p
+                    if p > best.get(t, 0.0):
+                        best[t] = p
+            for t, p in best.items():
+                vec["w:" + t] += p
         produced = {t for tr in lexicon.values() for t in tr}
         for vec, text in zip(tv, target):
-            for w in words_of(text):
+            for w in set(words_of(text)):
                 if w in produced:
                     vec["w:" + w] += 1
         return sv, tv
@@ -149,7 +156,9 @@ class _Vectors:
         for k in df:
             if k in src_df and k in tgt_df and src_df[k] <= limit and tgt_df[k] <= limit:
                 ids[k] = len(ids)
-        idf = {k: math.log(1.0 + total / c) for k, c in df.items()}
+        # Features too common to tell units apart count nowhere, norms included
+        # (features on one side only do count in the norms: content with no counterpart).
+        idf = {k: 0.0 if src_df[k] > limit or tgt_df[k] > limit else math.log(1.0 + total / c) for k, c in df.items()}
         self.src = self._pack(sv, ids, idf)
         self.tgt = self._pack(tv, ids, idf)
         self.src_norm2 = np.array([sum(c * idf[k] ** 2 for k, c in v.items()) for v in sv], dtype=np.float64)
@@ -410,7 +419,9 @@ def _dp(
         X[outside] = INF
         # 0-1 beads inside the row: C[j] = min(X[j], C[j-1] + skip) as a prefix minimum.
         run = np.minimum.accumulate(X - steps) + steps
-        from01 = run < X
+        # (X - steps) + steps can round below X: only a real gain makes a 0-1 bead.
+        with np.errstate(invalid="ignore"):  # INF - INF: no gain
+            from01 = (X - run) > 1e-9 * (1.0 + np.abs(run))
         row = np.where(from01, run, X)
         row[outside] = INF
         ring[i % 4, width : 2 * width] = row

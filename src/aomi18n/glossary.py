@@ -76,19 +76,21 @@ class Term:
             self._patterns[which] = pat
         return pat
 
-    def find_fr(self, text: str) -> list[Match]:
-        return self._find(self._regex("fr", self.fr_forms, True), text)
+    # ``clean`` is ``mask(text)`` when the caller already has it (one mask for all terms).
+    def find_fr(self, text: str, clean: str | None = None) -> list[Match]:
+        return self._find(self._regex("fr", self.fr_forms, True), text, clean)
 
-    def find_en(self, text: str) -> list[Match]:
-        return self._find(self._regex("en", self.en_forms, True), text)
+    def find_en(self, text: str, clean: str | None = None) -> list[Match]:
+        return self._find(self._regex("en", self.en_forms, True), text, clean)
 
-    def find_forbidden(self, text: str) -> list[Match]:
+    def find_forbidden(self, text: str, clean: str | None = None) -> list[Match]:
         if not self.forbidden:
             return []
-        return self._find(self._regex("forbidden", self.forbidden, False), text)
+        return self._find(self._regex("forbidden", self.forbidden, False), text, clean)
 
-    def _find(self, pattern: re.Pattern, text: str) -> list[Match]:
-        clean = mask(text)
+    def _find(self, pattern: re.Pattern, text: str, clean: str | None) -> list[Match]:
+        if clean is None:
+            clean = mask(text)
         return [Match(self, m.start(), m.end(), text[m.start() : m.end()]) for m in pattern.finditer(clean)]
 
 
@@ -133,7 +135,8 @@ class Glossary:
 
     def find_fr(self, text: str) -> list[Match]:
         """Every glossary term in French text, longest first where they overlap."""
-        found = [m for t in self.terms for m in t.find_fr(text)]
+        clean = mask(text)
+        found = [m for t in self.terms for m in t.find_fr(text, clean)]
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
         return found
 
@@ -144,7 +147,8 @@ class Glossary:
         return list(seen.values())
 
     def forbidden_in(self, text: str) -> list[Match]:
-        return sorted((m for t in self.terms for m in t.find_forbidden(text)), key=lambda m: m.start)
+        clean = mask(text)
+        return sorted((m for t in self.terms for m in t.find_forbidden(text, clean)), key=lambda m: m.start)
 
     def fix(self, text: str) -> tuple[str, list[tuple[Match, str]]]:
         """Replace forbidden English forms by the required form where that is unambiguous.
