@@ -209,7 +209,11 @@ _WORKER: dict = {}
 AUTO_POOL_PAIRS = 24
 
 
-def _init_worker(state: _State) -> None:
+def _init_worker(state: _State, pooled: bool = False) -> None:
+    if pooled:  # Ctrl-C is the parent's to handle: it stops the pool and reports once
+        import signal
+
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
     _WORKER.clear()
     _WORKER.update(state=state, cache=Cache(state.cache_folder), scorer=FeatureScorer(acronyms=acronym_map(state.glossary)),
                    checks=[c for c in selected() if c.id in state.checks])
@@ -259,10 +263,13 @@ def _run_tasks(state: _State, tasks: list[_Task], jobs: int | None):
     import multiprocessing as mp
 
     # "spawn": lingua's thread pool in this process must not be forked mid-flight.
-    with cf.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=mp.get_context("spawn"),
-                                initializer=_init_worker, initargs=(state,)) as pool:
+    pool = cf.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=mp.get_context("spawn"),
+                                  initializer=_init_worker, initargs=(state, True))
+    try:
         chunk = max(1, min(16, len(tasks) // (jobs * 8)))
         yield from pool.map(_work, tasks, chunksize=chunk)
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
 
 
 def _stub(f: SourceFile | None) -> Document | None:

@@ -110,6 +110,7 @@ class Cache:
         if not self.enabled:
             return
         path = self._path(kind, key)
+        tmp = None
         try:
             body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             sig = hmac.new(self.key, key.encode() + body, hashlib.sha256).digest()
@@ -118,11 +119,15 @@ class Cache:
             with os.fdopen(fd, "wb") as f:
                 f.write(_MAGIC + sig + body)
             os.replace(tmp, path)
+            tmp = None
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
-            try:
-                os.unlink(tmp)  # type: ignore[possibly-undefined]
-            except (OSError, NameError):
-                pass
+            pass  # a cache that cannot be written is a cache that misses
+        finally:
+            if tmp is not None:  # failed or interrupted before the rename
+                try:
+                    os.unlink(tmp)
+                except OSError:
+                    pass
 
     @staticmethod
     def _discard(path: Path) -> None:

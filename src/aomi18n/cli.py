@@ -548,7 +548,11 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def main() -> None:
-    cli(prog_name="aomi18n")
+    try:
+        cli(prog_name="aomi18n")
+    except KeyboardInterrupt:  # before or after a command's own handler
+        click.echo("aomi18n: interrupted", err=True)
+        sys.exit(130)
 
 
 if __name__ == "__main__":

@@ -66,7 +66,9 @@ class Block:
 
     @property
     def translatable(self) -> bool:
-        return self.kind in TRANSLATABLE
+        # An empty heading ("#") or list marker ("-") has nothing to translate: an empty
+        # unit would become msgid "", which is a PO file's header, not an entry.
+        return self.kind in TRANSLATABLE and bool(self.content.strip())
 
     @property
     def words(self) -> int:

@@ -1,0 +1,93 @@
+"""Ctrl-C in the middle of a writing command leaves every file old or new, never half-written.
+
+Each command runs in a subprocess on a generated corpus and receives SIGINT after a
+range of delays; afterwards every file must equal either its state before the run or
+its state after an uninterrupted run, and no temporary file may be left behind.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT, snapshot
+
+pytestmark = pytest.mark.skipif(os.name != "posix", reason="SIGINT delivery is POSIX")
+# SOURCE_DATE_EPOCH: PO headers carry a date; runs a minute apart must write the same bytes.
+ENV = {**os.environ, "AOMI18N_NO_CACHE": "1", "CI": "1", "SOURCE_DATE_EPOCH": "1700000000"}
+
+
+def _cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "aomi18n", "--jobs", "1", *args]
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("interrupt") / "gen"
+    subprocess.run([sys.executable, str(ROOT / "bench/gen_corpus.py"), "20", str(root)], check=True, capture_output=True)
+    return root
+
+
+def _po_translated(root: Path) -> None:
+    """Export, then change every msgstr so that an import rewrites every English document."""
+    import polib
+
+    subprocess.run(_cli("po", "export", str(root)), check=True, capture_output=True, env=ENV)
+    for path in (root / "po/en").rglob("*.po"):
+        po = polib.pofile(str(path))
+        for e in po:
+            if e.msgstr and not e.fuzzy:
+                e.msgstr = e.msgstr.replace("The ", "THE ")
+        po.save(str(path))
+
+
+CASES = {
+    "po export": (lambda root: None, ("po", "export")),
+    "po import": (_po_translated, ("po", "import")),
+    "glossary apply": (lambda root: None, ("glossary", "apply")),
+}
+
+
+@pytest.mark.parametrize("name", list(CASES))
+def test_sigint_leaves_every_file_old_or_new(corpus, tmp_path, name):
+    prepare, args = CASES[name]
+    # Same folder name everywhere: it is the PO header's Project-Id-Version.
+    base = tmp_path / "base" / "project"
+    shutil.copytree(corpus, base)
+    prepare(base)
+    before = snapshot(base)
+    done = tmp_path / "done" / "project"
+    shutil.copytree(base, done)
+    t0 = time.monotonic()
+    subprocess.run(_cli(*args, str(done)), check=True, capture_output=True, env=ENV, timeout=600)
+    full = time.monotonic() - t0
+    after = snapshot(done)
+    assert after != before, "the command must write something for the test to mean anything"
+    interrupted = 0
+    for k, frac in enumerate((0.4, 0.6, 0.85)):
+        work = tmp_path / f"run{k}" / "project"
+        shutil.copytree(base, work)
+        proc = subprocess.Popen(_cli(*args, str(work)), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=ENV)
+        time.sleep(full * frac)
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=600)
+        assert b"Traceback" not in err, err.decode()[-2000:]
+        if proc.returncode == 130:
+            interrupted += 1
+            assert b"interrupted" in err
+        else:  # finished first; a signal during interpreter shutdown ends it by the signal
+            assert proc.returncode in (0, -signal.SIGINT), err.decode()[-2000:]
+        now = snapshot(work)
+        for rel, data in now.items():
+            assert data in (before.get(rel), after.get(rel)), f"{rel} is neither old nor new"
+            assert not rel.rsplit("/", 1)[-1].endswith(".tmp"), f"temporary file left: {rel}"
+        for rel in before:
+            assert rel in now or rel not in after, f"{rel} vanished"
+    assert interrupted, "no run was interrupted mid-way; the delays are too long for this machine"
