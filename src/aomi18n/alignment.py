@@ -30,6 +30,7 @@ INF = float("inf")
 # Bead types (source units, target units) and their prior costs (-log p), tuned on
 # pydocs (perturbed) and Text+Berg dev.
 BEADS: tuple[tuple[int, int], ...] = ((1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3))
+BLOCK_BEADS: tuple[tuple[int, int], ...] = BEADS[:6]
 
 
 @dataclass(frozen=True)
@@ -59,10 +60,12 @@ class Params:
     beads: tuple[tuple[int, int], ...] = BEADS
 
 
-DEFAULT = Params()
 # Sentences and lines split and merge freely in translation, and a short half
 # often shares no feature with its source: no orphan penalty there.
 SENTENCES = Params(orphan_cost=0.0)
+# Blocks: paragraphs are rarely split in three; 3-1/1-3 beads changed no block link on
+# the dev data and cost a quarter of the DP. Sentences (OCR'd Text+Berg) need them.
+DEFAULT = Params(beads=BLOCK_BEADS)
 
 
 def params_for(level: str) -> Params:
@@ -139,57 +142,68 @@ def length_cost(ls: np.ndarray, lt: np.ndarray, ratio: float, variance: float) -
 
 
 class _Vectors:
-    """Sparse tf-idf vectors of both sides with ids, norms and adjacent dot products."""
+    """Sparse tf-idf vectors of both sides with ids, norms and adjacent dot products.
+
+    Built in a handful of array operations: features are interned once, then
+    document frequencies, idf, norms and the dot products of neighbouring units are
+    bincounts and sorted-key joins over (unit, feature, weight) triples.
+    """
 
     def __init__(self, sv: list[Counter], tv: list[Counter]):
-        df: Counter = Counter()
-        for v in sv:
-            df.update(v.keys())
-        for v in tv:
-            df.update(v.keys())
+        names: dict[str, int] = {}
+        su, sf, sc = _triples(sv, names)
+        tu, tf, tc = _triples(tv, names)
+        nf = len(names)
+        src_df = np.bincount(sf, minlength=nf)
+        tgt_df = np.bincount(tf, minlength=nf)
         total = len(sv) + len(tv)
-        ids: dict[str, int] = {}
-        # Features in both sides only; a feature on one side only can never match.
-        src_df = Counter(k for v in sv for k in v)
-        tgt_df = Counter(k for v in tv for k in v)
         limit = max(40, total // 8)
-        for k in df:
-            if k in src_df and k in tgt_df and src_df[k] <= limit and tgt_df[k] <= limit:
-                ids[k] = len(ids)
         # Features too common to tell units apart count nowhere, norms included
         # (features on one side only do count in the norms: content with no counterpart).
-        idf = {k: 0.0 if src_df[k] > limit or tgt_df[k] > limit else math.log(1.0 + total / c) for k, c in df.items()}
-        self.src = self._pack(sv, ids, idf)
-        self.tgt = self._pack(tv, ids, idf)
-        self.src_norm2 = np.array([sum(c * idf[k] ** 2 for k, c in v.items()) for v in sv], dtype=np.float64)
-        self.tgt_norm2 = np.array([sum(c * idf[k] ** 2 for k, c in v.items()) for v in tv], dtype=np.float64)
-        self.src_adj = self._adjacent(sv, idf)
-        self.tgt_adj = self._adjacent(tv, idf)
+        common = (src_df > limit) | (tgt_df > limit)
+        idf = np.where(common, 0.0, np.log1p(total / np.maximum(src_df + tgt_df, 1)))
+        sw, tw = np.sqrt(sc) * idf[sf], np.sqrt(tc) * idf[tf]
+        self.src_norm2 = np.bincount(su, weights=sw * sw, minlength=len(sv)).astype(np.float64)
+        self.tgt_norm2 = np.bincount(tu, weights=tw * tw, minlength=len(tv)).astype(np.float64)
+        self.src_adj = _adjacent(su, sf, sw, len(sv))
+        self.tgt_adj = _adjacent(tu, tf, tw, len(tv))
+        # Only features found on both sides can ever match: the dot products use those.
+        shared = (src_df > 0) & (tgt_df > 0) & ~common
+        ids = np.cumsum(shared) - 1
+        ks, kt = shared[sf], shared[tf]
+        self.src = (su[ks], ids[sf[ks]], sw[ks])
+        self.tgt = (tu[kt], ids[tf[kt]], tw[kt])
 
-    @staticmethod
-    def _pack(vecs, ids, idf):
-        unit, feat, weight = [], [], []
-        for u, v in enumerate(vecs):
-            for k, c in v.items():
-                fid = ids.get(k)
-                if fid is not None:
-                    unit.append(u)
-                    feat.append(fid)
-                    weight.append(math.sqrt(c) * idf[k])
-        return np.array(unit, dtype=np.int64), np.array(feat, dtype=np.int64), np.array(weight, dtype=np.float64)
 
-    @staticmethod
-    def _adjacent(vecs, idf):
-        """dot(v[k], v[k+1]) and dot(v[k], v[k+2]) with the same weights."""
-        out = np.zeros((3, max(len(vecs), 1)))
-        weighted = [{k: math.sqrt(c) * idf[k] for k, c in v.items()} for v in vecs]
-        for gap in (1, 2):
-            for k in range(len(vecs) - gap):
-                a, b = weighted[k], weighted[k + gap]
-                if len(a) > len(b):
-                    a, b = b, a
-                out[gap, k] = sum(w * b[f] for f, w in a.items() if f in b)
+def _triples(vecs: list[Counter], names: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(unit, feature id, count) of every feature of every unit, interning names."""
+    unit: list[int] = []
+    feat: list[int] = []
+    count: list[float] = []
+    for u, v in enumerate(vecs):
+        unit.extend([u] * len(v))
+        for k, c in v.items():
+            fid = names.get(k)
+            if fid is None:
+                fid = names[k] = len(names)
+            feat.append(fid)
+            count.append(c)
+    return np.array(unit, dtype=np.int64), np.array(feat, dtype=np.int64), np.array(count, dtype=np.float64)
+
+
+def _adjacent(unit: np.ndarray, feat: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
+    """dot(v[k], v[k+1]) and dot(v[k], v[k+2]) (rows 1 and 2), by a join on (feature, unit)."""
+    out = np.zeros((3, max(n, 1)))
+    if len(unit) == 0:
         return out
+    key = feat * (n + 3) + unit
+    order = np.argsort(key, kind="stable")
+    key, w, u = key[order], weight[order], unit[order]
+    for gap in (1, 2):
+        pos = np.minimum(np.searchsorted(key, key + gap), len(key) - 1)
+        hit = key[pos] == key + gap
+        out[gap] += np.bincount(u[hit], weights=w[hit] * w[pos[hit]], minlength=out.shape[1])[: out.shape[1]]
+    return out
 
 
 def _band_dots(vec: _Vectors, n: int, m: int, lo: np.ndarray, width: int) -> np.ndarray:
@@ -388,6 +402,7 @@ def _dp(
     steps = band * params.skip_cost
     lo_list = lo.tolist()
     k01 = beads.index((0, 1))
+    cand = np.full((len(beads), width), INF)
     chunk = max(1, 200_000 // max(width, 1))
     costs = sims = None
     c0 = 0
@@ -397,25 +412,22 @@ def _dp(
             costs, sims = _bead_costs(np.arange(i, min(n + 1, i + chunk)), D, lo, m, cs_ls, cs_lt, vec, params, ratio)
         cols = lo_list[i] + band
         outside = cols > m
-        X = np.full(width, INF)
-        kind = np.full(width, -1, dtype=np.int8)
-        sim_row = np.zeros(width, dtype=np.float32)
+        # Every bead type's total cost at once; the cheapest wins (first on ties).
+        cand.fill(INF)
         if i == 0:
-            X[cols == 0] = 0.0
+            cand[k01][cols == 0] = 0.0  # the start (0-1 is never a candidate in this loop)
         for bk, (a, b) in enumerate(beads):
             if a == 0 or a > i:
                 continue
             shift = min(width, max(-width, lo_list[i] - lo_list[i - a] - b))
             prev = ring[(i - a) % 4, width + shift : 2 * width + shift]
-            cost = prev + (params.skip_cost if b == 0 else costs[bk, i - c0])
-            better = cost < X
-            if better.any():
-                X = np.where(better, cost, X)
-                kind[better] = bk
-                if b:
-                    sim_row[better] = sims[bk, i - c0][better]
-                else:
-                    sim_row[better] = 0.0
+            np.add(prev, params.skip_cost if b == 0 else costs[bk, i - c0], out=cand[bk])
+        kind = cand.argmin(axis=0).astype(np.int8)
+        X = cand[kind, band]
+        kind[~np.isfinite(X)] = -1
+        sim_row = np.where(kind >= 0, sims[np.maximum(kind, 0), i - c0, band], 0.0).astype(np.float32)
+        if i == 0:
+            kind[cols == 0] = -1
         X[outside] = INF
         # 0-1 beads inside the row: C[j] = min(X[j], C[j-1] + skip) as a prefix minimum.
         run = np.minimum.accumulate(X - steps) + steps
@@ -479,25 +491,30 @@ def learn_lexicon(
     if len(pairs) > 3000:
         step = len(pairs) / 3000
         pairs = [pairs[int(k * step)] for k in range(3000)]
-    # Sorted, not sets: ties below must not depend on the interpreter's hash seed.
-    src_words = [sorted(set(words_of(source[i]))) for i, _ in pairs]
-    tgt_words = [sorted(set(words_of(target[j]))) for _, j in pairs]
-    cs: Counter = Counter()
-    ct: Counter = Counter()
-    co: Counter = Counter()
-    for a, b in zip(src_words, tgt_words):
-        cs.update(a)
-        ct.update(b)
-        for w in a:
-            for t in b:
-                co[(w, t)] += 1
+    # Word ids in sorted order, so that ties below never depend on the hash seed.
+    src_sets = [set(words_of(source[i])) for i, _ in pairs]
+    tgt_sets = [set(words_of(target[j])) for _, j in pairs]
+    svocab = sorted(set().union(*src_sets)) if src_sets else []
+    tvocab = sorted(set().union(*tgt_sets)) if tgt_sets else []
+    sid = {w: k for k, w in enumerate(svocab)}
+    tid = {w: k for k, w in enumerate(tvocab)}
+    # Co-occurrence counts of every (source word, target word) in the same link, as
+    # one batch: the cartesian product of each link's word ids, then np.unique.
+    a_ids = [np.fromiter((sid[w] for w in ws), np.int64, len(ws)) for ws in src_sets]
+    b_ids = [np.fromiter((tid[w] for w in ws), np.int64, len(ws)) for ws in tgt_sets]
+    cs = np.bincount(np.concatenate(a_ids), minlength=len(svocab)) if a_ids else np.zeros(0, np.int64)
+    ct = np.bincount(np.concatenate(b_ids), minlength=len(tvocab)) if b_ids else np.zeros(0, np.int64)
+    keys = [np.add.outer(x * len(tvocab), y).ravel() for x, y in zip(a_ids, b_ids) if len(x) and len(y)]
     lex: dict[str, dict[str, float]] = defaultdict(dict)
-    for (w, t), c in co.items():
-        if c < min_count:
-            continue
-        dice = 2.0 * c / (cs[w] + ct[t])
-        if dice >= min_dice:
-            lex[w][t] = dice
+    if keys:
+        uniq, count = np.unique(np.concatenate(keys), return_counts=True)
+        keep = count >= min_count
+        uniq, count = uniq[keep], count[keep]
+        w_idx, t_idx = np.divmod(uniq, len(tvocab))
+        dice = 2.0 * count / (cs[w_idx] + ct[t_idx])
+        good = dice >= min_dice
+        for w, t, d in zip(w_idx[good].tolist(), t_idx[good].tolist(), dice[good].tolist()):
+            lex[svocab[w]][tvocab[t]] = d
     for w in list(lex):
         best = sorted(lex[w].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
         lex[w] = dict(best)

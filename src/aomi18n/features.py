@@ -20,6 +20,7 @@ _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 _SPECIAL = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|" + CODE_SPAN)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _PUNCT = {"?": "p:?", "!": "p:!", ":": "p::", "(": "p:(", "«": "p:q", '"': "p:q", "“": "p:q", ";": "p:;"}
+_PUNCT_CHARS = re.compile("[" + re.escape("".join(_PUNCT)) + "]")
 
 PREFIX = 4
 MIN_WORD = 4
@@ -43,18 +44,18 @@ def neutral_features(
 ) -> Counter:
     """The language-neutral features of ``text`` (a Counter of feature -> count)."""
     feats: Counter = Counter()
-    for m in _SPECIAL.finditer(text):
-        body = m.group(0).strip("`").strip()
-        target = LINK_TARGET.search(body) if m.group(1) else None
-        feats["x:" + (target.group(1).strip() if target else body).rstrip(".,;)").lower()] += 1
-    stripped = _SPECIAL.sub(" ", text)
+    stripped = text
+    # Most units have no URL, e-mail or code: skip the costly pattern when none can match.
+    if "`" in text or "@" in text or "://" in text or "www." in text:
+        for m in _SPECIAL.finditer(text):
+            body = m.group(0).strip("`").strip()
+            target = LINK_TARGET.search(body) if m.group(1) else None
+            feats["x:" + (target.group(1).strip() if target else body).rstrip(".,;)").lower()] += 1
+        stripped = _SPECIAL.sub(" ", text)
     for m in _NUM.finditer(stripped):
-        digits = re.sub(r"[.,]", "", m.group(0)).lstrip("0") or "0"
-        feats["n:" + digits] += 1
-    for ch in stripped:
-        key = _PUNCT.get(ch)
-        if key:
-            feats[key] += 1
+        feats["n:" + (m.group(0).replace(".", "").replace(",", "").lstrip("0") or "0")] += 1
+    for ch in _PUNCT_CHARS.findall(stripped):
+        feats[_PUNCT[ch]] += 1
     for raw in _WORD.findall(stripped):
         if acronyms and raw in acronyms:
             feats["a:" + acronyms[raw]] += 1
