@@ -25,8 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 def make_pair(n: int, seed: int = 1):
     from aomi18n.documents import read_document, units
 
-    fr = [u.text for u in units(read_document(ROOT / "corpus/fr/groupe-travail-enfants-migrants-plan-2017-2018.txt"))]
-    en = [u.text for u in units(read_document(ROOT / "corpus/en/working-group-migrant-children-action-plan.txt"))][: len(fr)]
+    fr = [u.text for u in units(read_document(ROOT / "corpus/fr/groupe-travail-enfants-migrants-plan-2017-2018.txt", identify=False))]
+    en = [u.text for u in units(read_document(ROOT / "corpus/en/working-group-migrant-children-action-plan.txt", identify=False))][: len(fr)]
     rng = random.Random(seed)
     src, tgt = [], []
     for k in range(n):

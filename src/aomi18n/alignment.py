@@ -103,10 +103,12 @@ class FeatureScorer:
         return sv, tv
 
     @staticmethod
-    def with_lexicon(sv, tv, source, target, lexicon):
-        """Copies of the vectors with the source words' translations and the target words added."""
-        sv = [Counter(v) for v in sv]
-        tv = [Counter(v) for v in tv]
+    def with_lexicon(sv, tv, source, target, lexicon, copy: bool = True):
+        """The vectors with the source words' translations and the target words added
+        (copies, or the vectors themselves updated with ``copy=False``)."""
+        if copy:
+            sv = [Counter(v) for v in sv]
+            tv = [Counter(v) for v in tv]
         # Presence, not counts: each English word the French can explain weighs at most
         # its best translation probability, and each English word present weighs 1 (sums
         # let frequent words drown the numbers and names).
@@ -177,18 +179,21 @@ class _Vectors:
 
 def _triples(vecs: list[Counter], names: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(unit, feature id, count) of every feature of every unit, interning names."""
-    unit: list[int] = []
-    feat: list[int] = []
-    count: list[float] = []
-    for u, v in enumerate(vecs):
-        unit.extend([u] * len(v))
-        for k, c in v.items():
-            fid = names.get(k)
-            if fid is None:
-                fid = names[k] = len(names)
-            feat.append(fid)
-            count.append(c)
-    return np.array(unit, dtype=np.int64), np.array(feat, dtype=np.int64), np.array(count, dtype=np.float64)
+    from itertools import chain
+
+    sizes = np.fromiter(map(len, vecs), dtype=np.int64, count=len(vecs))
+    total = int(sizes.sum())
+    unit = np.repeat(np.arange(len(vecs), dtype=np.int64), sizes)
+
+    def fid(k: str) -> int:
+        got = names.get(k)
+        if got is None:
+            got = names[k] = len(names)
+        return got
+
+    feat = np.fromiter(map(fid, chain.from_iterable(vecs)), dtype=np.int64, count=total)
+    count = np.fromiter(chain.from_iterable(v.values() for v in vecs), dtype=np.float64, count=total)
+    return unit, feat, count
 
 
 def _adjacent(unit: np.ndarray, feat: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
@@ -206,8 +211,13 @@ def _adjacent(unit: np.ndarray, feat: np.ndarray, weight: np.ndarray, n: int) ->
     return out
 
 
-def _band_dots(vec: _Vectors, n: int, m: int, lo: np.ndarray, width: int) -> np.ndarray:
-    """dot(src[i], tgt[j]) for every DP cell (i+1, j+1) in the band, as an (n+1, width) array."""
+def _band_dots(vec: _Vectors, n: int, m: int, lo: np.ndarray, width: int, budget: int = 1 << 19) -> np.ndarray:
+    """dot(src[i], tgt[j]) for every DP cell (i+1, j+1) in the band, as an (n+1, width) array.
+
+    Each source (unit, feature) entry meets the target entries of the same feature
+    that fall in its row's band; those meetings are made ``budget`` at a time so
+    memory stays flat however common a feature is.
+    """
     out = np.zeros((n + 1) * width, dtype=np.float64)
     su, sf, sw = vec.src
     tu, tf, tw = vec.tgt
@@ -222,15 +232,25 @@ def _band_dots(vec: _Vectors, n: int, m: int, lo: np.ndarray, width: int) -> np.
     left = np.searchsorted(key, sf * (m + 1) + a, side="left")
     right = np.searchsorted(key, sf * (m + 1) + b, side="left")
     counts = right - left
-    total = int(counts.sum())
-    if total == 0:
-        return out.reshape(n + 1, width)
-    rep = np.repeat(np.arange(len(su)), counts)
-    offsets = np.arange(total) - np.repeat(np.cumsum(counts) - counts, counts)
-    tidx = np.repeat(left, counts) + offsets
-    rows = su[rep] + 1
-    cols = tu[tidx] + 1 - lo[rows]
-    out += np.bincount(rows * width + cols, weights=sw[rep] * tw[tidx], minlength=(n + 1) * width)
+    ends = np.cumsum(counts)
+    start = 0
+    while start < len(su):
+        # the next run of source entries whose meetings fit in the budget (at least one entry)
+        stop = max(start + 1, int(np.searchsorted(ends, (ends[start - 1] if start else 0) + budget, side="right")))
+        c = counts[start:stop]
+        total = int(c.sum())
+        if total:
+            rep = np.repeat(np.arange(start, stop), c)
+            offsets = np.arange(total) - np.repeat(np.cumsum(c) - c, c)
+            tidx = np.repeat(left[start:stop], c) + offsets
+            rows = su[rep] + 1
+            cols = tu[tidx] + 1 - lo[rows]
+            # source entries come in unit order: this run touches rows [first, last] only
+            first, last = int(su[start]) + 1, int(su[stop - 1]) + 1
+            span = (last - first + 1) * width
+            out[first * width : first * width + span] += np.bincount(
+                (rows - first) * width + cols, weights=sw[rep] * tw[tidx], minlength=span)
+        start = stop
     return out.reshape(n + 1, width)
 
 
@@ -556,8 +576,8 @@ def align(
         new_ratio = ratio
         if len(sure) >= 5:
             new_ratio = max(float(lt[[j for _, j in sure]].sum()), 1.0) / max(float(ls[[i for i, _ in sure]].sum()), 1.0)
-        if lex:
-            sv, tv = scorer.with_lexicon(sv, tv, source, target, lex)
+        if lex:  # in place: the first pass's vectors are not needed again
+            sv, tv = scorer.with_lexicon(sv, tv, source, target, lex, copy=False)
         if lex or abs(math.log(new_ratio / ratio)) > params.ratio_tolerance:
             beads = _run(ls, lt, sv, tv, params, new_ratio)
     links = []
