@@ -62,7 +62,7 @@ class Params:
 
 # Sentences and lines split and merge freely in translation, and a short half
 # often shares no feature with its source: no orphan penalty there.
-SENTENCES = Params(orphan_cost=0.0)
+SENTENCES = Params(orphan_cost=0.0, skip_cost=7.0)  # skip 7: tuned on Text+Berg dev (BENCHMARKS.md)
 # Blocks: paragraphs are rarely split in three; 3-1/1-3 beads changed no block link on
 # the dev data and cost a quarter of the DP. Sentences (OCR'd Text+Berg) need them.
 DEFAULT = Params(beads=BLOCK_BEADS)
