@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from aomi18n.alignment import DEFAULT, FeatureScorer, Params, align, params_for
+from aomi18n.alignment import DEFAULT, Params, align, params_for
 from aomi18n.documents import read_document, units
 
 BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "bench"

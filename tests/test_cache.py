@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from aomi18n.analysis import analyze
 from aomi18n.cache import Cache, fingerprint
@@ -107,3 +106,11 @@ def test_a_forged_or_corrupt_entry_is_a_miss_and_is_removed(tmp_path, monkeypatc
     stranger = Cache(tmp_path / "c")  # another secret: entries written by someone else are not trusted
     other.put("pairs", key, {"a": 2})
     assert stranger.get("pairs", key) is None
+
+
+def test_a_bad_file_met_in_a_worker_process_is_a_clear_error(tmp_path, run):
+    root = _corpus(tmp_path, pairs=6)
+    (root / "corpus/en/doc3.md").write_bytes(b"Caf\xe9 au lait\n")
+    r = run(["--no-cache", "--jobs", "2", "check", str(root)])
+    assert r.exit_code == 2 and "Traceback" not in r.output
+    assert "doc3.md:1: is not valid UTF-8" in r.stderr

@@ -6,7 +6,6 @@ import functools
 import re
 from collections.abc import Sequence
 
-from .text import words
 
 # ISO 639-1 codes that lingua knows by name; others are passed through unidentified.
 _NAMES = {
