@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from itertools import chain
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -179,8 +180,6 @@ class _Vectors:
 
 def _triples(vecs: list[Counter], names: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(unit, feature id, count) of every feature of every unit, interning names."""
-    from itertools import chain
-
     sizes = np.fromiter(map(len, vecs), dtype=np.int64, count=len(vecs))
     total = int(sizes.sum())
     unit = np.repeat(np.arange(len(vecs), dtype=np.int64), sizes)
@@ -368,10 +367,7 @@ def _bead_costs(
         s_n2 = _summed_norm2(ns, sadj, rows - a, a)
         jj = np.clip(J - b, 0, m)
         t_n2 = _summed_norm2(nt, tadj, jj, b)
-        denom = np.sqrt(s_n2[:, None] * t_n2)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            sim = np.where(denom > 0, dot / np.where(denom > 0, denom, 1.0), params.empty_sim)
-        sim = np.clip(sim, 0.0, 1.0)
+        sim = np.clip(_cosine(dot, s_n2[:, None] * t_n2, params.empty_sim), 0.0, 1.0)
         orphan = 0.0
         if a + b > 2 and params.orphan_cost:
             weakest = np.ones(J.shape)

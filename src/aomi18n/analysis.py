@@ -33,8 +33,7 @@ class PairResult:
     findings: list[Finding] = field(default_factory=list)
     suppressed: int = 0
     level: str = "blocks"
-    cached_figures: dict | None = None
-    light: bool = False  # from the cache without its documents: findings and figures only
+    cached_figures: dict | None = None  # set once the findings are final
 
     def figures(self) -> dict:
         """Words and blocks of the French: translated, drifted, untranslated, missing."""
@@ -138,8 +137,9 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
         return parsed[f.shown]
 
     pairs = pair_items(sources, targets, config, glossary, load)
-    stale = any(c.id == "stale" for c in checks)
-    base = fingerprint("pair", config.thresholds, config.languages, tuple(c.id for c in checks), level,
+    check_ids = tuple(c.id for c in checks)
+    stale = "stale" in check_ids
+    base = fingerprint("pair", config.thresholds, config.languages, check_ids, level,
                        glossary.terms, git_head(config) if stale else None)
     keys: list[str] = []
     results: list[PairResult | None] = [None] * len(pairs)
@@ -171,7 +171,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
                 synced = synced_french(config, s.relpath) or history.get(s.relpath)
             tasks.append(_Task(k, keys[k], s, t, method, conf, synced,
                                parsed.get(s.shown) if s else None, parsed.get(t.shown) if t else None))
-        state = _State(config, glossary, tuple(c.id for c in checks), level, cache.folder if cache.enabled else None, light)
+        state = _State(config, glossary, check_ids, level, cache.folder if cache.enabled else None, light)
         for k, res in _run_tasks(state, tasks, jobs):
             results[k] = res
             done += 1
@@ -240,11 +240,11 @@ def _work(task: _Task) -> tuple[int, PairResult]:
         else:
             res.findings.append(f)
     res.cached_figures = res.figures()
-    cache.put("pairs", task.key, {"alignment": al, "findings": res.findings, "suppressed": res.suppressed,
-                                  "figures": res.cached_figures})
-    if st.light:
-        res = PairResult(DocumentPair(_stub(task.source), _stub(task.target), task.method, task.confidence), (), (), None,
-                         res.findings, res.suppressed, level, res.cached_figures, light=True)
+    entry = {"alignment": al, "findings": res.findings, "suppressed": res.suppressed, "figures": res.cached_figures}
+    cache.put("pairs", task.key, entry)
+    if st.light:  # the same result as a later run will read from the cache
+        light = DocumentPair(_stub(task.source), _stub(task.target), task.method, task.confidence)
+        return task.index, _from_entry(light, entry, level, True)
     return task.index, res
 
 
@@ -281,7 +281,7 @@ def _stub(f: SourceFile | None) -> Document | None:
 
 def _from_entry(pair: DocumentPair, entry: dict, level: str, light: bool) -> PairResult:
     if light:
-        return PairResult(pair, (), (), None, list(entry["findings"]), entry["suppressed"], level, entry["figures"], light=True)
+        return PairResult(pair, (), (), None, list(entry["findings"]), entry["suppressed"], level, entry["figures"])
     su = tuple(units(pair.source, level)) if pair.source else ()
     tu = tuple(units(pair.target, level)) if pair.target else ()
     return PairResult(pair, su, tu, entry["alignment"], list(entry["findings"]), entry["suppressed"], level, entry["figures"])

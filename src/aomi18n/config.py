@@ -6,6 +6,8 @@ a ``glossary.yaml`` at its root needs no configuration at all.
 
 from __future__ import annotations
 
+import os
+import time
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -73,6 +75,12 @@ class Config:
     @property
     def languages(self) -> tuple[str, str]:
         return (self.source_lang, self.target_lang)
+
+
+def build_time() -> time.struct_time:
+    """Now in UTC, or SOURCE_DATE_EPOCH when set (reproducible PO headers and JUnit files)."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    return time.gmtime(int(epoch)) if epoch and epoch.isdigit() else time.gmtime()
 
 
 _SIMPLE = {

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
-from .text import CODE_SPAN, LINK_TARGET, fold
+from .text import CODE_SPAN, code_key, fold
 
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 _SPECIAL = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|" + CODE_SPAN)
@@ -48,9 +48,8 @@ def neutral_features(
     # Most units have no URL, e-mail or code: skip the costly pattern when none can match.
     if "`" in text or "@" in text or "://" in text or "www." in text:
         for m in _SPECIAL.finditer(text):
-            body = m.group(0).strip("`").strip()
-            target = LINK_TARGET.search(body) if m.group(1) else None
-            feats["x:" + (target.group(1).strip() if target else body).rstrip(".,;)").lower()] += 1
+            body = code_key(m.group(2)) if m.group(1) else m.group(0)
+            feats["x:" + body.rstrip(".,;)").lower()] += 1
         stripped = _SPECIAL.sub(" ", text)
     for m in _NUM.finditer(stripped):
         feats["n:" + (m.group(0).replace(".", "").replace(",", "").lstrip("0") or "0")] += 1

@@ -26,9 +26,9 @@ _FUNCTION_WORDS = {
                     "not will their these those been its into between also but would should".split()),
 }
 FAST_MIN_HITS = 5
-_LETTER_WORDS = re.compile(r"[^\W\d_]+")
 FAST_MIN_SHARE = 0.9
 FAST_CONFIDENCE = 0.99
+_LETTER_WORDS = re.compile(r"[^\W\d_]+")
 
 
 @functools.lru_cache(maxsize=8)

@@ -10,7 +10,6 @@ import compares collapsed text, so an entry nobody changed never rewrites a byte
 from __future__ import annotations
 
 import functools
-import os
 import textwrap
 import time
 from collections import defaultdict
@@ -21,7 +20,7 @@ import polib
 
 from . import __version__
 from .analysis import Analysis, PairResult
-from .config import Config
+from .config import Config, build_time
 from .errors import PoFileError
 from .model import Finding
 from .pofiles import (
@@ -83,9 +82,7 @@ def segments(result: PairResult) -> list[Segment]:
 # -- building catalogs ------------------------------------------------------------------
 
 def _now() -> str:
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    t = time.gmtime(int(epoch)) if epoch and epoch.isdigit() else time.gmtime()
-    return time.strftime("%Y-%m-%d %H:%M+0000", t)
+    return time.strftime("%Y-%m-%d %H:%M+0000", build_time())
 
 
 def _header(config: Config, source: str | None, target: str | None, template: bool) -> dict[str, str]:

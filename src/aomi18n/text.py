@@ -33,7 +33,7 @@ _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
 # (CommonMark; also reStructuredText's ``literal`` and `interpreted text`).
 CODE_SPAN = r"(?<!`)(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)"
 _CODE_SPAN = re.compile(CODE_SPAN)
-LINK_TARGET = re.compile(r"<([^<>]+)>\s*$")
+_LINK_TARGET = re.compile(r"<([^<>]+)>\s*$")
 
 
 def code_spans(text: str) -> list[str]:
@@ -42,12 +42,14 @@ def code_spans(text: str) -> list[str]:
     A span of the form ``label <target>`` (a reStructuredText reference, whose
     label is translated) compares by its target only.
     """
-    out = []
-    for m in _CODE_SPAN.finditer(text):
-        body = m.group(2).strip()
-        t = LINK_TARGET.search(body)
-        out.append(t.group(1).strip() if t else body)
-    return out
+    return [code_key(m.group(2)) for m in _CODE_SPAN.finditer(text)]
+
+
+def code_key(body: str) -> str:
+    """A code span's content as compared: its ``<target>`` when it is a reference."""
+    body = body.strip()
+    t = _LINK_TARGET.search(body)
+    return t.group(1).strip() if t else body
 
 
 def same_length_normalize(text: str) -> str:
