@@ -18,6 +18,28 @@ from .errors import Aomi18nError
 
 EXIT_FINDINGS = 1
 EXIT_ERROR = 2
+_interrupt_seen = False  # set by Ctrl-C, even when the KeyboardInterrupt itself was swallowed
+
+
+def _on_sigint(signum, frame):
+    global _interrupt_seen
+    _interrupt_seen = True
+    raise KeyboardInterrupt
+
+
+def _quiet_interrupts(default_hook):
+    """An unraisable-exception hook that stays silent on KeyboardInterrupt.
+
+    Ctrl-C can land in a weakref callback or a ``__del__`` (an import lock's, say),
+    where Python prints "Exception ignored" with a traceback and goes on; the command
+    then stops at its end, from the flag, with the usual message.
+    """
+
+    def hook(unraisable):
+        if not (isinstance(unraisable.exc_type, type) and issubclass(unraisable.exc_type, KeyboardInterrupt)):
+            default_hook(unraisable)
+
+    return hook
 
 
 def _errors(fn):
@@ -26,7 +48,10 @@ def _errors(fn):
     @functools.wraps(fn)
     def wrapper(*args, **kwargs):
         try:
-            return fn(*args, **kwargs)
+            result = fn(*args, **kwargs)
+            if _interrupt_seen:
+                raise KeyboardInterrupt
+            return result
         except Aomi18nError as exc:
             click.echo(f"aomi18n: error: {exc}", err=True)
             sys.exit(EXIT_ERROR)
@@ -548,6 +573,10 @@ def _emit(text: str, output: Path | None) -> None:
 
 
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGINT, _on_sigint)
+    sys.unraisablehook = _quiet_interrupts(sys.unraisablehook)
     try:
         cli(prog_name="aomi18n")
     except KeyboardInterrupt:  # before or after a command's own handler

@@ -76,22 +76,42 @@ class Term:
             self._patterns[which] = pat
         return pat
 
-    # ``clean`` is ``mask(text)`` when the caller already has it (one mask for all terms).
-    def find_fr(self, text: str, clean: str | None = None) -> list[Match]:
-        return self._find(self._regex("fr", self.fr_forms, True), text, clean)
+    def _keys(self, which: str, forms: tuple[str, ...]) -> tuple[str, ...]:
+        """The longest literal piece of each form, casefolded: a match needs one of them."""
+        keys = self._patterns.get(which + ":keys")
+        if keys is None:
+            keys = self._patterns[which + ":keys"] = tuple({_key(f) for f in forms})
+        return keys
 
-    def find_en(self, text: str, clean: str | None = None) -> list[Match]:
-        return self._find(self._regex("en", self.en_forms, True), text, clean)
+    # ``clean`` is ``mask(text)`` and ``folded`` is ``clean.casefold()`` when the caller
+    # already has them (one mask for all terms); ``folded`` lets most terms be ruled out
+    # by a substring test before their regex runs.
+    def find_fr(self, text: str, clean: str | None = None, folded: str | None = None) -> list[Match]:
+        return self._find("fr", self.fr_forms, True, text, clean, folded)
 
-    def find_forbidden(self, text: str, clean: str | None = None) -> list[Match]:
+    def find_en(self, text: str, clean: str | None = None, folded: str | None = None) -> list[Match]:
+        return self._find("en", self.en_forms, True, text, clean, folded)
+
+    def find_forbidden(self, text: str, clean: str | None = None, folded: str | None = None) -> list[Match]:
         if not self.forbidden:
             return []
-        return self._find(self._regex("forbidden", self.forbidden, False), text, clean)
+        return self._find("forbidden", self.forbidden, False, text, clean, folded)
 
-    def _find(self, pattern: re.Pattern, text: str, clean: str | None) -> list[Match]:
+    def _find(self, which: str, forms: tuple[str, ...], inflect: bool, text: str, clean: str | None,
+              folded: str | None) -> list[Match]:
+        if folded is not None and not any(k in folded for k in self._keys(which, forms)):
+            return []
         if clean is None:
             clean = mask(text)
+        pattern = self._regex(which, forms, inflect)
         return [Match(self, m.start(), m.end(), text[m.start() : m.end()]) for m in pattern.finditer(clean)]
+
+
+_SEPARATORS = re.compile(r"\s+|['’\-‑]")
+
+
+def _key(form: str) -> str:
+    return max(_SEPARATORS.split(same_length_normalize(form)), key=len).casefold()
 
 
 def _is_acronym(form: str) -> bool:
@@ -136,7 +156,8 @@ class Glossary:
     def find_fr(self, text: str) -> list[Match]:
         """Every glossary term in French text, longest first where they overlap."""
         clean = mask(text)
-        found = [m for t in self.terms for m in t.find_fr(text, clean)]
+        folded = clean.casefold()
+        found = [m for t in self.terms for m in t.find_fr(text, clean, folded)]
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
         return found
 
@@ -148,7 +169,8 @@ class Glossary:
 
     def forbidden_in(self, text: str) -> list[Match]:
         clean = mask(text)
-        return sorted((m for t in self.terms for m in t.find_forbidden(text, clean)), key=lambda m: m.start)
+        folded = clean.casefold()
+        return sorted((m for t in self.terms for m in t.find_forbidden(text, clean, folded)), key=lambda m: m.start)
 
     def fix(self, text: str) -> tuple[str, list[tuple[Match, str]]]:
         """Replace forbidden English forms by the required form where that is unambiguous.

@@ -27,23 +27,27 @@ ABBREVIATIONS = {
 }
 ABBREVIATIONS["de"] = {"z.b", "usw", "bzw", "ca", "dr", "nr", "s", "vgl", "u.a", "d.h", "evtl", "ggf", "hr", "fr"}
 _ALL_ABBREV = set().union(*ABBREVIATIONS.values())
+_ALWAYS = {"e.g", "i.e", "p. ex", "etc"}
+_KNOWN = {lang: frozenset(words | _ALWAYS) for lang, words in ABBREVIATIONS.items()}
+_KNOWN_ANY = frozenset(_ALL_ABBREV | _ALWAYS)
+_APOSTROPHE = re.compile(r"['’]")
+_DOTTED = re.compile(r"(?:[a-zà-ÿ]\.)+[a-zà-ÿ]")
+_LIST_NUMBER = re.compile(r"[(]?(?:\d{1,3}|[IVXLC]{1,5}|[a-z])")
 
 # Candidate end: . ! ? … (possibly repeated) and closing quotes/brackets, then space.
 _END = re.compile(r"([.!?…]+)((?:[ \u00a0\u202f]*[\"'»”’)\]])*)(\s+)(?=[«\"“‘(\[]?\s*[A-ZÀ-ÖØ-Þ0-9¿¡«\"“‘(\[-])")
-_TOKEN_BEFORE = re.compile(r"(\S+)$")
 
 
 def _is_abbreviation(token: str, lang: str | None) -> bool:
-    word = re.split(r"['’]", token.rstrip(".").lstrip("(«\"'“‘[").casefold())[-1]
+    word = _APOSTROPHE.split(token.rstrip(".").lstrip("(«\"'“‘[").casefold())[-1]
     if not word:
         return False
-    known = ABBREVIATIONS.get(lang or "", _ALL_ABBREV) | {"e.g", "i.e", "p. ex", "etc"}
-    if word in known:
+    if word in _KNOWN.get(lang or "", _KNOWN_ANY):
         return True
     # "p. ex." -> the token before "ex." is "p."
     if len(word) == 1 and word.isalpha():
         return True  # an initial: "J. Dupont", "M. Dupont"
-    if re.fullmatch(r"(?:[a-zà-ÿ]\.)+[a-zà-ÿ]", word):
+    if _DOTTED.fullmatch(word):
         return True  # dotted abbreviations: "e.g", "u.s.a"
     return False
 
@@ -60,14 +64,17 @@ def split_sentences(text: str, lang: str | None = None) -> list[tuple[int, int]]
         if end <= start:
             continue
         punct = m.group(1)
-        before = _TOKEN_BEFORE.search(text, start, m.start(1) + 1)
-        token = before.group(1) if before else ""
+        # the token that ends with this punctuation (scanning back to a space)
+        k = m.start(1) + 1
+        while k > start and not text[k - 1].isspace():
+            k -= 1
+        token = text[k : m.start(1) + 1]
         if punct == "." and token:
             stem = token[:-1] if token.endswith(".") else token
             if _is_abbreviation(stem, lang):
                 continue
             # A list number at the start of the sentence: "1. Text", "IV. Text".
-            if m.start(1) - start <= 4 and re.fullmatch(r"[(]?(?:\d{1,3}|[IVXLC]{1,5}|[a-z])", stem):
+            if m.start(1) - start <= 4 and _LIST_NUMBER.fullmatch(stem):
                 continue
             # A number followed by a number ("1. 000"?) or a date "12. Mai" in German.
             if stem.isdigit() and lang == "de":

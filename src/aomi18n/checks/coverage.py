@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
 from rapidfuzz import fuzz
 
 from ..langid import identify_many
 from ..model import Finding, Location, Severity
 from ..text import normalize, word_count
+
+_LETTERS = re.compile(r"[\W\d_]+")
 from . import PairContext, check
 
 
@@ -81,12 +85,22 @@ def not_translated(ctx: PairContext):
             continue
         fr = normalize(" ".join(ctx.source_units[i].text for i in link.source))
         en = normalize(" ".join(ctx.target_units[j].text for j in link.target))
-        if word_count(en) >= 4 and sum(c.isalpha() for c in en) >= 12:
+        if word_count(en) >= 4 and len(_LETTERS.sub("", en)) >= 12:
             todo.append((link, fr, en))
     if not todo:
         return
-    langs = identify_many([en for _, _, en in todo], [ctx.source_lang, ctx.target_lang])
-    for (link, fr, en), (lang, conf) in zip(todo, langs):
+    # A whole block was identified when the document was read: that answer stands.
+    blocks = p.target.blocks if p.target is not None and p.target.lang is not None else ()
+    known = {}
+    for k, (link, _, _) in enumerate(todo):
+        u = ctx.target_units[link.target[0]]
+        if len(link.target) == 1 and 0 <= u.block < len(blocks) and blocks[u.block].content == u.text:
+            known[k] = (blocks[u.block].lang, blocks[u.block].lang_confidence)
+    rest = [k for k in range(len(todo)) if k not in known]
+    found = identify_many([todo[k][2] for k in rest], [ctx.source_lang, ctx.target_lang]) if rest else []
+    known.update(zip(rest, found))
+    for k, (link, fr, en) in enumerate(todo):
+        lang, conf = known[k]
         # Identical text is left alone when it reads as English: names, menu labels,
         # code and formats that the French kept as they are.
         same = fuzz.ratio(fr, en) >= ctx.thresholds.not_translated_similarity and not (

@@ -17,6 +17,9 @@ from .coverage import loc
 _NUM = re.compile(r"(?<![\w.])\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?![\d])|\d+(?:[.,]\d+)*")
 _URL = re.compile(r"https?://[^\s)>\]]+|www\.[^\s)>\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}\b")
+_DIGIT = re.compile(r"\d")
+_NUM_SEPARATORS = re.compile(r"[\s\u00a0\u202f.,]")
+_COMPOUND = re.compile(r"-[^\W\d_]")
 _NUMBER_WORDS = {
     "fr": {"zero": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5, "six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12},
     "en": {"zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12},
@@ -31,10 +34,12 @@ def _numbers(text: str) -> tuple[Counter, Counter]:
     """
     plain: Counter = Counter()
     soft: Counter = Counter()
+    if not _DIGIT.search(text):
+        return plain, soft
     clean = _URL.sub(" ", text)
     for m in _NUM.finditer(clean):
-        value = re.sub(r"[\s\u00a0\u202f.,]", "", m.group(0)).lstrip("0") or "0"
-        compound = re.match(r"-[^\W\d_]", clean[m.end():m.end() + 2])
+        value = _NUM_SEPARATORS.sub("", m.group(0)).lstrip("0") or "0"
+        compound = _COMPOUND.match(clean, m.end())
         (soft if compound else plain)[value] += 1
     return plain, soft
 
@@ -146,9 +151,9 @@ def drift(ctx: PairContext):
         if links:
             reasons.append(f"links differ ({', '.join(links)})")
         # A French acronym (3+ letters; OU, ET are words) absent from the English in any case.
-        en_fold = fold(en)
-        gone = sorted(x for x in _set(_ACRONYM, fr) if len(x) >= 3 and x not in glossary_forms
-                      and not x.isdigit() and not re.search(rf"\b{re.escape(x.lower())}\b", en_fold))
+        candidates = [x for x in _set(_ACRONYM, fr) if len(x) >= 3 and x not in glossary_forms and not x.isdigit()]
+        en_fold = fold(en) if candidates else ""
+        gone = sorted(x for x in candidates if not re.search(rf"\b{re.escape(x.lower())}\b", en_fold))
         if gone:
             reasons.append("acronyms or names missing in English: " + ", ".join(gone))
         lf, le = len(fr), len(en)
