@@ -143,3 +143,72 @@ def test_generated_documents_with_dropped_blocks_align_exactly():
         kept = [k for k, e in enumerate(en) if e is not None]
         al = align(fr, [en[k] for k in kept])
         assert [(l.source, l.target) for l in al.links if l.target] == [((k,), (n,)) for n, k in enumerate(kept)]
+
+
+def _perturbed_pair(seed: int, n: int) -> tuple[list[str], list[str]]:
+    """Seed-pair blocks, numbered, with English blocks dropped, merged and added."""
+    import random
+
+    fr = [u.text for u in units(read_document(FR, identify=False))]
+    en = [u.text for u in units(read_document(EN, identify=False))][: len(fr)]
+    rng = random.Random(seed)
+    src, tgt = [], []
+    for k in range(n):
+        i = rng.randrange(len(fr))
+        src.append(f"{fr[i]} ({k})")
+        r = rng.random()
+        if r < 0.08:
+            continue
+        if r < 0.16 and tgt:
+            tgt[-1] += f" {en[i]} ({k})"
+            continue
+        if r < 0.24:
+            tgt.append(f"An added paragraph, number {k + 1000}.")
+        tgt.append(f"{en[i]} ({k})")
+    return src, tgt
+
+
+@pytest.mark.parametrize("level", ["blocks", "sentences"])
+@pytest.mark.parametrize("banded", [False, True])
+def test_compiled_dp_gives_the_links_of_the_numpy_dp(monkeypatch, level, banded):
+    """The C kernel (_dpcore.c) and the NumPy rows it replaces: same links, same scores."""
+    from dataclasses import replace
+
+    from aomi18n import alignment
+
+    if not alignment.compiled():
+        pytest.skip("the compiled DP is not built here")
+    for seed in range(4):
+        fr, en = _perturbed_pair(seed, 120)
+        params = alignment.params_for(level)
+        if banded:
+            params = replace(params, full_limit=0, band=6)
+        fast = align(fr, en, level=level, params=params)
+        monkeypatch.setenv("AOMI18N_PURE_PYTHON", "1")
+        assert not alignment.compiled()
+        slow = align(fr, en, level=level, params=params)
+        monkeypatch.delenv("AOMI18N_PURE_PYTHON")
+        assert fast == slow
+        assert any(len(l.source) != 1 or len(l.target) != 1 for l in fast.links)  # the pair has structure to find
+
+
+def test_compiled_dp_is_built_where_required():
+    """CI sets AOMI18N_REQUIRE_COMPILED where a C compiler exists: the build must not have fallen back."""
+    import os
+
+    from aomi18n import alignment
+
+    if not os.environ.get("AOMI18N_REQUIRE_COMPILED"):
+        pytest.skip("AOMI18N_REQUIRE_COMPILED is not set")
+    assert alignment._dpcore is not None
+
+
+def test_compiled_dp_rejects_arrays_too_short():
+    from aomi18n import alignment
+
+    if alignment._dpcore is None:
+        pytest.skip("the compiled DP is not built here")
+    z = np.zeros(1)
+    with pytest.raises(ValueError, match="shorter"):
+        alignment._dpcore.dp(5, 5, 6, np.zeros(6, np.int64), z, z, z, z, z, z, z, alignment.BLOCK_BEADS,
+                             (1.0,) * 11, np.zeros(36, np.int8), np.zeros(36, np.float32))

@@ -16,8 +16,11 @@ returning feature bags works (see :class:`FeatureScorer`).
 from __future__ import annotations
 
 import math
+import os
 from collections import Counter, defaultdict
-from itertools import chain
+from array import array
+from collections.abc import Iterable
+from itertools import repeat
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -27,6 +30,16 @@ from .features import neutral_features, words_of
 from .model import Alignment, Link
 
 INF = float("inf")
+
+try:  # the compiled DP (built from _dpcore.c at install); the NumPy code below is the fallback
+    from . import _dpcore
+except ImportError:  # pragma: no cover - depends on the build
+    _dpcore = None
+
+
+def compiled() -> bool:
+    """Whether the compiled DP is in use (``AOMI18N_PURE_PYTHON=1`` turns it off)."""
+    return _dpcore is not None and not os.environ.get("AOMI18N_PURE_PYTHON")
 
 # Bead types (source units, target units) and their prior costs (-log p), tuned on
 # pydocs (perturbed) and Text+Berg dev.
@@ -80,11 +93,18 @@ class FeatureScorer:
 
     ``vectors`` returns one ``Counter`` of features per unit on each side; the
     target side's words and the source side's lexicon translations meet in the
-    ``w:`` feature space.
+    ``w:`` feature space. :func:`align` takes the same features one unit at a
+    time (``source_vector``/``target_vector``) and keeps them as arrays.
     """
 
     acronyms: Mapping[str, str] = field(default_factory=dict)
     prefix: int = 4
+
+    def source_vector(self, text: str, hints: Sequence[str] = ()) -> Counter:
+        return neutral_features(text, prefix=self.prefix, acronyms=self.acronyms, hints=hints)
+
+    def target_vector(self, text: str, hints: Sequence[str] = ()) -> Counter:
+        return neutral_features(text, prefix=self.prefix, hints=hints)
 
     def vectors(
         self,
@@ -94,11 +114,8 @@ class FeatureScorer:
         source_hints: Sequence[Sequence[str]] | None = None,
         target_hints: Sequence[Sequence[str]] | None = None,
     ) -> tuple[list[Counter], list[Counter]]:
-        sv = [
-            neutral_features(t, prefix=self.prefix, acronyms=self.acronyms, hints=source_hints[k] if source_hints else ())
-            for k, t in enumerate(source)
-        ]
-        tv = [neutral_features(t, prefix=self.prefix, hints=target_hints[k] if target_hints else ()) for k, t in enumerate(target)]
+        sv = [self.source_vector(t, source_hints[k] if source_hints else ()) for k, t in enumerate(source)]
+        tv = [self.target_vector(t, target_hints[k] if target_hints else ()) for k, t in enumerate(target)]
         if lexicon:
             return self.with_lexicon(sv, tv, source, target, lexicon)
         return sv, tv
@@ -110,23 +127,116 @@ class FeatureScorer:
         if copy:
             sv = [Counter(v) for v in sv]
             tv = [Counter(v) for v in tv]
-        # Presence, not counts: each English word the French can explain weighs at most
-        # its best translation probability, and each English word present weighs 1 (sums
-        # let frequent words drown the numbers and names).
+        produced = _produced(lexicon)
         for vec, text in zip(sv, source):
-            best: dict[str, float] = {}
-            for w in set(words_of(text)):
-                for t, p in lexicon.get(w, {}).items():
-                    if p > best.get(t, 0.0):
-                        best[t] = p
-            for t, p in best.items():
-                vec["w:" + t] += p
-        produced = {t for tr in lexicon.values() for t in tr}
+            vec.update(source_lexicon_features(text, lexicon))
         for vec, text in zip(tv, target):
-            for w in set(words_of(text)):
-                if w in produced:
-                    vec["w:" + w] += 1
+            vec.update(target_lexicon_features(text, produced))
         return sv, tv
+
+
+def _produced(lexicon: Mapping[str, Mapping[str, float]]) -> set[str]:
+    return {t for tr in lexicon.values() for t in tr}
+
+
+# Presence, not counts: each English word the French can explain weighs at most its
+# best translation probability, and each English word present weighs 1 (sums let
+# frequent words drown the numbers and names).
+def source_lexicon_features(text: str, lexicon: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
+    """``w:`` features of a source unit: its words' translations, at their best probability."""
+    best: dict[str, float] = {}
+    for w in set(words_of(text)):
+        for t, p in lexicon.get(w, {}).items():
+            if p > best.get(t, 0.0):
+                best[t] = p
+    return {"w:" + t: p for t, p in best.items()}
+
+
+def target_lexicon_features(text: str, produced: set[str]) -> dict[str, float]:
+    """``w:`` features of a target unit: its words that some source word translates to."""
+    return {"w:" + w: 1 for w in set(words_of(text)) if w in produced}
+
+
+class _Bags:
+    """The feature bags of both sides as (unit, feature id, weight) triples.
+
+    Per-unit ``Counter``s cost ~100 bytes a feature; these arrays cost 24, and
+    they are filled one unit at a time so the Counters never all exist at once.
+    Entries keep the order of the units and, inside a unit, of its features;
+    ids are given in order of first appearance (source side first).
+    """
+
+    def __init__(self, source: Iterable[Mapping[str, float]], target: Iterable[Mapping[str, float]]):
+        self.names: dict[str, int] = {}
+        self.n = self.m = 0
+        self.src = self._fill(source, "n")
+        self.tgt = self._fill(target, "m")
+
+    def _fill(self, vecs: Iterable[Mapping[str, float]], size: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        names = self.names
+        unit, feat, count = array("q"), array("q"), array("d")
+
+        def fid(k: str) -> int:
+            got = names.get(k)
+            if got is None:
+                got = names[k] = len(names)
+            return got
+
+        k = -1
+        for k, vec in enumerate(vecs):
+            feat.extend(map(fid, vec))
+            count.extend(vec.values())
+            unit.extend(repeat(k, len(vec)))
+        setattr(self, size, k + 1)
+        return (np.frombuffer(unit, dtype=np.int64) if unit else np.zeros(0, np.int64),
+                np.frombuffer(feat, dtype=np.int64) if feat else np.zeros(0, np.int64),
+                np.frombuffer(count, dtype=np.float64) if count else np.zeros(0, np.float64))
+
+    def extended(self, src_extra: Iterable[Mapping[str, float]], tgt_extra: Iterable[Mapping[str, float]]) -> "_Bags":
+        """These bags with more features per unit (the lexicon's), each unit's new
+        features after its own; new names get the next ids."""
+        out = _Bags((), ())
+        out.names = dict(self.names)
+        out.n, out.m = self.n, self.m
+        out.src = _merged(self.src, out._fill(src_extra, "n"), self.n)
+        out.tgt = _merged(self.tgt, out._fill(tgt_extra, "m"), self.m)
+        return out
+
+
+def _merged(old, extra, n: int):
+    """Two sets of triples sorted by unit, merged with each unit's extra entries after its old ones."""
+    u0, f0, c0 = old
+    u1, f1, c1 = extra
+    old_end = np.cumsum(np.bincount(u0, minlength=n))  # old entries of units <= u
+    extra_before = np.cumsum(np.bincount(u1, minlength=n + 1)) - np.bincount(u1, minlength=n + 1)
+    total = len(u0) + len(u1)
+    pos_old = np.arange(len(u0)) + extra_before[u0]
+    pos_extra = old_end[u1] + np.arange(len(u1)) if len(u1) else np.zeros(0, np.int64)
+    out = []
+    for a, b, dtype in ((u0, u1, np.int64), (f0, f1, np.int64), (c0, c1, np.float64)):
+        merged = np.empty(total, dtype=dtype)
+        merged[pos_old] = a
+        merged[pos_extra] = b
+        out.append(merged)
+    return tuple(out)
+
+
+def _bags(scorer, source, target, lexicon, source_hints, target_hints) -> _Bags:
+    """The scorer's feature bags of both sides, as arrays."""
+    if not isinstance(scorer, FeatureScorer):  # any object with ``vectors`` will do
+        sv, tv = scorer.vectors(source, target, lexicon, source_hints, target_hints)
+        return _Bags(sv, tv)
+    produced = _produced(lexicon) if lexicon else set()
+
+    def side(texts, hints, vector, lex):
+        for k, t in enumerate(texts):
+            v = vector(t, hints[k] if hints else ())
+            if lexicon:
+                v.update(lex(t))
+            yield v
+
+    return _Bags(side(source, source_hints, scorer.source_vector, lambda t: source_lexicon_features(t, lexicon)),
+                 side(target, target_hints, scorer.target_vector, lambda t: target_lexicon_features(t, produced)))
 
 
 def _log_erfc(x: np.ndarray) -> np.ndarray:
@@ -147,52 +257,38 @@ def length_cost(ls: np.ndarray, lt: np.ndarray, ratio: float, variance: float) -
 class _Vectors:
     """Sparse tf-idf vectors of both sides with ids, norms and adjacent dot products.
 
-    Built in a handful of array operations: features are interned once, then
-    document frequencies, idf, norms and the dot products of neighbouring units are
-    bincounts and sorted-key joins over (unit, feature, weight) triples.
+    Built in a handful of array operations: document frequencies, idf, norms and
+    the dot products of neighbouring units are bincounts and sorted-key joins over
+    the (unit, feature, weight) triples of the bags.
     """
 
-    def __init__(self, sv: list[Counter], tv: list[Counter]):
-        names: dict[str, int] = {}
-        su, sf, sc = _triples(sv, names)
-        tu, tf, tc = _triples(tv, names)
-        nf = len(names)
+    def __init__(self, bags: _Bags):
+        su, sf, sc = bags.src
+        tu, tf, tc = bags.tgt
+        n, m = bags.n, bags.m
+        nf = len(bags.names)
         src_df = np.bincount(sf, minlength=nf)
         tgt_df = np.bincount(tf, minlength=nf)
-        total = len(sv) + len(tv)
+        total = n + m
         limit = max(40, total // 8)
         # Features too common to tell units apart count nowhere, norms included
         # (features on one side only do count in the norms: content with no counterpart).
         common = (src_df > limit) | (tgt_df > limit)
         idf = np.where(common, 0.0, np.log1p(total / np.maximum(src_df + tgt_df, 1)))
         sw, tw = np.sqrt(sc) * idf[sf], np.sqrt(tc) * idf[tf]
-        self.src_norm2 = np.bincount(su, weights=sw * sw, minlength=len(sv)).astype(np.float64)
-        self.tgt_norm2 = np.bincount(tu, weights=tw * tw, minlength=len(tv)).astype(np.float64)
-        self.src_adj = _adjacent(su, sf, sw, len(sv))
-        self.tgt_adj = _adjacent(tu, tf, tw, len(tv))
+        self.src_norm2 = np.bincount(su, weights=sw * sw, minlength=n).astype(np.float64)
+        self.tgt_norm2 = np.bincount(tu, weights=tw * tw, minlength=m).astype(np.float64)
+        self.src_adj = _adjacent(su, sf, sw, n)
+        self.tgt_adj = _adjacent(tu, tf, tw, m)
         # Only features found on both sides can ever match: the dot products use those.
         shared = (src_df > 0) & (tgt_df > 0) & ~common
         ids = np.cumsum(shared) - 1
         ks, kt = shared[sf], shared[tf]
         self.src = (su[ks], ids[sf[ks]], sw[ks])
-        self.tgt = (tu[kt], ids[tf[kt]], tw[kt])
-
-
-def _triples(vecs: list[Counter], names: dict[str, int]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(unit, feature id, count) of every feature of every unit, interning names."""
-    sizes = np.fromiter(map(len, vecs), dtype=np.int64, count=len(vecs))
-    total = int(sizes.sum())
-    unit = np.repeat(np.arange(len(vecs), dtype=np.int64), sizes)
-
-    def fid(k: str) -> int:
-        got = names.get(k)
-        if got is None:
-            got = names[k] = len(names)
-        return got
-
-    feat = np.fromiter(map(fid, chain.from_iterable(vecs)), dtype=np.int64, count=total)
-    count = np.fromiter(chain.from_iterable(v.values() for v in vecs), dtype=np.float64, count=total)
-    return unit, feat, count
+        # The target side sorted by (feature, unit), as _band_dots looks it up.
+        tu, tf, tw = tu[kt], ids[tf[kt]], tw[kt]
+        order = np.lexsort((tu, tf))
+        self.tgt = (tu[order], tf[order], tw[order])
 
 
 def _adjacent(unit: np.ndarray, feat: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
@@ -210,7 +306,7 @@ def _adjacent(unit: np.ndarray, feat: np.ndarray, weight: np.ndarray, n: int) ->
     return out
 
 
-def _band_dots(vec: _Vectors, n: int, m: int, lo: np.ndarray, width: int, budget: int = 1 << 19) -> np.ndarray:
+def _band_dots(vec: _Vectors, n: int, m: int, lo: np.ndarray, width: int, budget: int = 1 << 17) -> np.ndarray:
     """dot(src[i], tgt[j]) for every DP cell (i+1, j+1) in the band, as an (n+1, width) array.
 
     Each source (unit, feature) entry meets the target entries of the same feature
@@ -219,18 +315,16 @@ def _band_dots(vec: _Vectors, n: int, m: int, lo: np.ndarray, width: int, budget
     """
     out = np.zeros((n + 1) * width, dtype=np.float64)
     su, sf, sw = vec.src
-    tu, tf, tw = vec.tgt
+    tu, tf, tw = vec.tgt  # sorted by (feature, unit)
     if len(su) == 0 or len(tu) == 0:
         return out.reshape(n + 1, width)
-    order = np.lexsort((tu, tf))
-    tu, tf, tw = tu[order], tf[order], tw[order]
     key = tf * (m + 1) + tu
     # Row i+1 covers DP columns [lo, lo+width) -> target units [lo-1, lo+width-1).
-    a = np.maximum(lo[su + 1] - 1, 0)
-    b = lo[su + 1] + width - 1
-    left = np.searchsorted(key, sf * (m + 1) + a, side="left")
-    right = np.searchsorted(key, sf * (m + 1) + b, side="left")
-    counts = right - left
+    first_col = lo[su + 1]
+    left = np.searchsorted(key, sf * (m + 1) + np.maximum(first_col - 1, 0), side="left")
+    counts = np.searchsorted(key, sf * (m + 1) + first_col + (width - 1), side="left")
+    del first_col
+    counts -= left
     ends = np.cumsum(counts)
     start = 0
     while start < len(su):
@@ -253,35 +347,32 @@ def _band_dots(vec: _Vectors, n: int, m: int, lo: np.ndarray, width: int, budget
     return out.reshape(n + 1, width)
 
 
-def _anchor_path(vec: _Vectors, sv: list[Counter], tv: list[Counter], n: int, m: int) -> np.ndarray:
+def _anchor_path(bags: _Bags, n: int, m: int) -> np.ndarray:
     """For each DP row, the column the band is centred on: a path through sure anchors.
 
     Anchors are pairs of units sharing a feature found exactly once on each side
     (a number, a name, a URL...); the longest monotonic chain of them is kept and
     the path interpolates linearly between them.
     """
-    where_s: dict[str, list[int]] = defaultdict(list)
-    where_t: dict[str, list[int]] = defaultdict(list)
-    for i, v in enumerate(sv):
-        for k in v:
-            if not k.startswith("c:") and not k.startswith("p:"):
-                where_s[k].append(i)
-    for j, v in enumerate(tv):
-        for k in v:
-            if not k.startswith("c:") and not k.startswith("p:"):
-                where_t[k].append(j)
-    votes: Counter = Counter()
-    for k, ii in where_s.items():
-        jj = where_t.get(k)
-        if jj and len(ii) == 1 and len(jj) == 1:
-            votes[(ii[0], jj[0])] += 1
-    pts = sorted(votes)
-    # Longest chain increasing in both coordinates (patience sorting on j), weighted by votes.
+    nf = len(bags.names)
+    # Cognates and punctuation are too loose to anchor on.
+    eligible = np.fromiter((not (k.startswith("c:") or k.startswith("p:")) for k in bags.names), dtype=bool, count=nf)
+    su, sf, _ = bags.src
+    tu, tf, _ = bags.tgt
+    once = (np.bincount(sf, minlength=nf) == 1) & (np.bincount(tf, minlength=nf) == 1) & eligible
+    where_s = np.zeros(nf, dtype=np.int64)
+    where_t = np.zeros(nf, dtype=np.int64)
+    ks, kt = once[sf], once[tf]
+    where_s[sf[ks]] = su[ks]
+    where_t[tf[kt]] = tu[kt]
+    feats = np.flatnonzero(once)
+    keys = np.unique(where_s[feats] * (m + 1) + where_t[feats])
+    pts = list(zip(*(x.tolist() for x in np.divmod(keys, m + 1)))) if len(keys) else []
+    # Longest chain increasing in both coordinates (patience sorting on j).
     chain = _lis(pts)
     xs = [0] + [p[0] + 1 for p in chain] + [n]
     ys = [0] + [p[1] + 1 for p in chain] + [m]
-    centre = np.interp(np.arange(n + 1), xs, ys)
-    return centre
+    return np.interp(np.arange(n + 1), xs, ys)
 
 
 def _lis(points: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -412,6 +503,21 @@ def _dp(
     beads = params.beads
     B = np.full((n + 1, width), -1, dtype=np.int8)
     S = np.zeros((n + 1, width), dtype=np.float32)
+    if compiled():
+        _dpcore.dp(n, m, width, np.ascontiguousarray(lo, dtype=np.int64), D, cs_ls, cs_lt,
+                   np.ascontiguousarray(vec.src_norm2), np.ascontiguousarray(vec.tgt_norm2),
+                   np.ascontiguousarray(vec.src_adj), np.ascontiguousarray(vec.tgt_adj), beads,
+                   (params.length_weight, params.sim_weight, params.skip_cost, params.merge_cost, params.merge2_cost,
+                    params.merge3_cost, params.empty_sim, params.orphan_cost, params.orphan_sim, params.variance, ratio),
+                   B, S)
+    else:
+        _dp_rows(n, m, cs_ls, cs_lt, vec, D, lo, width, params, ratio, B, S)
+    return _backtrack(n, m, lo, width, beads, B, S)
+
+
+def _dp_rows(n, m, cs_ls, cs_lt, vec, D, lo, width, params: Params, ratio: float, B, S) -> None:
+    """The DP rows in NumPy (the fallback of the compiled ``_dpcore.dp``): fills B and S."""
+    beads = params.beads
     # Rolling buffer of the last 4 DP rows, padded with INF on both sides by `width`.
     ring = np.full((4, 3 * width), INF)
     band = np.arange(width)
@@ -457,6 +563,9 @@ def _dp(
         sim_row[from01] = 0.0
         B[i] = kind
         S[i] = sim_row
+
+
+def _backtrack(n, m, lo, width, beads, B, S) -> tuple[list[tuple[int, int, int, float]], bool]:
     out = []
     i, j = n, m
     touched = False
@@ -474,13 +583,18 @@ def _dp(
     return out, touched
 
 
-def _run(ls, lt, sv, tv, params: Params, ratio: float) -> list[tuple[int, int, int, float]]:
+def _run(ls, lt, bags: _Bags, params: Params, ratio: float, last: bool = False) -> list[tuple[int, int, int, float]]:
+    """One alignment pass. ``last``: the bags are not needed after it, and their
+    arrays are let go before the DP (a third of the peak memory on long pairs)."""
     n, m = len(ls), len(lt)
-    vec = _Vectors(sv, tv)
-    if (n + 1) * (m + 1) <= params.full_limit:
+    vec = _Vectors(bags)
+    full = (n + 1) * (m + 1) <= params.full_limit
+    centre = None if full else _anchor_path(bags, n, m)
+    if last:
+        bags.src = bags.tgt = None
+    if full:
         lo = np.zeros(n + 1, dtype=np.int64)
         return _dp(n, m, ls, lt, vec, lo, m + 1, params, ratio)[0]
-    centre = _anchor_path(vec, sv, tv, n, m)
     half = params.band
     while True:
         width = min(m + 1, 2 * half + 1)
@@ -560,8 +674,8 @@ def align(
         return Alignment(tuple(links), n, m)
     ls, lt = _lengths(source), _lengths(target)
     ratio = max(float(lt.sum()), 1.0) / max(float(ls.sum()), 1.0)
-    sv, tv = scorer.vectors(source, target, lexicon, source_hints, target_hints)
-    beads = _run(ls, lt, sv, tv, params, ratio)
+    bags = _bags(scorer, source, target, lexicon, source_hints, target_hints)
+    beads = _run(ls, lt, bags, params, ratio)
     if params.realign:
         confident = [(i - 1, j - 1) for i, j, bk, _ in beads if params.beads[bk] == (1, 1)]
         lex = (lexicon is None and len(confident) >= params.lexicon_min_links
@@ -572,10 +686,12 @@ def align(
         new_ratio = ratio
         if len(sure) >= 5:
             new_ratio = max(float(lt[[j for _, j in sure]].sum()), 1.0) / max(float(ls[[i for i, _ in sure]].sum()), 1.0)
-        if lex:  # in place: the first pass's vectors are not needed again
-            sv, tv = scorer.with_lexicon(sv, tv, source, target, lex, copy=False)
+        if lex:
+            produced = _produced(lex)
+            bags = bags.extended((source_lexicon_features(t, lex) for t in source),
+                                 (target_lexicon_features(t, produced) for t in target))
         if lex or abs(math.log(new_ratio / ratio)) > params.ratio_tolerance:
-            beads = _run(ls, lt, sv, tv, params, new_ratio)
+            beads = _run(ls, lt, bags, params, new_ratio, last=True)
     links = []
     for i, j, bk, sim in beads:
         a, b = params.beads[bk]

@@ -1,0 +1,232 @@
+/* The banded alignment DP of aomi18n.alignment, compiled.
+ *
+ * Same arithmetic, in the same order, as the NumPy code in alignment.py
+ * (_bead_costs and the row loop of _dp), one cell at a time: the NumPy version
+ * stays as the fallback when this module is not built, and the tests check
+ * that both give the same links.  No NumPy headers are needed: arrays come in
+ * through the buffer protocol.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <string.h>
+
+#define MAXBEADS 16
+
+typedef struct {
+    double length_weight, sim_weight, skip_cost, merge_cost, merge2_cost, merge3_cost;
+    double empty_sim, orphan_cost, orphan_sim, variance, ratio;
+} Params;
+
+static double log_erfc(double x) {
+    double t = 1.0 / (1.0 + 0.5 * x);
+    double poly = -1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (-0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+    return log(t) - x * x + poly;
+}
+
+static double length_cost(double ls, double lt, const Params *p) {
+    double mean = (ls + lt / p->ratio) / 2.0;
+    double delta = (lt - ls * p->ratio) / sqrt(p->variance * (mean > 1.0 ? mean : 1.0));
+    return -log_erfc(fabs(delta) / sqrt(2.0));
+}
+
+static double cosine(double dot, double norm2_product, double empty) {
+    return norm2_product > 0 ? dot / sqrt(norm2_product) : empty;
+}
+
+static Py_ssize_t clip(Py_ssize_t x, Py_ssize_t lo, Py_ssize_t hi) {
+    return x < lo ? lo : (x > hi ? hi : x);
+}
+
+/* |v[start] + ... + v[start+count-1]|^2, as _summed_norm2. */
+static double summed_norm2(const double *norm2, const double *adj, Py_ssize_t cols, Py_ssize_t len,
+                           Py_ssize_t start, int count) {
+    if (len == 0) return 0.0;
+    Py_ssize_t last = len - 1;
+    double out = 0.0;
+    for (int k = 0; k < count; k++) out += norm2[clip(start + k, 0, last)];
+    if (count >= 2) out = out + 2 * adj[cols + clip(start, 0, last)];
+    if (count == 3) out = out + 2 * (adj[cols + clip(start + 1, 0, last)] + adj[2 * cols + clip(start, 0, last)]);
+    return out;
+}
+
+/* Each member unit of a side with several (rows of parts when `source`, else
+   columns) against the whole other side: the lowest cosine, down from `weakest`. */
+static double weakest_member(double parts[3][3], int a, int b, int source, const double *norm2, Py_ssize_t len,
+                             Py_ssize_t last_unit, double other_n2, double empty, double weakest) {
+    int members = source ? a : b, others = source ? b : a;
+    for (int k = 0; k < members; k++) {
+        double own = len ? norm2[clip(last_unit - k, 0, len - 1)] : 0.0, sum = 0.0;
+        for (int o = 0; o < others; o++) sum += source ? parts[k][o] : parts[o][k];
+        double cs = cosine(sum, own * other_n2, empty);
+        if (cs < weakest) weakest = cs;
+    }
+    return weakest;
+}
+
+static PyObject *dp(PyObject *self, PyObject *args) {
+    Py_ssize_t n, m, width;
+    Py_buffer lo_b, D_b, csl_b, cst_b, ns_b, nt_b, sadj_b, tadj_b, B_b, S_b;
+    PyObject *beads_obj;
+    Params p;
+    if (!PyArg_ParseTuple(args, "nnny*y*y*y*y*y*y*y*O(ddddddddddd)w*w*", &n, &m, &width, &lo_b, &D_b, &csl_b, &cst_b,
+                          &ns_b, &nt_b, &sadj_b, &tadj_b, &beads_obj, &p.length_weight, &p.sim_weight,
+                          &p.skip_cost, &p.merge_cost, &p.merge2_cost, &p.merge3_cost, &p.empty_sim,
+                          &p.orphan_cost, &p.orphan_sim, &p.variance, &p.ratio, &B_b, &S_b))
+        return NULL;
+    PyObject *result = NULL;
+    double *ring = NULL, *cand = NULL, *sims = NULL;
+    int na[MAXBEADS], nb[MAXBEADS];
+    Py_ssize_t nbeads = PySequence_Size(beads_obj);
+    Py_ssize_t ncols = n > 1 ? n : 1, mcols = m > 1 ? m : 1;
+    int k01 = -1;
+    if (nbeads < 1 || nbeads > MAXBEADS) {
+        PyErr_SetString(PyExc_ValueError, "1 to 16 bead types");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < nbeads; k++) {
+        PyObject *item = PySequence_GetItem(beads_obj, k);
+        if (!item) goto done;
+        int ok = PyArg_ParseTuple(item, "ii", &na[k], &nb[k]);
+        Py_DECREF(item);
+        if (!ok) goto done;
+        if (na[k] < 0 || na[k] > 3 || nb[k] < 0 || nb[k] > 3) {
+            PyErr_SetString(PyExc_ValueError, "bead sides are 0 to 3 units");
+            goto done;
+        }
+        if (na[k] == 0 && nb[k] == 1) k01 = (int)k;
+    }
+    if (k01 < 0 || width < 1) {
+        PyErr_SetString(PyExc_ValueError, "the beads need a 0-1 type, the band a width");
+        goto done;
+    }
+    if (lo_b.len < (n + 1) * 8 || D_b.len < (n + 1) * width * 8 || csl_b.len < (n + 1) * 8 || cst_b.len < (m + 1) * 8 ||
+        ns_b.len < n * 8 || nt_b.len < m * 8 || sadj_b.len < 3 * ncols * 8 || tadj_b.len < 3 * mcols * 8 ||
+        B_b.len < (n + 1) * width || S_b.len < (n + 1) * width * 4) {
+        PyErr_SetString(PyExc_ValueError, "an array is shorter than the DP needs");
+        goto done;
+    }
+    const long long *lo = lo_b.buf;
+    const double *D = D_b.buf, *cs_ls = csl_b.buf, *cs_lt = cst_b.buf, *ns = ns_b.buf, *nt = nt_b.buf;
+    const double *sadj = sadj_b.buf, *tadj = tadj_b.buf;
+    signed char *B = B_b.buf;
+    float *S = S_b.buf;
+    ring = PyMem_Malloc(sizeof(double) * 4 * width);
+    cand = PyMem_Malloc(sizeof(double) * MAXBEADS);
+    sims = PyMem_Malloc(sizeof(double) * MAXBEADS);
+    if (!ring || !cand || !sims) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    const double inf = HUGE_VAL;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t i = 0; i <= n; i++) {
+        double *row = ring + (i % 4) * width;
+        signed char *brow = B + i * width;
+        float *srow = S + i * width;
+        for (Py_ssize_t c = 0; c < width; c++) {
+            Py_ssize_t j = lo[i] + c;
+            double best = inf, best_sim = 0.0;
+            int kind = -1;
+            if (j <= m) {
+                for (int bk = 0; bk < nbeads; bk++) {
+                    int a = na[bk], b = nb[bk];
+                    double v = inf, sim = 0.0;
+                    if (i == 0 && bk == k01 && j == 0) {
+                        v = 0.0; /* the start */
+                    } else if (a >= 1 && a <= i) {
+                        Py_ssize_t pc = j - b - lo[i - a];
+                        double prev = (pc >= 0 && pc < width) ? ring[((i - a) % 4) * width + pc] : inf;
+                        if (b == 0) {
+                            v = prev + p.skip_cost;
+                        } else if (j - b >= 0) {
+                            double parts[3][3], dot = 0.0;
+                            for (int da = 0; da < a; da++)
+                                for (int db = 0; db < b; db++) {
+                                    Py_ssize_t r = i - da, col = j - db - lo[r];
+                                    parts[da][db] = (col >= 0 && col < width) ? D[r * width + col] : 0.0;
+                                }
+                            for (int da = 0; da < a; da++)
+                                for (int db = 0; db < b; db++) dot += parts[da][db];
+                            double s_n2 = summed_norm2(ns, sadj, ncols, n, i - a, a);
+                            double t_n2 = summed_norm2(nt, tadj, mcols, m, j - b, b);
+                            sim = cosine(dot, s_n2 * t_n2, p.empty_sim);
+                            sim = sim < 0.0 ? 0.0 : (sim > 1.0 ? 1.0 : sim);
+                            double orphan = 0.0;
+                            if (a + b > 2 && p.orphan_cost != 0.0) {
+                                double weakest = 1.0;
+                                if (a > 1) weakest = weakest_member(parts, a, b, 1, ns, n, i - 1, t_n2, p.empty_sim, weakest);
+                                if (b > 1) weakest = weakest_member(parts, a, b, 0, nt, m, j - 1, s_n2, p.empty_sim, weakest);
+                                double x = 1.0 - weakest / p.orphan_sim;
+                                orphan = p.orphan_cost * (x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x));
+                            }
+                            double lsrc = cs_ls[i] - cs_ls[i - a];
+                            double ltgt = cs_lt[j] - cs_lt[j - b];
+                            int size = (a == 2 && b == 2) ? 4 : (a > b ? a : b);
+                            double extra = size == 1 ? 0.0 : size == 2 ? p.merge_cost : size == 3 ? p.merge3_cost : p.merge2_cost;
+                            double cost = p.length_weight * length_cost(lsrc, ltgt, &p) +
+                                          p.sim_weight * (1.0 - sim) * (a + b) / 2.0 + extra + orphan;
+                            v = prev + cost;
+                        }
+                    }
+                    cand[bk] = v;
+                    sims[bk] = sim;
+                    if (v < best) {
+                        best = v;
+                        kind = bk;
+                    }
+                }
+                if (kind >= 0) best_sim = sims[kind];
+                if (i == 0 && j == 0) kind = -1;
+            }
+            row[c] = best; /* INF outside the matrix */
+            brow[c] = (signed char)kind;
+            srow[c] = (float)best_sim;
+        }
+        /* 0-1 beads inside the row: C[c] = min(X[c], C[c-1] + skip), as a prefix minimum
+           of X - steps, plus steps (only a real gain over X makes a 0-1 bead). */
+        double run = inf;
+        for (Py_ssize_t c = 0; c < width; c++) {
+            double steps = (double)c * p.skip_cost, x = row[c];
+            double shifted = x - steps;
+            if (c == 0 || shifted < run) run = shifted;
+            double value = run + steps;
+            if (lo[i] + c > m) {
+                row[c] = inf;
+                continue;
+            }
+            double gain = x - value, scale = 1.0 + fabs(value);
+            if (gain > 1e-9 * scale) {
+                row[c] = value;
+                brow[c] = (signed char)k01;
+                srow[c] = 0.0f;
+            }
+        }
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(ring);
+    PyMem_Free(cand);
+    PyMem_Free(sims);
+    PyBuffer_Release(&lo_b);
+    PyBuffer_Release(&D_b);
+    PyBuffer_Release(&csl_b);
+    PyBuffer_Release(&cst_b);
+    PyBuffer_Release(&ns_b);
+    PyBuffer_Release(&nt_b);
+    PyBuffer_Release(&sadj_b);
+    PyBuffer_Release(&tadj_b);
+    PyBuffer_Release(&B_b);
+    PyBuffer_Release(&S_b);
+    return result;
+}
+
+static PyMethodDef methods[] = {
+    {"dp", dp, METH_VARARGS, "Fill the back-pointer and similarity arrays of the banded alignment DP."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_dpcore", "The compiled alignment DP.", -1, methods};
+
+PyMODINIT_FUNC PyInit__dpcore(void) { return PyModule_Create(&module); }
