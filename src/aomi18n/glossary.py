@@ -21,6 +21,7 @@ apostrophes and NBSP, and skips inline code, URLs and e-mail addresses.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -142,6 +143,8 @@ def _form_pattern(form: str, inflect: bool) -> str:
 def mask(text: str) -> str:
     """Blank out inline code, URLs, e-mail addresses and HTML tags (same length)."""
     text = same_length_normalize(text)
+    if not any(map(text.__contains__, ("`", "://", "www.", "@", "<"))):
+        return text  # nothing the pattern could match (and most text has none of these)
     return _MASK.sub(lambda m: " " * (m.end() - m.start()), text)
 
 
@@ -153,11 +156,20 @@ class Glossary:
     def __len__(self) -> int:
         return len(self.terms)
 
+    @functools.cached_property
+    def _keys(self) -> dict[str, tuple[tuple[Term, tuple[str, ...]], ...]]:
+        """Each term with the literal pieces one of which its French (or forbidden) forms need."""
+        return {"fr": tuple((t, t._keys("fr", t.fr_forms)) for t in self.terms),
+                "forbidden": tuple((t, t._keys("forbidden", t.forbidden)) for t in self.terms if t.forbidden)}
+
+    def _candidates(self, which: str, folded: str) -> list[Term]:
+        return [t for t, keys in self._keys[which] if any(map(folded.__contains__, keys))]
+
     def find_fr(self, text: str) -> list[Match]:
         """Every glossary term in French text, longest first where they overlap."""
         clean = mask(text)
         folded = clean.casefold()
-        found = [m for t in self.terms for m in t.find_fr(text, clean, folded)]
+        found = [m for t in self._candidates("fr", folded) for m in t.find_fr(text, clean)]
         found.sort(key=lambda m: (m.start, -(m.end - m.start)))
         return found
 
@@ -170,7 +182,8 @@ class Glossary:
     def forbidden_in(self, text: str) -> list[Match]:
         clean = mask(text)
         folded = clean.casefold()
-        return sorted((m for t in self.terms for m in t.find_forbidden(text, clean, folded)), key=lambda m: m.start)
+        return sorted((m for t in self._candidates("forbidden", folded) for m in t.find_forbidden(text, clean)),
+                      key=lambda m: m.start)
 
     def fix(self, text: str) -> tuple[str, list[tuple[Match, str]]]:
         """Replace forbidden English forms by the required form where that is unambiguous.
