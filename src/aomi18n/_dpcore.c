@@ -75,7 +75,7 @@ static PyObject *dp(PyObject *self, PyObject *args) {
                           &p.orphan_cost, &p.orphan_sim, &p.variance, &p.ratio, &B_b, &S_b))
         return NULL;
     PyObject *result = NULL;
-    double *ring = NULL, *cand = NULL, *sims = NULL;
+    double *ring = NULL, sims[MAXBEADS];
     int na[MAXBEADS], nb[MAXBEADS];
     Py_ssize_t nbeads = PySequence_Size(beads_obj);
     Py_ssize_t ncols = n > 1 ? n : 1, mcols = m > 1 ? m : 1;
@@ -112,9 +112,7 @@ static PyObject *dp(PyObject *self, PyObject *args) {
     signed char *B = B_b.buf;
     float *S = S_b.buf;
     ring = PyMem_Malloc(sizeof(double) * 4 * width);
-    cand = PyMem_Malloc(sizeof(double) * MAXBEADS);
-    sims = PyMem_Malloc(sizeof(double) * MAXBEADS);
-    if (!ring || !cand || !sims) {
+    if (!ring) {
         PyErr_NoMemory();
         goto done;
     }
@@ -169,7 +167,6 @@ static PyObject *dp(PyObject *self, PyObject *args) {
                             v = prev + cost;
                         }
                     }
-                    cand[bk] = v;
                     sims[bk] = sim;
                     if (v < best) {
                         best = v;
@@ -207,8 +204,6 @@ static PyObject *dp(PyObject *self, PyObject *args) {
     result = Py_NewRef(Py_None);
 done:
     PyMem_Free(ring);
-    PyMem_Free(cand);
-    PyMem_Free(sims);
     PyBuffer_Release(&lo_b);
     PyBuffer_Release(&D_b);
     PyBuffer_Release(&csl_b);

@@ -17,11 +17,10 @@ from __future__ import annotations
 
 import math
 import os
-from collections import Counter, defaultdict
 from array import array
-from collections.abc import Iterable
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from itertools import repeat
-from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -114,11 +113,19 @@ class FeatureScorer:
         source_hints: Sequence[Sequence[str]] | None = None,
         target_hints: Sequence[Sequence[str]] | None = None,
     ) -> tuple[list[Counter], list[Counter]]:
-        sv = [self.source_vector(t, source_hints[k] if source_hints else ()) for k, t in enumerate(source)]
-        tv = [self.target_vector(t, target_hints[k] if target_hints else ()) for k, t in enumerate(target)]
-        if lexicon:
-            return self.with_lexicon(sv, tv, source, target, lexicon)
-        return sv, tv
+        return (list(self.unit_vectors(source, source_hints, lexicon, source=True)),
+                list(self.unit_vectors(target, target_hints, lexicon, source=False)))
+
+    def unit_vectors(self, texts: Sequence[str], hints: Sequence[Sequence[str]] | None,
+                     lexicon: Mapping[str, Mapping[str, float]] | None, *, source: bool) -> Iterator[Counter]:
+        """The vectors of one side, one unit at a time (with the lexicon's features, if any)."""
+        produced = _produced(lexicon) if lexicon and not source else set()
+        for k, t in enumerate(texts):
+            h = hints[k] if hints else ()
+            v = self.source_vector(t, h) if source else self.target_vector(t, h)
+            if lexicon:
+                v.update(source_lexicon_features(t, lexicon) if source else target_lexicon_features(t, produced))
+            yield v
 
     @staticmethod
     def with_lexicon(sv, tv, source, target, lexicon, copy: bool = True):
@@ -166,13 +173,14 @@ class _Bags:
     ids are given in order of first appearance (source side first).
     """
 
-    def __init__(self, source: Iterable[Mapping[str, float]], target: Iterable[Mapping[str, float]]):
-        self.names: dict[str, int] = {}
-        self.n = self.m = 0
-        self.src = self._fill(source, "n")
-        self.tgt = self._fill(target, "m")
+    def __init__(self, source: Iterable[Mapping[str, float]], target: Iterable[Mapping[str, float]],
+                 names: dict[str, int] | None = None):
+        self.names: dict[str, int] = {} if names is None else names
+        self.src, self.n = self._fill(source)
+        self.tgt, self.m = self._fill(target)
 
-    def _fill(self, vecs: Iterable[Mapping[str, float]], size: str) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    def _fill(self, vecs: Iterable[Mapping[str, float]]) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], int]:
+        """The triples of one side's units, interning new names; and the number of units."""
         names = self.names
         unit, feat, count = array("q"), array("q"), array("d")
 
@@ -187,19 +195,16 @@ class _Bags:
             feat.extend(map(fid, vec))
             count.extend(vec.values())
             unit.extend(repeat(k, len(vec)))
-        setattr(self, size, k + 1)
         return (np.frombuffer(unit, dtype=np.int64) if unit else np.zeros(0, np.int64),
                 np.frombuffer(feat, dtype=np.int64) if feat else np.zeros(0, np.int64),
-                np.frombuffer(count, dtype=np.float64) if count else np.zeros(0, np.float64))
+                np.frombuffer(count, dtype=np.float64) if count else np.zeros(0, np.float64)), k + 1
 
     def extended(self, src_extra: Iterable[Mapping[str, float]], tgt_extra: Iterable[Mapping[str, float]]) -> "_Bags":
         """These bags with more features per unit (the lexicon's), each unit's new
         features after its own; new names get the next ids."""
-        out = _Bags((), ())
-        out.names = dict(self.names)
-        out.n, out.m = self.n, self.m
-        out.src = _merged(self.src, out._fill(src_extra, "n"), self.n)
-        out.tgt = _merged(self.tgt, out._fill(tgt_extra, "m"), self.m)
+        out = _Bags(src_extra, tgt_extra, names=dict(self.names))
+        out.src = _merged(self.src, out.src, self.n)
+        out.tgt = _merged(self.tgt, out.tgt, self.m)
         return out
 
 
@@ -208,7 +213,8 @@ def _merged(old, extra, n: int):
     u0, f0, c0 = old
     u1, f1, c1 = extra
     old_end = np.cumsum(np.bincount(u0, minlength=n))  # old entries of units <= u
-    extra_before = np.cumsum(np.bincount(u1, minlength=n + 1)) - np.bincount(u1, minlength=n + 1)
+    per_unit = np.bincount(u1, minlength=n + 1)
+    extra_before = np.cumsum(per_unit) - per_unit  # extra entries of units < u
     total = len(u0) + len(u1)
     pos_old = np.arange(len(u0)) + extra_before[u0]
     pos_extra = old_end[u1] + np.arange(len(u1)) if len(u1) else np.zeros(0, np.int64)
@@ -224,19 +230,9 @@ def _merged(old, extra, n: int):
 def _bags(scorer, source, target, lexicon, source_hints, target_hints) -> _Bags:
     """The scorer's feature bags of both sides, as arrays."""
     if not isinstance(scorer, FeatureScorer):  # any object with ``vectors`` will do
-        sv, tv = scorer.vectors(source, target, lexicon, source_hints, target_hints)
-        return _Bags(sv, tv)
-    produced = _produced(lexicon) if lexicon else set()
-
-    def side(texts, hints, vector, lex):
-        for k, t in enumerate(texts):
-            v = vector(t, hints[k] if hints else ())
-            if lexicon:
-                v.update(lex(t))
-            yield v
-
-    return _Bags(side(source, source_hints, scorer.source_vector, lambda t: source_lexicon_features(t, lexicon)),
-                 side(target, target_hints, scorer.target_vector, lambda t: target_lexicon_features(t, produced)))
+        return _Bags(*scorer.vectors(source, target, lexicon, source_hints, target_hints))
+    return _Bags(scorer.unit_vectors(source, source_hints, lexicon, source=True),
+                 scorer.unit_vectors(target, target_hints, lexicon, source=False))
 
 
 def _log_erfc(x: np.ndarray) -> np.ndarray:

@@ -84,27 +84,21 @@ class Term:
             keys = self._patterns[which + ":keys"] = tuple({_key(f) for f in forms})
         return keys
 
-    # ``clean`` is ``mask(text)`` and ``folded`` is ``clean.casefold()`` when the caller
-    # already has them (one mask for all terms); ``folded`` lets most terms be ruled out
-    # by a substring test before their regex runs.
-    def find_fr(self, text: str, clean: str | None = None, folded: str | None = None) -> list[Match]:
-        return self._find("fr", self.fr_forms, True, text, clean, folded)
+    # ``clean`` is ``mask(text)`` when the caller already has it (one mask for all terms).
+    def find_fr(self, text: str, clean: str | None = None) -> list[Match]:
+        return self._find(self._regex("fr", self.fr_forms, True), text, clean)
 
-    def find_en(self, text: str, clean: str | None = None, folded: str | None = None) -> list[Match]:
-        return self._find("en", self.en_forms, True, text, clean, folded)
+    def find_en(self, text: str, clean: str | None = None) -> list[Match]:
+        return self._find(self._regex("en", self.en_forms, True), text, clean)
 
-    def find_forbidden(self, text: str, clean: str | None = None, folded: str | None = None) -> list[Match]:
+    def find_forbidden(self, text: str, clean: str | None = None) -> list[Match]:
         if not self.forbidden:
             return []
-        return self._find("forbidden", self.forbidden, False, text, clean, folded)
+        return self._find(self._regex("forbidden", self.forbidden, False), text, clean)
 
-    def _find(self, which: str, forms: tuple[str, ...], inflect: bool, text: str, clean: str | None,
-              folded: str | None) -> list[Match]:
-        if folded is not None and not any(k in folded for k in self._keys(which, forms)):
-            return []
+    def _find(self, pattern: re.Pattern, text: str, clean: str | None) -> list[Match]:
         if clean is None:
             clean = mask(text)
-        pattern = self._regex(which, forms, inflect)
         return [Match(self, m.start(), m.end(), text[m.start() : m.end()]) for m in pattern.finditer(clean)]
 
 

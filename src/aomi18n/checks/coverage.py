@@ -9,9 +9,9 @@ from rapidfuzz import fuzz
 from ..langid import identify_many
 from ..model import Finding, Location, Severity
 from ..text import normalize, word_count
+from . import PairContext, check
 
 _LETTERS = re.compile(r"[\W\d_]+")
-from . import PairContext, check
 
 
 def loc(path: str, units, idx) -> Location | None:
