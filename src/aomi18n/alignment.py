@@ -149,19 +149,26 @@ def _produced(lexicon: Mapping[str, Mapping[str, float]]) -> set[str]:
 # Presence, not counts: each English word the French can explain weighs at most its
 # best translation probability, and each English word present weighs 1 (sums let
 # frequent words drown the numbers and names).
-def source_lexicon_features(text: str, lexicon: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
-    """``w:`` features of a source unit: its words' translations, at their best probability."""
+def word_set(text: str) -> set[str]:
+    """The distinct words of a unit, folded: what the lexicon learns from and maps."""
+    return set(words_of(text))
+
+
+def source_lexicon_features(text: str, lexicon: Mapping[str, Mapping[str, float]],
+                            words: set[str] | None = None) -> dict[str, float]:
+    """``w:`` features of a source unit: its words' translations, at their best probability
+    (``words``: the unit's :func:`word_set`, if already known)."""
     best: dict[str, float] = {}
-    for w in set(words_of(text)):
+    for w in word_set(text) if words is None else words:
         for t, p in lexicon.get(w, {}).items():
             if p > best.get(t, 0.0):
                 best[t] = p
     return {"w:" + t: p for t, p in best.items()}
 
 
-def target_lexicon_features(text: str, produced: set[str]) -> dict[str, float]:
+def target_lexicon_features(text: str, produced: set[str], words: set[str] | None = None) -> dict[str, float]:
     """``w:`` features of a target unit: its words that some source word translates to."""
-    return {"w:" + w: 1 for w in set(words_of(text)) if w in produced}
+    return {"w:" + w: 1 for w in (word_set(text) if words is None else words) if w in produced}
 
 
 class _Bags:
@@ -607,19 +614,22 @@ def _lengths(texts: Sequence[str]) -> np.ndarray:
 
 
 def learn_lexicon(
-    source: Sequence[str], target: Sequence[str], pairs: Sequence[tuple[int, int]], *, min_count: int = 2, min_dice: float = 0.25
+    source: Sequence[str], target: Sequence[str], pairs: Sequence[tuple[int, int]], *, min_count: int = 2, min_dice: float = 0.25,
+    word_sets: tuple[Sequence[set[str]], Sequence[set[str]]] | None = None,
 ) -> dict[str, dict[str, float]]:
     """A bilingual lexicon from linked units: word pairs with a high Dice coefficient.
 
     At most 3,000 links (evenly spread) are read: enough to learn from, and it
-    keeps the cost flat on very long documents.
+    keeps the cost flat on very long documents. ``word_sets``, if given, are the
+    :func:`word_set` of every unit of both sides, already computed.
     """
     if len(pairs) > 3000:
         step = len(pairs) / 3000
         pairs = [pairs[int(k * step)] for k in range(3000)]
+    sw, tw = word_sets if word_sets is not None else (None, None)
     # Word ids in sorted order, so that ties below never depend on the hash seed.
-    src_sets = [set(words_of(source[i])) for i, _ in pairs]
-    tgt_sets = [set(words_of(target[j])) for _, j in pairs]
+    src_sets = [sw[i] if sw is not None else word_set(source[i]) for i, _ in pairs]
+    tgt_sets = [tw[j] if tw is not None else word_set(target[j]) for _, j in pairs]
     svocab = sorted(set().union(*src_sets)) if src_sets else []
     tvocab = sorted(set().union(*tgt_sets)) if tgt_sets else []
     sid = {w: k for k, w in enumerate(svocab)}
@@ -674,8 +684,11 @@ def align(
     beads = _run(ls, lt, bags, params, ratio)
     if params.realign:
         confident = [(i - 1, j - 1) for i, j, bk, _ in beads if params.beads[bk] == (1, 1)]
-        lex = (lexicon is None and len(confident) >= params.lexicon_min_links
-               and learn_lexicon(source, target, confident, min_count=params.lexicon_min_count, min_dice=params.lexicon_min_dice))
+        learn = lexicon is None and len(confident) >= params.lexicon_min_links
+        # Each unit's words, read once for learning and for the lexicon's features.
+        words = ([word_set(t) for t in source], [word_set(t) for t in target]) if learn else None
+        lex = learn and learn_lexicon(source, target, confident, min_count=params.lexicon_min_count,
+                                      min_dice=params.lexicon_min_dice, word_sets=words)
         # The length ratio of the whole documents is skewed by untranslated or added
         # text; the ratio of the 1-1 links is the translation's own.
         sure = [(i, j) for i, j in confident if ls[i] + lt[j] >= 40]
@@ -684,8 +697,9 @@ def align(
             new_ratio = max(float(lt[[j for _, j in sure]].sum()), 1.0) / max(float(ls[[i for i, _ in sure]].sum()), 1.0)
         if lex:
             produced = _produced(lex)
-            bags = bags.extended((source_lexicon_features(t, lex) for t in source),
-                                 (target_lexicon_features(t, produced) for t in target))
+            sw, tw = words
+            bags = bags.extended((source_lexicon_features(t, lex, w) for t, w in zip(source, sw)),
+                                 (target_lexicon_features(t, produced, w) for t, w in zip(target, tw)))
         if lex or abs(math.log(new_ratio / ratio)) > params.ratio_tolerance:
             beads = _run(ls, lt, bags, params, new_ratio, last=True)
     links = []

@@ -1,4 +1,6 @@
-"""The only file reader: decode, keep exact spans, segment into blocks and sentences.
+"""The only file reader: decode, keep exact spans, segment into blocks.
+
+(Each block splits into sentences when asked: :attr:`~aomi18n.model.Block.sentences`.)
 
 ``read_document(path)`` returns an immutable :class:`~aomi18n.model.Document`.
 Every block and sentence keeps its offsets into ``Document.text`` (the file decoded,
@@ -11,14 +13,12 @@ import errno
 import hashlib
 import os
 import re
-from bisect import bisect_right
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DocumentError
-from .langid import identify_many
-from .model import Block, Document, Sentence, Suppression
-from .sentences import split_sentences
+from .langid import identify_document
+from .model import Block, Document, Suppression, is_translatable
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_LINE_CHARS = 100_000
@@ -136,10 +136,7 @@ def parse_document(
     newline = max((crlf, "\r\n"), (lf, "\n"), (lone_cr, "\r"))[1] if (crlf or lf or lone_cr) else "\n"
     final_newline = text.endswith(("\n", "\r"))
     raws, wrapped = _segment(text, lines)
-    blocks, suppressions = _build_blocks(text, lines, raws)
-    doc_lang, doc_conf = (None, 0.0)
-    if identify and blocks:
-        blocks, doc_lang, doc_conf = _identify(blocks, languages)
+    blocks, suppressions, (doc_lang, doc_conf) = _build_blocks(text, lines, raws, languages if identify else None)
     return Document(
         path=path,
         relpath=relpath or Path(path).name,
@@ -310,38 +307,33 @@ def _segment(text: str, lines: list[tuple[int, int]]) -> tuple[list[_Raw], bool]
     return raws, wrapped
 
 
-def _build_blocks(text: str, lines: list[tuple[int, int]], raws: list[_Raw]) -> tuple[list[Block], list[Suppression]]:
+def _build_blocks(text: str, lines: list[tuple[int, int]], raws: list[_Raw], languages: tuple[str, ...] | None = None
+                  ) -> tuple[list[Block], list[Suppression], tuple[str | None, float]]:
+    """The blocks, the suppression comments, and the document's language (identified
+    with each translatable block's when ``languages`` is given)."""
+    spans = [_content_span(text, lines, raw) for raw in raws]
+    contents = [text[cs:ce] for _, _, cs, ce in spans]
+    langs: dict[int, tuple[str | None, float]] = {}
+    doc_lang: tuple[str | None, float] = (None, 0.0)
+    if languages:
+        idx = [k for k, raw in enumerate(raws) if is_translatable(raw.kind, contents[k])]
+        if idx:
+            (lang, conf), found = identify_document([contents[k] for k in idx], languages)
+            doc_lang = (lang, round(conf, 3))
+            langs = {k: (lang, round(conf, 3)) for k, (lang, conf) in zip(idx, found)}
     blocks: list[Block] = []
     suppressions: list[Suppression] = []
     pending: list[tuple[frozenset[str], str, int, bool]] = []
-    for raw in raws:
-        start = lines[raw.first][0]
-        end = lines[raw.last][1]
-        cstart = start + len(raw.marker)
-        cend = end
-        if raw.kind == "heading" and raw.marker:
-            # Closing hashes of an ATX heading are markup too: "## Title ##".
-            closing = re.search(r"[ \t]+#+[ \t]*$", text[cstart:cend])
-            if closing:
-                cend = cstart + closing.start()
-        elif raw.kind == "heading" and raw.last > raw.first:
-            cend = lines[raw.last - 1][1]  # setext: the underline is markup
-        while cend > cstart and text[cend - 1] in " \t":
-            cend -= 1
-        while cstart < cend and text[cstart] in " \t":
-            cstart += 1
+    for k, (raw, (start, end, cstart, cend)) in enumerate(zip(raws, spans)):
         if raw.kind == "comment":
             for m in _DIRECTIVE.finditer(text[start:end]):
                 kinds = frozenset(k for k in m.group(2).split(",") if k)
                 pending.append((kinds, m.group(3), raw.first + 1, m.group(1) == "ignore-file"))
-        content = text[cstart:cend]
-        sentences: tuple[Sentence, ...] = ()
-        kind = raw.kind
-        if kind in ("heading", "paragraph", "list_item", "table_row", "quote"):
-            sentences = tuple(_sentences(text, lines, content, cstart))
+        content = contents[k]
+        lang, conf = langs.get(k, (None, 0.0))
         block = Block(
             index=len(blocks),
-            kind=kind,
+            kind=raw.kind,
             text=text[start:end],
             content=content,
             start=start,
@@ -353,7 +345,8 @@ def _build_blocks(text: str, lines: list[tuple[int, int]], raws: list[_Raw]) -> 
             level=raw.level,
             marker=raw.marker,
             number=raw.number,
-            sentences=sentences,
+            lang=lang,
+            lang_confidence=conf,
         )
         blocks.append(block)
         if pending and block.translatable:
@@ -362,35 +355,28 @@ def _build_blocks(text: str, lines: list[tuple[int, int]], raws: list[_Raw]) -> 
             pending = []
     for kinds, reason, line, whole in pending:
         suppressions.append(Suppression(kinds, reason, line, None if whole else -1))
-    return blocks, suppressions
+    return blocks, suppressions, doc_lang
 
 
-def _line_of(lines: list[tuple[int, int]], offset: int) -> int:
-    starts = [s for s, _ in lines]
-    return bisect_right(starts, offset)
-
-
-def _sentences(text: str, lines: list[tuple[int, int]], content: str, base: int, lang: str | None = None) -> list[Sentence]:
-    starts = [s for s, _ in lines]
-    out = []
-    for k, (s, e) in enumerate(split_sentences(content, lang)):
-        a, b = base + s, base + e
-        out.append(Sentence(k, text[a:b], a, b, bisect_right(starts, a), bisect_right(starts, max(a, b - 1))))
-    return out
-
-
-def _identify(blocks: list[Block], languages: tuple[str, ...]) -> tuple[list[Block], str | None, float]:
-    idx = [b.index for b in blocks if b.translatable]
-    if not idx:
-        return blocks, None, 0.0
-    texts = [blocks[i].content for i in idx]
-    whole = " ".join(texts)[:20000]
-    results = identify_many([whole] + texts, languages)
-    doc_lang, doc_conf = results[0]
-    out = list(blocks)
-    for i, (lang, conf) in zip(idx, results[1:]):
-        out[i] = replace(out[i], lang=lang, lang_confidence=round(conf, 3))
-    return out, doc_lang, round(doc_conf, 3)
+def _content_span(text: str, lines: list[tuple[int, int]], raw: _Raw) -> tuple[int, int, int, int]:
+    """(start, end) of a block and of its content: without list marker, heading hashes
+    or setext underline, and trimmed of spaces and tabs."""
+    start = lines[raw.first][0]
+    end = lines[raw.last][1]
+    cstart = start + len(raw.marker)
+    cend = end
+    if raw.kind == "heading" and raw.marker:
+        # Closing hashes of an ATX heading are markup too: "## Title ##".
+        closing = re.search(r"[ \t]+#+[ \t]*$", text[cstart:cend])
+        if closing:
+            cend = cstart + closing.start()
+    elif raw.kind == "heading" and raw.last > raw.first:
+        cend = lines[raw.last - 1][1]  # setext: the underline is markup
+    while cend > cstart and text[cend - 1] in " \t":
+        cend -= 1
+    while cstart < cend and text[cstart] in " \t":
+        cstart += 1
+    return start, end, cstart, cend
 
 
 def line_starts(text: str) -> list[int]:

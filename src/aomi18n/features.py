@@ -43,30 +43,37 @@ def neutral_features(
     hints: Iterable[str] = (),
 ) -> Counter:
     """The language-neutral features of ``text`` (a Counter of feature -> count)."""
-    feats: Counter = Counter()
+    # Listed in order, then counted at once: the Counter's keys keep the order of
+    # first appearance (specials, numbers, punctuation, words, hints).
+    feats: list[str] = []
     stripped = text
     # Most units have no URL, e-mail or code: skip the costly pattern when none can match.
     if "`" in text or "@" in text or "://" in text or "www." in text:
         for m in _SPECIAL.finditer(text):
             body = code_key(m.group(2)) if m.group(1) else m.group(0)
-            feats["x:" + body.rstrip(".,;)").lower()] += 1
+            feats.append("x:" + body.rstrip(".,;)").lower())
         stripped = _SPECIAL.sub(" ", text)
-    for m in _NUM.finditer(stripped):
-        feats["n:" + (m.group(0).replace(".", "").replace(",", "").lstrip("0") or "0")] += 1
-    for ch in _PUNCT_CHARS.findall(stripped):
-        feats[_PUNCT[ch]] += 1
+    feats.extend(["n:" + (n.replace(".", "").replace(",", "").lstrip("0") or "0") for n in _NUM.findall(stripped)])
+    feats.extend([_PUNCT[ch] for ch in _PUNCT_CHARS.findall(stripped)])
     for raw in _WORD.findall(stripped):
         if acronyms and raw in acronyms:
-            feats["a:" + acronyms[raw]] += 1
+            feats.append("a:" + acronyms[raw])
             continue
-        if len(raw) >= 2 and raw.isupper():
-            feats["a:" + raw] += 1
-            continue
-        if len(raw) >= MIN_WORD:
-            feats["c:" + fold_word(raw)[:prefix]] += 1
-    for h in hints:
-        feats["h:" + h] += 1
-    return feats
+        f = _word_feature(raw, prefix)
+        if f is not None:
+            feats.append(f)
+    feats.extend(["h:" + h for h in hints])
+    return Counter(feats)
+
+
+@functools.lru_cache(maxsize=200_000)
+def _word_feature(word: str, prefix: int) -> str | None:
+    """An acronym as itself, a long enough word as its folded prefix (a cognate), else nothing."""
+    if len(word) >= 2 and word.isupper():
+        return "a:" + word
+    if len(word) >= MIN_WORD:
+        return "c:" + fold_word(word)[:prefix]
+    return None
 
 
 Extractor = Callable[[str], Counter]

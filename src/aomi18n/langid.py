@@ -28,6 +28,7 @@ _FUNCTION_WORDS = {
 FAST_MIN_HITS = 5
 FAST_MIN_SHARE = 0.9
 FAST_CONFIDENCE = 0.99
+DOCUMENT_SAMPLE = 20000  # characters of a document read to identify its language
 _LETTER_WORDS = re.compile(r"[^\W\d_]+")
 
 
@@ -46,6 +47,29 @@ def identify_many(texts: Sequence[str], languages: Sequence[str]) -> list[tuple[
 
     Texts of fewer than :data:`MIN_WORDS` words with letters are not identified.
     """
+    return _identify([_LETTER_WORDS.findall(t.lower()) for t in texts], texts, languages)
+
+
+def identify_document(texts: Sequence[str], languages: Sequence[str],
+                      limit: int = DOCUMENT_SAMPLE) -> tuple[tuple[str | None, float], list[tuple[str | None, float]]]:
+    """The language of a document (its texts joined, the first ``limit`` characters)
+    and of each of its texts, in one pass: ``(document, [text, ...])``.
+
+    When the joined texts fit in ``limit``, the document's words are the texts' words
+    (joined with spaces, no word spans two texts), so they are not read twice.
+    """
+    tokens = [_LETTER_WORDS.findall(t.lower()) for t in texts]
+    whole = " ".join(texts)
+    if len(whole) <= limit:
+        whole_tokens = [w for toks in tokens for w in toks]
+    else:
+        whole = whole[:limit]
+        whole_tokens = _LETTER_WORDS.findall(whole.lower())
+    results = _identify([whole_tokens] + tokens, [whole, *texts], languages)
+    return results[0], results[1:]
+
+
+def _identify(tokens: list[list[str]], texts: Sequence[str], languages: Sequence[str]) -> list[tuple[str | None, float]]:
     codes = tuple(sorted({c for c in languages if c in _NAMES}))
     detector = _detector(codes)
     out: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
@@ -53,8 +77,7 @@ def identify_many(texts: Sequence[str], languages: Sequence[str]) -> list[tuple[
         return out
     todo = []
     fast = set(codes) <= _FUNCTION_WORDS.keys()
-    for i, t in enumerate(texts):
-        toks = _LETTER_WORDS.findall(t.lower())
+    for i, toks in enumerate(tokens):
         if len(toks) < MIN_WORDS:
             continue
         decided = _by_function_words(toks, codes) if fast else None

@@ -3,12 +3,20 @@
 from __future__ import annotations
 
 import enum
+import functools
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .sentences import split_sentences
+
 #: Block kinds whose text is meant to be translated.
 TRANSLATABLE = frozenset({"heading", "paragraph", "list_item", "table_row", "quote"})
+
+
+def is_translatable(kind: str, content: str) -> bool:
+    """A block of a translatable kind with something in it."""
+    return kind in TRANSLATABLE and bool(content.strip())
 
 
 @dataclass(frozen=True)
@@ -62,19 +70,41 @@ class Block:
     number: str | None = None
     lang: str | None = None
     lang_confidence: float = 0.0
-    sentences: tuple[Sentence, ...] = ()
+
+    @functools.cached_property
+    def sentences(self) -> tuple[Sentence, ...]:
+        """The sentences of a block of a translatable kind, with their spans and lines.
+
+        Found on first use (aligning blocks never asks for them), from the block
+        alone: a sentence's line is the block's plus the line breaks before it.
+        """
+        if self.kind not in TRANSLATABLE:
+            return ()
+        out = []
+        for k, (s, e) in enumerate(split_sentences(self.content)):
+            a, b = self.content_start + s, self.content_start + e
+            # Sentences start and end on a non-space, never inside a "\r\n".
+            first = self.line + _line_breaks(self.text, a - self.start)
+            last = self.line + _line_breaks(self.text, max(a, b - 1) - self.start)
+            out.append(Sentence(k, self.content[s:e], a, b, first, last))
+        return tuple(out)
 
     @property
     def translatable(self) -> bool:
         # An empty heading ("#") or list marker ("-") has nothing to translate: an empty
         # unit would become msgid "", which is a PO file's header, not an entry.
-        return self.kind in TRANSLATABLE and bool(self.content.strip())
+        return is_translatable(self.kind, self.content)
 
     @property
     def words(self) -> int:
         from .text import word_count
 
         return word_count(self.content)
+
+
+def _line_breaks(text: str, end: int) -> int:
+    """How many line breaks (\\n, \\r\\n or a lone \\r) ``text[:end]`` holds."""
+    return text.count("\n", 0, end) + text.count("\r", 0, end) - text.count("\r\n", 0, end)
 
 
 @dataclass(frozen=True)

@@ -18,6 +18,12 @@ _NUM = re.compile(r"(?<![\w.])\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?![\d])|\d+(?:[.,
 _URL = re.compile(r"https?://[^\s)>\]]+|www\.[^\s)>\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}\b")
 _DIGIT = re.compile(r"\d")
+
+
+def _may_link(text: str) -> bool:
+    """Whether ``_URL`` can match at all: it needs "://", "www." or "@" (a cheap test
+    that spares most texts the pattern, which tries every word as an e-mail address)."""
+    return "://" in text or "www." in text or "@" in text
 _NUM_SEPARATORS = re.compile(r"[\s\u00a0\u202f.,]")
 _COMPOUND = re.compile(r"-[^\W\d_]")
 _NUMBER_WORDS = {
@@ -36,7 +42,7 @@ def _numbers(text: str) -> tuple[Counter, Counter]:
     soft: Counter = Counter()
     if not _DIGIT.search(text):
         return plain, soft
-    clean = _URL.sub(" ", text)
+    clean = _URL.sub(" ", text) if _may_link(text) else text
     for m in _NUM.finditer(clean):
         value = _NUM_SEPARATORS.sub("", m.group(0)).lstrip("0") or "0"
         compound = _COMPOUND.match(clean, m.end())
@@ -101,7 +107,8 @@ def _site(url: str) -> str:
 def _link_differences(fr: str, en: str) -> list[str]:
     """Links on one side only; a French and an English link to the same site are the
     page and its translation (fr.wikipedia.org/wiki/X, en.wikipedia.org/wiki/Y)."""
-    a, b = _set(_URL, fr), _set(_URL, en)
+    a = _set(_URL, fr) if _may_link(fr) else set()
+    b = _set(_URL, en) if _may_link(en) else set()
     fr_only, en_only = sorted(a - b), sorted(b - a)
     for url in list(fr_only):
         twin = next((u for u in en_only if _site(u) == _site(url)), None)
