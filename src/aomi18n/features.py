@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import re
+from itertools import repeat
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
@@ -45,7 +46,7 @@ def neutral_features(
     """The language-neutral features of ``text`` (a Counter of feature -> count)."""
     # Listed in order, then counted at once: the Counter's keys keep the order of
     # first appearance (specials, numbers, punctuation, words, hints).
-    feats: list[str] = []
+    feats: list[str | None] = []
     stripped = text
     # Most units have no URL, e-mail or code: skip the costly pattern when none can match.
     if "`" in text or "@" in text or "://" in text or "www." in text:
@@ -55,15 +56,15 @@ def neutral_features(
         stripped = _SPECIAL.sub(" ", text)
     feats.extend(["n:" + (n.replace(".", "").replace(",", "").lstrip("0") or "0") for n in _NUM.findall(stripped)])
     feats.extend([_PUNCT[ch] for ch in _PUNCT_CHARS.findall(stripped)])
-    for raw in _WORD.findall(stripped):
-        if acronyms and raw in acronyms:
-            feats.append("a:" + acronyms[raw])
-            continue
-        f = _word_feature(raw, prefix)
-        if f is not None:
-            feats.append(f)
+    words = _WORD.findall(stripped)
+    if acronyms:
+        feats.extend([("a:" + acronyms[w]) if w in acronyms else _word_feature(w, prefix) for w in words])
+    else:
+        feats.extend(map(_word_feature, words, repeat(prefix)))
     feats.extend(["h:" + h for h in hints])
-    return Counter(feats)
+    out = Counter(feats)
+    out.pop(None, None)  # words that are no feature (the other keys keep their order)
+    return out
 
 
 @functools.lru_cache(maxsize=200_000)

@@ -45,6 +45,8 @@ def code_spans(text: str) -> list[str]:
     A span of the form ``label <target>`` (a reStructuredText reference, whose
     label is translated) compares by its target only.
     """
+    if "`" not in text:
+        return []
     return [code_key(m.group(2)) for m in _CODE_SPAN.finditer(text)]
 
 

@@ -83,10 +83,9 @@ def not_translated(ctx: PairContext):
     for link in ctx.alignment.links:
         if not link.source or not link.target:
             continue
-        fr = normalize(" ".join(ctx.source_units[i].text for i in link.source))
         en = normalize(" ".join(ctx.target_units[j].text for j in link.target))
         if word_count(en) >= 4 and len(_LETTERS.sub("", en)) >= 12:
-            todo.append((link, fr, en))
+            todo.append((link, normalize(" ".join(ctx.source_units[i].text for i in link.source)), en))
     if not todo:
         return
     # A whole block was identified when the document was read: that answer stands.

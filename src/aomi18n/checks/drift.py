@@ -14,9 +14,13 @@ from ..text import code_spans, fold, word_count
 from . import PairContext, check
 from .coverage import loc
 
-_NUM = re.compile(r"(?<![\w.])\d{1,3}(?:[\u00a0\u202f ]\d{3})+(?![\d])|\d+(?:[.,]\d+)*")
+# A number: "1 000" (groups of three after a space, NBSP or narrow NBSP, not after a
+# word or a dot), or digits with . or , inside. Both start with a digit, written
+# first so the regex engine can jump from digit to digit (a leading lookbehind
+# would make it try every position).
+_NUM = re.compile(r"\d(?:(?<![\w.]\d)\d{0,2}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d*(?:[.,]\d+)*)")
 _URL = re.compile(r"https?://[^\s)>\]]+|www\.[^\s)>\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
-_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,}\b")
+_ACRONYM = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z0-9]+\b")  # \b[A-Z][A-Z0-9]+\b, capital first
 _DIGIT = re.compile(r"\d")
 
 
@@ -44,7 +48,8 @@ def _numbers(text: str) -> tuple[Counter, Counter]:
         return plain, soft
     clean = _URL.sub(" ", text) if _may_link(text) else text
     for m in _NUM.finditer(clean):
-        value = _NUM_SEPARATORS.sub("", m.group(0)).lstrip("0") or "0"
+        value = m.group(0)
+        value = (value if value.isdigit() else _NUM_SEPARATORS.sub("", value)).lstrip("0") or "0"
         compound = _COMPOUND.match(clean, m.end())
         (soft if compound else plain)[value] += 1
     return plain, soft
@@ -77,8 +82,8 @@ def _code_differences(fr: str, en: str) -> list[str]:
     """
     gone = []
     for spans, other in ((code_spans(fr), en), (code_spans(en), fr)):
-        plain = _plain(other).lower()
         keys = {}
+        plain = _plain(other).lower() if spans else ""
         for span in spans:
             key = _code_key(span).lower()
             if key and key not in plain and key.rsplit(".", 1)[-1] not in plain:

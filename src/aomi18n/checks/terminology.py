@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..glossary import mask
 from ..model import Finding, Location, Severity
 from . import PairContext, check
 
@@ -41,10 +42,13 @@ def glossary(ctx: PairContext):
             continue
         fr = " ".join(ctx.source_units[i].text for i in link.source)
         en = " ".join(ctx.target_units[j].text for j in link.target)
+        en_clean = None  # masked once, for all the terms of this link
         for term in g.terms_in(fr):
             if any((j, term.fr) in reported for j in link.target):
                 continue
-            if term.find_en(en):
+            if en_clean is None:
+                en_clean = mask(en)
+            if term.find_en(en, en_clean):
                 continue
             su = [ctx.source_units[i] for i in link.source]
             tu = [ctx.target_units[j] for j in link.target]
