@@ -266,7 +266,9 @@ def _run_tasks(state: _State, tasks: list[_Task], jobs: int | None):
     pool = cf.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=mp.get_context("spawn"),
                                   initializer=_init_worker, initargs=(state, True))
     try:
-        chunk = max(1, min(16, len(tasks) // (jobs * 8)))
+        # Small chunks: the workers end within a few pairs of each other (a chunk
+        # of 16 pairs left one worker alone for up to half a second at the end).
+        chunk = max(1, min(4, len(tasks) // (jobs * 8)))
         yield from pool.map(_work, tasks, chunksize=chunk)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)

@@ -87,7 +87,10 @@ def _identify(tokens: list[list[str]], texts: Sequence[str], languages: Sequence
             todo.append(i)
     if not todo:
         return out
-    results = detector.compute_language_confidence_values_in_parallel([texts[i] for i in todo])
+    # One text at a time: lingua's parallel call hands each batch to a thread pool whose
+    # threads then spin (sched_yield) for a while, taking the CPU from the other worker
+    # processes; the documents' batches are small, and the pool wins nothing on them.
+    results = [detector.compute_language_confidence_values(texts[i]) for i in todo]
     for i, values in zip(todo, results):
         if values:
             best = values[0]
