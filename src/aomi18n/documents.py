@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DocumentError
-from .langid import identify_document
+from .langid import DOCUMENT_SAMPLE, identify
 from .model import Block, Document, Suppression, is_translatable
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -309,18 +309,17 @@ def _segment(text: str, lines: list[tuple[int, int]]) -> tuple[list[_Raw], bool]
 
 def _build_blocks(text: str, lines: list[tuple[int, int]], raws: list[_Raw], languages: tuple[str, ...] | None = None
                   ) -> tuple[list[Block], list[Suppression], tuple[str | None, float]]:
-    """The blocks, the suppression comments, and the document's language (identified
-    with each translatable block's when ``languages`` is given)."""
+    """The blocks, the suppression comments, and the document's language: that of
+    its translatable text (its first :data:`DOCUMENT_SAMPLE` characters) among
+    ``languages``, if given. Each block identifies its own when asked."""
     spans = [_content_span(text, lines, raw) for raw in raws]
     contents = [text[cs:ce] for _, _, cs, ce in spans]
-    langs: dict[int, tuple[str | None, float]] = {}
     doc_lang: tuple[str | None, float] = (None, 0.0)
     if languages:
-        idx = [k for k, raw in enumerate(raws) if is_translatable(raw.kind, contents[k])]
-        if idx:
-            (lang, conf), found = identify_document([contents[k] for k in idx], languages)
+        texts = [c for raw, c in zip(raws, contents) if is_translatable(raw.kind, c)]
+        if texts:
+            lang, conf = identify(" ".join(texts)[:DOCUMENT_SAMPLE], languages)
             doc_lang = (lang, round(conf, 3))
-            langs = {k: (lang, round(conf, 3)) for k, (lang, conf) in zip(idx, found)}
     blocks: list[Block] = []
     suppressions: list[Suppression] = []
     pending: list[tuple[frozenset[str], str, int, bool]] = []
@@ -330,7 +329,6 @@ def _build_blocks(text: str, lines: list[tuple[int, int]], raws: list[_Raw], lan
                 kinds = frozenset(k for k in m.group(2).split(",") if k)
                 pending.append((kinds, m.group(3), raw.first + 1, m.group(1) == "ignore-file"))
         content = contents[k]
-        lang, conf = langs.get(k, (None, 0.0))
         block = Block(
             index=len(blocks),
             kind=raw.kind,
@@ -345,8 +343,7 @@ def _build_blocks(text: str, lines: list[tuple[int, int]], raws: list[_Raw], lan
             level=raw.level,
             marker=raw.marker,
             number=raw.number,
-            lang=lang,
-            lang_confidence=conf,
+            languages=languages or (),
         )
         blocks.append(block)
         if pending and block.translatable:

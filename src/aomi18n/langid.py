@@ -47,54 +47,26 @@ def identify_many(texts: Sequence[str], languages: Sequence[str]) -> list[tuple[
 
     Texts of fewer than :data:`MIN_WORDS` words with letters are not identified.
     """
-    return _identify([_LETTER_WORDS.findall(t.lower()) for t in texts], texts, languages)
-
-
-def identify_document(texts: Sequence[str], languages: Sequence[str],
-                      limit: int = DOCUMENT_SAMPLE) -> tuple[tuple[str | None, float], list[tuple[str | None, float]]]:
-    """The language of a document (its texts joined, the first ``limit`` characters)
-    and of each of its texts, in one pass: ``(document, [text, ...])``.
-
-    When the joined texts fit in ``limit``, the document's words are the texts' words
-    (joined with spaces, no word spans two texts), so they are not read twice.
-    """
-    tokens = [_LETTER_WORDS.findall(t.lower()) for t in texts]
-    whole = " ".join(texts)
-    if len(whole) <= limit:
-        whole_tokens = [w for toks in tokens for w in toks]
-    else:
-        whole = whole[:limit]
-        whole_tokens = _LETTER_WORDS.findall(whole.lower())
-    results = _identify([whole_tokens] + tokens, [whole, *texts], languages)
-    return results[0], results[1:]
-
-
-def _identify(tokens: list[list[str]], texts: Sequence[str], languages: Sequence[str]) -> list[tuple[str | None, float]]:
     codes = tuple(sorted({c for c in languages if c in _NAMES}))
     detector = _detector(codes)
     out: list[tuple[str | None, float]] = [(None, 0.0)] * len(texts)
     if detector is None:
         return out
-    todo = []
     fast = set(codes) <= _FUNCTION_WORDS.keys()
-    for i, toks in enumerate(tokens):
+    for i, t in enumerate(texts):
+        toks = _LETTER_WORDS.findall(t.lower())
         if len(toks) < MIN_WORDS:
             continue
         decided = _by_function_words(toks, codes) if fast else None
         if decided:
             out[i] = (decided, FAST_CONFIDENCE)
-        else:
-            todo.append(i)
-    if not todo:
-        return out
-    # One text at a time: lingua's parallel call hands each batch to a thread pool whose
-    # threads then spin (sched_yield) for a while, taking the CPU from the other worker
-    # processes; the documents' batches are small, and the pool wins nothing on them.
-    results = [detector.compute_language_confidence_values(texts[i]) for i in todo]
-    for i, values in zip(todo, results):
+            continue
+        # One text at a time: lingua's parallel call hands its batch to a thread pool
+        # whose threads then spin (sched_yield) for a while, taking the CPU from the
+        # other worker processes, and the batches here are small.
+        values = detector.compute_language_confidence_values(t)
         if values:
-            best = values[0]
-            out[i] = (best.language.iso_code_639_1.name.lower(), float(best.value))
+            out[i] = (values[0].language.iso_code_639_1.name.lower(), float(values[0].value))
     return out
 
 

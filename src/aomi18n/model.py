@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .langid import identify
 from .sentences import split_sentences
 
 #: Block kinds whose text is meant to be translated.
@@ -68,8 +69,25 @@ class Block:
     level: int = 0
     marker: str = ""
     number: str | None = None
-    lang: str | None = None
-    lang_confidence: float = 0.0
+    #: The languages to identify the block's among (none: not identified).
+    languages: tuple[str, ...] = field(default=(), compare=False, repr=False)
+
+    @functools.cached_property
+    def language(self) -> tuple[str | None, float]:
+        """``(code, confidence)`` of a translatable block's text among :attr:`languages`,
+        or ``(None, 0.0)``. Identified on first use: most blocks are never asked."""
+        if not self.languages or not self.translatable:
+            return None, 0.0
+        lang, conf = identify(self.content, self.languages)
+        return lang, round(conf, 3)
+
+    @property
+    def lang(self) -> str | None:
+        return self.language[0]
+
+    @property
+    def lang_confidence(self) -> float:
+        return self.language[1]
 
     @functools.cached_property
     def sentences(self) -> tuple[Sentence, ...]:
