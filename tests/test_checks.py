@@ -59,6 +59,33 @@ def test_identical_text_is_not_translated_only_when_it_is_not_english(tmp_path):
     assert flagged == [5]
 
 
+def test_code_with_a_translated_condition_is_not_identical_to_the_french(tmp_path):
+    """Mostly code on both sides, but the English words around it are English
+    (python-docs datetime: "..., if :attr:`microsecond` is not 0")."""
+    code = "``YYYY-MM-DDTHH:MM:SS.ffffff+HH:MM[:SS[.ffffff]]``, "
+    fr = code + "si :attr:`microsecond` ne vaut pas 0"
+    en = code + "if :attr:`microsecond` is not 0"
+    found = _findings(tmp_path, [SENTENCES[0], fr, SENTENCES[1]], [TRANSLATIONS[0], en, TRANSLATIONS[1]])
+    assert not [f for f in found if f.kind == "not-translated"]
+    # The same English with the French words left in it is still flagged.
+    found = _findings(tmp_path, [SENTENCES[0], fr, SENTENCES[1]], [TRANSLATIONS[0], fr, TRANSLATIONS[1]])
+    assert [f.en.line for f in found if f.kind == "not-translated"] == [3]
+
+
+@pytest.mark.parametrize("text, plain", [
+    ("A study visit took place in Rome in 2017.", True),  # in, in
+    ("The report was adopted and the plan of the group", True),
+    ("Une visite d'étude a eu lieu à Rome en 2017.", False),  # no English function word
+    ("The report du groupe de travail", False),  # French function words too
+    ("Rome 2017", False),
+])
+def test_plainly_english(text, plain):
+    from aomi18n.langid import plainly_in
+
+    assert plainly_in(text, "en", "fr") is plain
+    assert plainly_in(text, "en", "xx") is False  # no function words known for "xx": never plain
+
+
 def test_two_unrelated_english_paragraphs_are_two_0_1_links_not_merges():
     en = list(TRANSLATIONS)
     added = ["Skip to the list of format codes.", "Python installation issues occasionally stop the server."]

@@ -28,6 +28,7 @@ _FUNCTION_WORDS = {
 FAST_MIN_HITS = 5
 FAST_MIN_SHARE = 0.9
 FAST_CONFIDENCE = 0.99
+PLAIN_MIN_HITS = 2
 DOCUMENT_SAMPLE = 20000  # characters of a document read to identify its language
 _LETTER_WORDS = re.compile(r"[^\W\d_]+")
 
@@ -68,6 +69,17 @@ def identify_many(texts: Sequence[str], languages: Sequence[str]) -> list[tuple[
         if values:
             out[i] = (values[0].language.iso_code_639_1.name.lower(), float(values[0].value))
     return out
+
+
+def plainly_in(text: str, lang: str, other: str) -> bool:
+    """Whether ``text`` plainly reads as ``lang`` and not as ``other``: at least
+    :data:`PLAIN_MIN_HITS` function words of ``lang`` and none of ``other``'s. A cheap
+    test for callers that only need to rule ``other`` out; no confidence is given."""
+    own, theirs = _FUNCTION_WORDS.get(lang), _FUNCTION_WORDS.get(other)
+    if own is None or theirs is None:
+        return False
+    toks = _LETTER_WORDS.findall(text.lower())
+    return sum(map(own.__contains__, toks)) >= PLAIN_MIN_HITS and not any(map(theirs.__contains__, toks))
 
 
 def _by_function_words(tokens: list[str], codes: tuple[str, ...]) -> str | None:

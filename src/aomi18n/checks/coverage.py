@@ -6,7 +6,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from ..langid import identify_many
+from ..langid import identify_many, plainly_in
 from ..model import Finding, Location, Severity
 from ..text import normalize, word_count
 from . import PairContext, check
@@ -84,7 +84,9 @@ def not_translated(ctx: PairContext):
         if not link.source or not link.target:
             continue
         en = normalize(" ".join(ctx.target_units[j].text for j in link.target))
-        if word_count(en) >= 4 and len(_LETTERS.sub("", en)) >= 12:
+        # English that plainly reads as English (its function words, none of the French's)
+        # is neither still French nor left as the French was: no language model needed.
+        if word_count(en) >= 4 and len(_LETTERS.sub("", en)) >= 12 and not plainly_in(en, ctx.target_lang, ctx.source_lang):
             todo.append((link, normalize(" ".join(ctx.source_units[i].text for i in link.source)), en))
     if not todo:
         return
