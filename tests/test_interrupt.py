@@ -55,6 +55,18 @@ CASES = {
 }
 
 
+def test_ctrl_c_inside_a_file_replacement_waits_for_its_end():
+    from aomi18n.writer import uninterrupted
+
+    steps = []
+    with pytest.raises(KeyboardInterrupt):
+        with uninterrupted():
+            signal.raise_signal(signal.SIGINT)
+            steps.append("after the signal")  # not cut short
+    assert steps == ["after the signal"]
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
 @pytest.mark.parametrize("name", list(CASES))
 def test_sigint_leaves_every_file_old_or_new(corpus, tmp_path, name):
     prepare, args = CASES[name]

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .writer import uninterrupted
 
 _MAGIC = b"AOMI18N-CACHE-1\n"
 _DIGEST = 32
@@ -115,11 +116,12 @@ class Cache:
             body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
             sig = hmac.new(self.key, key.encode() + body, hashlib.sha256).digest()
             path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as f:
-                f.write(_MAGIC + sig + body)
-            os.replace(tmp, path)
-            tmp = None
+            with uninterrupted():  # no temporary file left by Ctrl-C
+                fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+                with os.fdopen(fd, "wb") as f:
+                    f.write(_MAGIC + sig + body)
+                os.replace(tmp, path)
+                tmp = None
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
             pass  # a cache that cannot be written is a cache that misses
         finally:
