@@ -7,6 +7,7 @@ status, queue, PO export) renders; nothing here prints or exits.
 from __future__ import annotations
 
 import os
+import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,7 +140,9 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
     pairs = pair_items(sources, targets, config, glossary, load)
     check_ids = tuple(c.id for c in checks)
     stale = "stale" in check_ids
-    base = fingerprint("pair", config.thresholds, config.languages, check_ids, level,
+    # Everything a pair's result depends on besides its files: the entry keeps the
+    # documents too, so what reading them depends on (languages, line limit) is here.
+    base = fingerprint("pair", config.thresholds, config.languages, config.max_line_chars, check_ids, level,
                        glossary.terms, git_head(config) if stale else None)
     keys: list[str] = []
     results: list[PairResult | None] = [None] * len(pairs)
@@ -153,7 +156,10 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
         if entry is None:
             todo.append(k)
             continue
-        pair = DocumentPair(*(_stub(f) if light else (f and load(f)) for f in (s, t)), method, conf)
+        if light:
+            pair = DocumentPair(_stub(s), _stub(t), method, conf)
+        else:
+            pair = DocumentPair(*_documents(entry, (s, t), load), method, conf)
         results[k] = _from_entry(pair, entry, level, light)
     done = len(pairs) - len(todo)
     if progress is not None and done:
@@ -223,8 +229,10 @@ def _work(task: _Task) -> tuple[int, PairResult]:
     st: _State = _WORKER["state"]
     cache: Cache = _WORKER["cache"]
     config, level = st.config, st.level
-    src = task.source_doc or (task.source and parse_file(task.source, config, cache=cache))
-    tgt = task.target_doc or (task.target and parse_file(task.target, config, cache=cache))
+    # Read here, not through the document cache: the pair's entry keeps them (one
+    # file per pair instead of three; creating files is most of a cold run's I/O).
+    src = task.source_doc or (task.source and parse_file(task.source, config))
+    tgt = task.target_doc or (task.target and parse_file(task.target, config))
     pair = DocumentPair(src, tgt, task.method, task.confidence)
     su = tuple(units(src, level)) if src else ()
     tu = tuple(units(tgt, level)) if tgt else ()
@@ -240,7 +248,9 @@ def _work(task: _Task) -> tuple[int, PairResult]:
         else:
             res.findings.append(f)
     res.cached_figures = res.figures()
-    entry = {"alignment": al, "findings": res.findings, "suppressed": res.suppressed, "figures": res.cached_figures}
+    entry = {"alignment": al, "findings": res.findings, "suppressed": res.suppressed, "figures": res.cached_figures,
+             # pickled apart, so that a light run (check) never unpickles them
+             "documents": pickle.dumps((src, tgt), protocol=pickle.HIGHEST_PROTOCOL)}
     cache.put("pairs", task.key, entry)
     if st.light:  # the same result as a later run will read from the cache
         light = DocumentPair(_stub(task.source), _stub(task.target), task.method, task.confidence)
@@ -272,6 +282,14 @@ def _run_tasks(state: _State, tasks: list[_Task], jobs: int | None):
         yield from pool.map(_work, tasks, chunksize=chunk)
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _documents(entry: dict, files, load) -> tuple[Document | None, Document | None]:
+    """The documents of a cached pair: from its entry, or read (entries of an older layout)."""
+    try:
+        return pickle.loads(entry["documents"])
+    except Exception:  # no documents in the entry, or unreadable ones: read the files
+        return tuple(f and load(f) for f in files)
 
 
 def _stub(f: SourceFile | None) -> Document | None:
