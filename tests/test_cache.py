@@ -69,6 +69,19 @@ def test_full_analysis_from_the_cache_has_documents_and_alignment(tmp_path):
         assert b.pair.source is None or b.pair.source.text
 
 
+def test_a_cold_run_writes_one_cache_file_per_pair(tmp_path):
+    """The documents travel in their pair's entry: no file of their own to create."""
+    root = _corpus(tmp_path)
+    analyze(load_config(root), light=True)
+    cache = root / ".aomi18n-cache/analysis"
+    assert len([p for p in (cache / "pairs").rglob("*") if p.is_file()]) == 6  # 5 pairs, 1 French alone
+    assert not (cache / "documents").exists()
+    full = analyze(load_config(root))  # documents from the entries, as read from the files
+    assert full.redone == 0
+    for r in full.results:
+        assert r.pair.source.text == (root / "corpus/fr" / r.pair.source.relpath).read_text(encoding="utf-8")
+
+
 def test_process_pool_gives_the_same_findings_as_one_process(tmp_path, run):
     root = _corpus(tmp_path, pairs=6)
     serial = _json(run, "--no-cache", "--jobs", "1", "check", str(root))
