@@ -135,9 +135,13 @@ static PyObject *dp(PyObject *self, PyObject *args) {
                     } else if (a >= 1 && a <= i) {
                         Py_ssize_t pc = j - b - lo[i - a];
                         double prev = (pc >= 0 && pc < width) ? ring[((i - a) % 4) * width + pc] : inf;
+                        int size = (a == 2 && b == 2) ? 4 : (a > b ? a : b);
+                        double extra = size == 1 ? 0.0 : size == 2 ? p.merge_cost : size == 3 ? p.merge3_cost : p.merge2_cost;
                         if (b == 0) {
                             v = prev + p.skip_cost;
-                        } else if (j - b >= 0) {
+                        } else if (j - b >= 0 && prev + extra < best) {
+                            /* Every other term of the cost is >= 0 and rounding is monotonic:
+                               when prev + extra already reaches the best, this bead cannot win. */
                             double parts[3][3], dot = 0.0;
                             for (int da = 0; da < a; da++)
                                 for (int db = 0; db < b; db++) {
@@ -160,8 +164,6 @@ static PyObject *dp(PyObject *self, PyObject *args) {
                             }
                             double lsrc = cs_ls[i] - cs_ls[i - a];
                             double ltgt = cs_lt[j] - cs_lt[j - b];
-                            int size = (a == 2 && b == 2) ? 4 : (a > b ? a : b);
-                            double extra = size == 1 ? 0.0 : size == 2 ? p.merge_cost : size == 3 ? p.merge3_cost : p.merge2_cost;
                             double cost = p.length_weight * length_cost(lsrc, ltgt, &p) +
                                           p.sim_weight * (1.0 - sim) * (a + b) / 2.0 + extra + orphan;
                             v = prev + cost;

@@ -615,21 +615,22 @@ def _lengths(texts: Sequence[str]) -> np.ndarray:
 
 def learn_lexicon(
     source: Sequence[str], target: Sequence[str], pairs: Sequence[tuple[int, int]], *, min_count: int = 2, min_dice: float = 0.25,
-    word_sets: tuple[Sequence[set[str]], Sequence[set[str]]] | None = None,
+    word_sets: tuple[dict[int, set[str]], dict[int, set[str]]] | None = None,
 ) -> dict[str, dict[str, float]]:
     """A bilingual lexicon from linked units: word pairs with a high Dice coefficient.
 
     At most 3,000 links (evenly spread) are read: enough to learn from, and it
-    keeps the cost flat on very long documents. ``word_sets``, if given, are the
-    :func:`word_set` of every unit of both sides, already computed.
+    keeps the cost flat on very long documents. ``word_sets``, if given, are two
+    dicts (unit index -> :func:`word_set`) of each side, used and filled: the caller
+    keeps the words of the units read here.
     """
     if len(pairs) > 3000:
         step = len(pairs) / 3000
         pairs = [pairs[int(k * step)] for k in range(3000)]
-    sw, tw = word_sets if word_sets is not None else (None, None)
+    sw, tw = word_sets if word_sets is not None else ({}, {})
     # Word ids in sorted order, so that ties below never depend on the hash seed.
-    src_sets = [sw[i] if sw is not None else word_set(source[i]) for i, _ in pairs]
-    tgt_sets = [tw[j] if tw is not None else word_set(target[j]) for _, j in pairs]
+    src_sets = [sw[i] if i in sw else sw.setdefault(i, word_set(source[i])) for i, _ in pairs]
+    tgt_sets = [tw[j] if j in tw else tw.setdefault(j, word_set(target[j])) for _, j in pairs]
     svocab = sorted(set().union(*src_sets)) if src_sets else []
     tvocab = sorted(set().union(*tgt_sets)) if tgt_sets else []
     sid = {w: k for k, w in enumerate(svocab)}
@@ -685,8 +686,9 @@ def align(
     if params.realign:
         confident = [(i - 1, j - 1) for i, j, bk, _ in beads if params.beads[bk] == (1, 1)]
         learn = lexicon is None and len(confident) >= params.lexicon_min_links
-        # Each unit's words, read once for learning and for the lexicon's features.
-        words = ([word_set(t) for t in source], [word_set(t) for t in target]) if learn else None
+        # The words of the units the lexicon learns from (at most 3,000 links: memory
+        # stays flat), read once for learning and for the lexicon's features.
+        words: tuple[dict[int, set[str]], dict[int, set[str]]] = ({}, {})
         lex = learn and learn_lexicon(source, target, confident, min_count=params.lexicon_min_count,
                                       min_dice=params.lexicon_min_dice, word_sets=words)
         # The length ratio of the whole documents is skewed by untranslated or added
@@ -698,8 +700,8 @@ def align(
         if lex:
             produced = _produced(lex)
             sw, tw = words
-            bags = bags.extended((source_lexicon_features(t, lex, w) for t, w in zip(source, sw)),
-                                 (target_lexicon_features(t, produced, w) for t, w in zip(target, tw)))
+            bags = bags.extended((source_lexicon_features(t, lex, sw.pop(k, None)) for k, t in enumerate(source)),
+                                 (target_lexicon_features(t, produced, tw.pop(k, None)) for k, t in enumerate(target)))
         if lex or abs(math.log(new_ratio / ratio)) > params.ratio_tolerance:
             beads = _run(ls, lt, bags, params, new_ratio, last=True)
     links = []
