@@ -43,6 +43,8 @@ def test_inline_code_drift_ignores_markup_but_sees_new_code(tmp_path, en, drifte
 
 @pytest.mark.parametrize("en, drifted", [
     ("The report of the Idle working group was adopted by the assembly in plenary session.", False),
+    ("The report of the IDLEs working group was adopted by the assembly in plenary session.", False),  # plural
+    ("The report of the IDLEST working group was adopted by the assembly in plenary session.", True),
     ("The report of the working group was adopted by the assembly in plenary session.", True),
 ])
 def test_acronym_missing_in_english_in_any_case(tmp_path, en, drifted):

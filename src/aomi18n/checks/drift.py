@@ -165,7 +165,8 @@ def drift(ctx: PairContext):
         # A French acronym (3+ letters; OU, ET are words) absent from the English in any case.
         candidates = [x for x in _set(_ACRONYM, fr) if len(x) >= 3 and x not in glossary_forms and not x.isdigit()]
         en_fold = fold(en) if candidates else ""
-        gone = sorted(x for x in candidates if not re.search(rf"\b{re.escape(x.lower())}\b", en_fold))
+        # ...or in its English plural ("API concernées" / "Affected APIs").
+        gone = sorted(x for x in candidates if not re.search(rf"\b{re.escape(x.lower())}s?\b", en_fold))
         if gone:
             reasons.append("acronyms or names missing in English: " + ", ".join(gone))
         lf, le = len(fr), len(en)
