@@ -61,6 +61,16 @@ def test_identical_text_is_not_translated_only_when_it_is_not_english(tmp_path):
     assert flagged == [5]
 
 
+@pytest.mark.parametrize("fr, en, drifted", [
+    ("La date s'écrit 16/08/1988 dans la locale française du système.", "The date reads 16.08.1988 in the German locale of the system.", False),
+    ("La date s'écrit 16/08/1988 dans la locale française du système.", "The date reads 16.08.1989 in the German locale of the system.", True),
+    ("Le fichier compte 1 000 000 de lignes au total dans ce cas.", "The file has 1.000.000 lines in all in this case here.", False),
+])
+def test_numbers_in_dotted_dates_and_groups(tmp_path, fr, en, drifted):
+    found = _findings(tmp_path, [SENTENCES[0], fr, SENTENCES[1]], [TRANSLATIONS[0], en, TRANSLATIONS[1]])
+    assert any(f.kind == "drift" and "numbers differ" in f.message for f in found) == drifted
+
+
 def test_code_with_a_translated_condition_is_not_identical_to_the_french(tmp_path):
     """Mostly code on both sides, but the English words around it are English
     (python-docs datetime: "..., if :attr:`microsecond` is not 0")."""

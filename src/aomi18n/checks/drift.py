@@ -48,11 +48,26 @@ def _numbers(text: str) -> tuple[Counter, Counter]:
         return plain, soft
     clean = _URL.sub(" ", text) if _may_link(text) else text
     for m in _NUM.finditer(clean):
-        value = m.group(0)
-        value = (value if value.isdigit() else _NUM_SEPARATORS.sub("", value)).lstrip("0") or "0"
         compound = _COMPOUND.match(clean, m.end())
-        (soft if compound else plain)[value] += 1
+        for value in _values(m.group(0)):
+            (soft if compound else plain)[value] += 1
     return plain, soft
+
+
+_GROUPS = re.compile(r"[.,]")
+
+
+def _values(number: str) -> list[str]:
+    """A written number as compared: separators out ("1 000", "1.000", "1,000" -> "1000";
+    "3,14" and "3.14" -> "314"), except in a dotted date or version, whose parts are
+    numbers of their own ("16.08.1988" -> 16, 8, 1988, as "16/08/1988" reads)."""
+    if number.isdigit():
+        return [number.lstrip("0") or "0"]
+    groups = _GROUPS.split(number)
+    one_kind = "." not in number or "," not in number
+    if len(groups) > 2 and one_kind and not all(len(g) == 3 for g in groups[1:]):
+        return [g.lstrip("0") or "0" for g in groups]
+    return [_NUM_SEPARATORS.sub("", number).lstrip("0") or "0"]
 
 
 def _number_words(text: str, lang: str) -> Counter:
