@@ -121,6 +121,20 @@ def test_a_forged_or_corrupt_entry_is_a_miss_and_is_removed(tmp_path, monkeypatc
     assert stranger.get("pairs", key) is None
 
 
+def test_an_entry_of_an_older_layout_is_a_miss_and_is_removed(tmp_path):
+    import hashlib
+    import hmac
+
+    cache = Cache(tmp_path / "c")
+    key = fingerprint("older")
+    cache.put("pairs", key, {"a": 1})
+    path = tmp_path / "c" / "pairs" / key[:2] / key
+    body = path.read_bytes()[len(b"AOMI18N-CACHE-2\n") + 32:]
+    sig = hmac.new(cache.key, key.encode() + body, hashlib.sha256).digest()
+    path.write_bytes(b"AOMI18N-CACHE-1\n" + sig + body)  # signed, by this machine, in the old layout
+    assert cache.get("pairs", key) is None and not path.exists()
+
+
 def test_a_bad_file_met_in_a_worker_process_is_a_clear_error(tmp_path, run):
     root = _corpus(tmp_path, pairs=6)
     (root / "corpus/en/doc3.md").write_bytes(b"Caf\xe9 au lait\n")

@@ -25,7 +25,10 @@ from typing import Any
 from . import __version__
 from .writer import uninterrupted
 
-_MAGIC = b"AOMI18N-CACHE-1\n"
+# The layout of what entries hold: raised when it changes (2: blocks find their
+# language and sentences on demand, pairs keep their documents), so that entries
+# written by an older aomi18n of the same version number are misses, never misread.
+_MAGIC = b"AOMI18N-CACHE-2\n"
 _DIGEST = 32
 
 
