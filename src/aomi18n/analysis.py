@@ -285,10 +285,11 @@ def _run_tasks(state: _State, tasks: list[_Task], jobs: int | None):
 
 
 def _documents(entry: dict, files, load) -> tuple[Document | None, Document | None]:
-    """The documents of a cached pair: from its entry, or read (entries of an older layout)."""
+    """The documents of a cached pair: from its entry, or read again if they cannot be
+    unpickled (an error reading the cache is a miss, never a failure)."""
     try:
         return pickle.loads(entry["documents"])
-    except Exception:  # no documents in the entry, or unreadable ones: read the files
+    except Exception:
         return tuple(f and load(f) for f in files)
 
 

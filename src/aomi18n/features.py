@@ -15,7 +15,7 @@ from itertools import repeat
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
-from .text import CODE_SPAN, code_key, fold
+from .text import CODE_SPAN, code_key, fold, may_hold_link
 
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 _SPECIAL = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|" + CODE_SPAN)
@@ -49,7 +49,7 @@ def neutral_features(
     feats: list[str | None] = []
     stripped = text
     # Most units have no URL, e-mail or code: skip the costly pattern when none can match.
-    if "`" in text or "@" in text or "://" in text or "www." in text:
+    if "`" in text or may_hold_link(text):
         for m in _SPECIAL.finditer(text):
             body = code_key(m.group(2)) if m.group(1) else m.group(0)
             feats.append("x:" + body.rstrip(".,;)").lower())

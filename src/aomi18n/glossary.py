@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import GlossaryError
-from .text import CODE_SPAN, same_length_normalize
+from .text import CODE_SPAN, may_hold_link, same_length_normalize
 from .yamlutil import LineDict, load_yaml, read_text_file
 
 _KEYS = {"fr", "fr_variants", "en", "en_variants", "forbidden", "category", "case", "note", "keep", "id"}
@@ -137,7 +137,7 @@ def _form_pattern(form: str, inflect: bool) -> str:
 def mask(text: str) -> str:
     """Blank out inline code, URLs, e-mail addresses and HTML tags (same length)."""
     text = same_length_normalize(text)
-    if not any(map(text.__contains__, ("`", "://", "www.", "@", "<"))):
+    if "`" not in text and "<" not in text and not may_hold_link(text):
         return text  # nothing the pattern could match (and most text has none of these)
     return _MASK.sub(lambda m: " " * (m.end() - m.start()), text)
 

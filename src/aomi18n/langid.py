@@ -55,7 +55,7 @@ def identify_many(texts: Sequence[str], languages: Sequence[str]) -> list[tuple[
         return out
     fast = set(codes) <= _FUNCTION_WORDS.keys()
     for i, t in enumerate(texts):
-        toks = _LETTER_WORDS.findall(t.lower())
+        toks = _tokens(t)
         if len(toks) < MIN_WORDS:
             continue
         decided = _by_function_words(toks, codes) if fast else None
@@ -64,7 +64,7 @@ def identify_many(texts: Sequence[str], languages: Sequence[str]) -> list[tuple[
             continue
         # One text at a time: lingua's parallel call hands its batch to a thread pool
         # whose threads then spin (sched_yield) for a while, taking the CPU from the
-        # other worker processes, and the batches here are small.
+        # other worker processes.
         values = detector.compute_language_confidence_values(t)
         if values:
             out[i] = (values[0].language.iso_code_639_1.name.lower(), float(values[0].value))
@@ -78,8 +78,13 @@ def plainly_in(text: str, lang: str, other: str) -> bool:
     own, theirs = _FUNCTION_WORDS.get(lang), _FUNCTION_WORDS.get(other)
     if own is None or theirs is None:
         return False
-    toks = _LETTER_WORDS.findall(text.lower())
+    toks = _tokens(text)
     return sum(map(own.__contains__, toks)) >= PLAIN_MIN_HITS and not any(map(theirs.__contains__, toks))
+
+
+def _tokens(text: str) -> list[str]:
+    """The words of ``text`` as the language tests read them: letters only, lowercased."""
+    return _LETTER_WORDS.findall(text.lower())
 
 
 def _by_function_words(tokens: list[str], codes: tuple[str, ...]) -> str | None:

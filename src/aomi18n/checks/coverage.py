@@ -90,7 +90,7 @@ def not_translated(ctx: PairContext):
             todo.append((link, normalize(" ".join(ctx.source_units[i].text for i in link.source)), en))
     if not todo:
         return
-    # A whole block was identified when the document was read: that answer stands.
+    # A whole English block: its own language (identified once, kept on the block).
     blocks = p.target.blocks if p.target is not None and p.target.lang is not None else ()
     known = {}
     for k, (link, _, _) in enumerate(todo):

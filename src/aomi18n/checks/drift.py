@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 from ..alignment import align
 from ..model import Finding, Severity
 from ..sentences import split_sentences
-from ..text import code_spans, fold, word_count
+from ..text import code_spans, fold, may_hold_link, word_count
 from . import PairContext, check
 from .coverage import loc
 
@@ -22,12 +22,6 @@ _NUM = re.compile(r"\d(?:(?<![\w.]\d)\d{0,2}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d*(
 _URL = re.compile(r"https?://[^\s)>\]]+|www\.[^\s)>\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ACRONYM = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z0-9]+\b")  # \b[A-Z][A-Z0-9]+\b, capital first
 _DIGIT = re.compile(r"\d")
-
-
-def _may_link(text: str) -> bool:
-    """Whether ``_URL`` can match at all: it needs "://", "www." or "@" (a cheap test
-    that spares most texts the pattern, which tries every word as an e-mail address)."""
-    return "://" in text or "www." in text or "@" in text
 _NUM_SEPARATORS = re.compile(r"[\s\u00a0\u202f.,]")
 _COMPOUND = re.compile(r"-[^\W\d_]")
 _NUMBER_WORDS = {
@@ -46,7 +40,7 @@ def _numbers(text: str) -> tuple[Counter, Counter]:
     soft: Counter = Counter()
     if not _DIGIT.search(text):
         return plain, soft
-    clean = _URL.sub(" ", text) if _may_link(text) else text
+    clean = _URL.sub(" ", text) if may_hold_link(text) else text
     for m in _NUM.finditer(clean):
         compound = _COMPOUND.match(clean, m.end())
         for value in _values(m.group(0)):
@@ -127,8 +121,8 @@ def _site(url: str) -> str:
 def _link_differences(fr: str, en: str) -> list[str]:
     """Links on one side only; a French and an English link to the same site are the
     page and its translation (fr.wikipedia.org/wiki/X, en.wikipedia.org/wiki/Y)."""
-    a = _set(_URL, fr) if _may_link(fr) else set()
-    b = _set(_URL, en) if _may_link(en) else set()
+    a = _set(_URL, fr) if may_hold_link(fr) else set()
+    b = _set(_URL, en) if may_hold_link(en) else set()
     fr_only, en_only = sorted(a - b), sorted(b - a)
     for url in list(fr_only):
         twin = next((u for u in en_only if _site(u) == _site(url)), None)
