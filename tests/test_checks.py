@@ -53,6 +53,41 @@ def test_acronym_missing_in_english_in_any_case(tmp_path, en, drifted):
     assert any(f.kind == "drift" and "IDLE" in f.message for f in found) == drifted
 
 
+@pytest.mark.parametrize("fr, en, missing", [
+    ("Un EDI pour Python.", "An IDE for Python.", []),  # the same letters in the English order
+    ("Plusieurs EDI pour Python.", "Several IDEs for Python.", []),
+    ("Voir la PEP qui l'a proposé.", "See the Python Enhancement Proposal that proposed it.", []),  # spelled out
+    ("Appelez ``sub('BBBBB')`` ici.", "Call ``sub('BBBB')`` here.", []),  # inside code: the code check's
+    ("Un EDI et un script CGI pour Python.", "An IDE for Python and a gateway.", ["CGI"]),
+    ("Le rapport de l'OTAN et de l'ABC.", "The NATO report and the BCD one.", ["ABC"]),  # BCD is no anagram
+])
+def test_acronyms_the_english_spells_out_or_reorders(fr, en, missing):
+    from aomi18n.checks.drift import _missing_acronyms
+
+    assert _missing_acronyms(fr, en, set()) == missing
+
+
+@pytest.mark.parametrize("fr, en, differs", [
+    # The names and strings of an example, translated: same shape once the words are blanked out.
+    ("``truc.machin`` et ``'chat'``", "``foo.bar`` and ``'cat'``", []),
+    ("``'cela autorise les \"guillemets\"'``", "``'allows embedded \"double\" quotes'``", []),
+    ("le filtre ``(x, *reste)``", "the pattern ``(x, *rest)``", []),
+    # A French term in code markup; an English term whose words the French has.
+    ("des :dfn:`assertions de largeur zéro`", "some zero-width assertions", []),
+    ("une assertion :dfn:`lookahead`", "a :dfn:`lookahead assertion`", []),
+    # Sphinx markup around a name is not code.
+    ("lève :exc:`ValueError`", "raises :exc:`!ValueError`", []),
+    # New code, a changed shape, an English term the French lacks: differences.
+    ("appelle ``f()``", "calls ``f()`` and ``sys.exit``", ["sys.exit"]),
+    ("voir ``options.verbose``", "see ``parse(argv)``", ["options.verbose", "parse(argv)"]),
+    ("un objet", "a :term:`closure variable`", ["closure variable"]),
+])
+def test_inline_code_translated_in_examples_is_not_a_difference(fr, en, differs):
+    from aomi18n.checks.drift import _code_differences
+
+    assert _code_differences(fr, en) == differs
+
+
 def test_identical_text_is_not_translated_only_when_it_is_not_english(tmp_path):
     label = "Go to File/Line from the Edit menu"
     french = "Le Médiateur a reçu les plaintes des familles des enfants migrants."

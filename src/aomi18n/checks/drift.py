@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 from ..alignment import align
 from ..model import Finding, Severity
 from ..sentences import split_sentences
-from ..text import code_spans, fold, may_hold_link, word_count
+from ..text import CODE_SPAN, code_spans, fold, may_hold_link, word_count
 from . import PairContext, check
 from .coverage import loc
 
@@ -77,33 +77,65 @@ def _plain(text: str) -> str:
 
 
 def _code_key(span: str) -> str:
-    return _plain(span).lstrip(".").removesuffix("()").strip()
+    # Sphinx's "!" (no link) and "~" (show the last name) are markup, not code.
+    return _plain(span).lstrip(".!~").removesuffix("()").strip()
+
+
+# Words with letters (spaces, apostrophes and hyphens between them): a term, or the
+# text of a string literal, rather than code.
+_PROSE = re.compile(r"[^\W\d_]+(?:[\s'\u2019-]+[^\W\d_]+)*")
+_NAME = re.compile(r"[^\W\d]+")
+
+
+def _shape(key: str) -> str:
+    """A code span with its words blanked out: what stays when a translator translates
+    the names and strings inside it (``foo.bar`` / ``truc.machin`` -> "a.a",
+    ``'in single quotes'`` / ``'entourées de simples guillemets'`` -> "'a'")."""
+    return _NAME.sub("a", _PROSE.sub("a", key))
+
+
+def _is_term(key: str) -> bool:
+    """Two words or more with letters only: a term in code markup (:dfn:`lookahead assertion`)."""
+    return " " in key and _PROSE.fullmatch(key) is not None
 
 
 def _code_differences(fr: str, en: str) -> list[str]:
     """Inline code found on one side only, and not even as plain text on the other.
 
     Translators often drop or add the markup around a name (``ArgumentParser`` ->
-    ArgumentParser, ``~object.__index__`` -> ``__index__``) or translate a term
-    in backticks (`métacaractères` / `metacharacters`): a span missing on one
-    side that has a look-alike (rapidfuzz ratio >= 60) among the other side's
-    missing spans is such a pair, not a difference.
+    ArgumentParser, ``~object.__index__`` -> ``__index__``), translate a term in
+    backticks (`métacaractères` / `metacharacters`), or translate the names and
+    strings of an example (``foo.bar`` / ``truc.machin``). Spans missing on both
+    sides are paired off as such translations when they look alike (rapidfuzz ratio
+    >= 60) or have the same shape once their words are blanked out. A French term
+    of several words in code markup with no English counterpart is a translated
+    term; an English one whose words all appear in the French is there.
     """
     gone = []
-    for spans, other in ((code_spans(fr), en), (code_spans(en), fr)):
+    for side, (spans, other) in enumerate(((code_spans(fr), en), (code_spans(en), fr))):
         keys = {}
         plain = _plain(other).lower() if spans else ""
+        folded = None
         for span in spans:
             key = _code_key(span).lower()
-            if key and key not in plain and key.rsplit(".", 1)[-1] not in plain:
-                keys.setdefault(key, span)
+            if not key or key in plain or key.rsplit(".", 1)[-1] in plain:
+                continue
+            if side == 1 and _is_term(key):
+                folded = folded if folded is not None else fold(plain)
+                if all(w in folded for w in fold(key).split() if len(w) >= 3):
+                    continue
+            keys.setdefault(key, span)
         gone.append(keys)
     fr_only, en_only = gone
     for key in list(fr_only):
         match = process.extractOne(key, list(en_only), scorer=fuzz.ratio, score_cutoff=60)
         if match:
             del fr_only[key], en_only[match[0]]
-    return sorted({*fr_only.values(), *en_only.values()})
+    for key in list(fr_only):
+        twin = next((k for k in en_only if _shape(k) == _shape(key)), None)
+        if twin is not None:
+            del fr_only[key], en_only[twin]
+    return sorted({*(v for k, v in fr_only.items() if not _is_term(k)), *en_only.values()})
 
 
 _LANG_LABEL = re.compile(r"^(?:[a-z]{2}(?:-[a-z]{2})?)$")
@@ -130,6 +162,34 @@ def _link_differences(fr: str, en: str) -> list[str]:
             fr_only.remove(url)
             en_only.remove(twin)
     return fr_only + en_only
+
+
+_CODE = re.compile(CODE_SPAN)
+_ACRONYM_PLURAL = re.compile(r"([A-Z](?<!\w[A-Z])[A-Z0-9]+)s?\b")  # "IDE" in "IDEs"
+_INITIAL_WORDS = re.compile(r"[^\W\d_]{3,}")
+
+
+def _missing_acronyms(fr: str, en: str, known: set[str]) -> list[str]:
+    """French acronyms (3+ letters; OU, ET are words) that the English lacks in any case.
+
+    Not missing: one in the English plural ("API concernées" / "Affected APIs"); one
+    whose letters an English acronym has in another order, as French puts its
+    adjectives after the noun (EDI / IDE, ONG / NGO, OCDE / OECD); one the English
+    spells out ("PEP" / "Python Enhancement Proposal"). Acronyms inside inline code
+    are the code check's to compare, and glossary terms the glossary's.
+    """
+    if "`" in fr:
+        fr = _CODE.sub(" ", fr)
+    candidates = [x for x in _set(_ACRONYM, fr) if len(x) >= 3 and x not in known and not x.isdigit()]
+    if not candidates:
+        return []
+    en_fold = fold(en)
+    gone = [x for x in candidates if not re.search(rf"\b{re.escape(x.lower())}s?\b", en_fold)]
+    if not gone:
+        return []
+    anagrams = {"".join(sorted(m.group(1))) for m in _ACRONYM_PLURAL.finditer(en)}
+    initials = "".join(w[0] for w in _INITIAL_WORDS.findall(en_fold))
+    return sorted(x for x in gone if "".join(sorted(x)) not in anagrams and x.lower() not in initials)
 
 
 def _set(pattern: re.Pattern, text: str) -> set[str]:
@@ -171,11 +231,7 @@ def drift(ctx: PairContext):
         links = _link_differences(fr, en)
         if links:
             reasons.append(f"links differ ({', '.join(links)})")
-        # A French acronym (3+ letters; OU, ET are words) absent from the English in any case.
-        candidates = [x for x in _set(_ACRONYM, fr) if len(x) >= 3 and x not in glossary_forms and not x.isdigit()]
-        en_fold = fold(en) if candidates else ""
-        # ...or in its English plural ("API concernées" / "Affected APIs").
-        gone = sorted(x for x in candidates if not re.search(rf"\b{re.escape(x.lower())}s?\b", en_fold))
+        gone = _missing_acronyms(fr, en, glossary_forms)
         if gone:
             reasons.append("acronyms or names missing in English: " + ", ".join(gone))
         lf, le = len(fr), len(en)
