@@ -56,7 +56,7 @@ def run(split: str, verbose: bool = False):
     align_pairs = []
     for case in cases(split):
         want = json.loads((case / "expected.json").read_text())
-        an = analyze(load_config(case))
+        an = analyze(load_config(case), use_cache=False)  # never write into ../shared
         data = findings_json(an)
         found = [f for f in data["findings"] if f["kind"] in SCORED]
         nfind += len(found)
@@ -105,7 +105,7 @@ def false_alarms(verbose: bool = False):
             for lang, name in (("fr", "fr.md"), ("en", "en.md")):
                 (root / "corpus" / lang).mkdir(parents=True)
                 shutil.copy(d / name, root / "corpus" / lang / "doc.md")
-            for f in findings_json(analyze(load_config(root)))["findings"]:
+            for f in findings_json(analyze(load_config(root), use_cache=False))["findings"]:
                 if f["kind"] in SCORED:
                     counts[f["kind"]] += 1
                     if verbose:

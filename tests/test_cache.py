@@ -141,3 +141,24 @@ def test_a_bad_file_met_in_a_worker_process_is_a_clear_error(tmp_path, run):
     r = run(["--no-cache", "--jobs", "2", "check", str(root)])
     assert r.exit_code == 2 and "Traceback" not in r.output
     assert "doc3.md:1: is not valid UTF-8" in r.stderr
+
+
+def test_edited_code_changes_every_key(tmp_path):
+    """An edited checkout keeps its version number; its keys must change all the same,
+    or findings computed by the old code would be read back as current."""
+    import shutil
+
+    import aomi18n
+
+    pkg = Path(aomi18n.__file__).parent
+    ids = []
+    for edit in ("", "\n# an edit\n"):
+        tree = tmp_path / f"tree{len(ids)}"
+        shutil.copytree(pkg, tree / "aomi18n", ignore=shutil.ignore_patterns("__pycache__", "*.so"))
+        (tree / "aomi18n" / "checks" / "drift.py").write_text(
+            (pkg / "checks" / "drift.py").read_text(encoding="utf-8") + edit, encoding="utf-8")
+        out = subprocess.run([sys.executable, "-c", "from aomi18n.cache import fingerprint; print(fingerprint('k'))"],
+                             env={**os.environ, "PYTHONPATH": str(tree)}, capture_output=True, text=True, check=True)
+        ids.append(out.stdout.strip())
+    assert ids[0] != ids[1]
+    assert ids[0] == fingerprint("k")  # the unedited copy: the same key as the installed code

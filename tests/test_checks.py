@@ -88,6 +88,23 @@ def test_inline_code_translated_in_examples_is_not_a_difference(fr, en, differs)
     assert _code_differences(fr, en) == differs
 
 
+def test_translated_example_names_are_not_code_the_english_document_uses():
+    from aomi18n.checks.drift import _code_differences
+
+    fr, en = "comme la commande POSIX ``rm -f``", "as the POSIX ``mkdir -p`` command"
+    assert _code_differences(fr, en) == []  # the same shape: read as a translated example
+    # ...unless the English document uses the French one elsewhere: then it is code.
+    assert _code_differences(fr, en, "call rm -f to remove it") == ["mkdir -p", "rm -f"]
+
+
+def test_a_french_block_split_in_the_english_is_a_drift(tmp_path):
+    fr = [SENTENCES[0], SENTENCES[1] + " " + SENTENCES[2], SENTENCES[3]]
+    en = [TRANSLATIONS[0], TRANSLATIONS[1], TRANSLATIONS[2], TRANSLATIONS[3]]
+    found = [f for f in _findings(tmp_path, fr, en) if f.kind == "drift"]
+    assert [(f.fr.line, f.en.line, f.en.end_line) for f in found] == [(3, 3, 5)]
+    assert "splits this French block into 2" in found[0].message
+
+
 def test_identical_text_is_not_translated_only_when_it_is_not_english(tmp_path):
     label = "Go to File/Line from the Edit menu"
     french = "Le Médiateur a reçu les plaintes des familles des enfants migrants."

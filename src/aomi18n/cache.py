@@ -2,7 +2,7 @@
 
 Entries live in ``<project>/<cache_dir>/analysis/`` (``.aomi18n-cache`` by default),
 one file per key. A key is a SHA-256 over everything the value depends on (file
-bytes, configuration, glossary, sync record, aomi18n version), so an entry is never
+bytes, configuration, glossary, sync record, aomi18n's own code), so an entry is never
 stale: when an input changes, its key changes. Deleting the folder is always safe.
 
 Values are pickles, and unpickling runs code; a cache folder can come with a
@@ -14,6 +14,7 @@ Any error reading or writing the cache is a miss, never a failure.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import os
@@ -32,9 +33,23 @@ _MAGIC = b"AOMI18N-CACHE-2\n"
 _DIGEST = 32
 
 
-def fingerprint(*parts: Any) -> str:
-    """A stable hex key over ``parts`` (bytes are hashed as they are, the rest by repr)."""
+@functools.lru_cache(maxsize=1)
+def code_id() -> bytes:
+    """A digest of aomi18n's own source: an edited checkout (``pip install -e``) keeps
+    its version number, and must not read findings that older code wrote."""
     h = hashlib.sha256(__version__.encode())
+    root = Path(__file__).resolve().parent
+    for path in sorted(root.rglob("*")):
+        if path.suffix in (".py", ".c") and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(root)).encode())
+            h.update(path.read_bytes())
+    return h.digest()
+
+
+def fingerprint(*parts: Any) -> str:
+    """A stable hex key over ``parts`` (bytes are hashed as they are, the rest by repr),
+    and over the code that computes what is cached."""
+    h = hashlib.sha256(code_id())
     for p in parts:
         data = p if isinstance(p, bytes) else repr(p).encode("utf-8", "surrogatepass")
         h.update(len(data).to_bytes(8, "little"))

@@ -69,7 +69,7 @@ def _number_words(text: str, lang: str) -> Counter:
     return Counter(str(table[w]) for w in re.findall(r"[^\W\d_]+", fold(text)) if w in table and w not in ("un", "une", "one"))
 
 
-_MARKUP = re.compile(r"[`*'\"~]+")
+_MARKUP = re.compile(r"[`*'\"~\u2018\u2019\u201c\u201d]+")
 
 
 def _plain(text: str) -> str:
@@ -81,9 +81,9 @@ def _code_key(span: str) -> str:
     return _plain(span).lstrip(".!~").removesuffix("()").strip()
 
 
-# Words with letters (spaces, apostrophes and hyphens between them): a term, or the
+# Words of letters (spaces between them, or an apostrophe or hyphen inside): a term, or the
 # text of a string literal, rather than code.
-_PROSE = re.compile(r"[^\W\d_]+(?:[\s'\u2019-]+[^\W\d_]+)*")
+_PROSE = re.compile(r"[^\W\d_]+(?:(?:\s+|['\u2019-])[^\W\d_]+)*")
 _NAME = re.compile(r"[^\W\d]+")
 
 
@@ -94,12 +94,17 @@ def _shape(key: str) -> str:
     return _NAME.sub("a", _PROSE.sub("a", key))
 
 
+def _names(text: str, key: str) -> bool:
+    """Whether ``key`` is in ``text`` as a whole (not "ou" in "output")."""
+    return key in text and re.search(rf"(?<!\w){re.escape(key)}(?!\w)", text) is not None
+
+
 def _is_term(key: str) -> bool:
     """Two words or more with letters only: a term in code markup (:dfn:`lookahead assertion`)."""
     return " " in key and _PROSE.fullmatch(key) is not None
 
 
-def _code_differences(fr: str, en: str) -> list[str]:
+def _code_differences(fr: str, en: str, en_document: str = "") -> list[str]:
     """Inline code found on one side only, and not even as plain text on the other.
 
     Translators often drop or add the markup around a name (``ArgumentParser`` ->
@@ -107,7 +112,9 @@ def _code_differences(fr: str, en: str) -> list[str]:
     backticks (`métacaractères` / `metacharacters`), or translate the names and
     strings of an example (``foo.bar`` / ``truc.machin``). Spans missing on both
     sides are paired off as such translations when they look alike (rapidfuzz ratio
-    >= 60) or have the same shape once their words are blanked out. A French term
+    >= 60), or have the same shape once their words are blanked out and the French
+    one is nowhere in ``en_document`` (the English document's code, lowercased):
+    a name the English document uses is code, not a translated name. A French term
     of several words in code markup with no English counterpart is a translated
     term; an English one whose words all appear in the French is there.
     """
@@ -132,6 +139,8 @@ def _code_differences(fr: str, en: str) -> list[str]:
         if match:
             del fr_only[key], en_only[match[0]]
     for key in list(fr_only):
+        if _names(en_document, key):
+            continue  # the English document names it: code, not a translated name
         twin = next((k for k in en_only if _shape(k) == _shape(key)), None)
         if twin is not None:
             del fr_only[key], en_only[twin]
@@ -204,6 +213,8 @@ def drift(ctx: PairContext):
     th = ctx.thresholds
     glossary_forms = {f for t in ctx.glossary.terms for f in (*t.fr_forms, *t.en_forms, *t.forbidden)}
     links = [l for l in ctx.alignment.links if l.source and l.target]
+    # The code the English document names anywhere, for telling code from translated names.
+    en_document = "\n".join(_plain(u.text).lower() for u in ctx.target_units if "`" in u.text)
     fr_total = sum(len(ctx.source_units[i].text) for l in links for i in l.source) or 1
     en_total = sum(len(ctx.target_units[j].text) for l in links for j in l.target) or 1
     ratio = en_total / fr_total
@@ -225,7 +236,7 @@ def drift(ctx: PairContext):
                     parts.append("not in the French: " + ", ".join(sorted(added.elements())))
                 reasons.append("numbers differ (" + "; ".join(parts) + ")")
                 details["numbers"] = {"missing": sorted(missing.elements()), "added": sorted(added.elements())}
-        code = _code_differences(fr, en)
+        code = _code_differences(fr, en, en_document)
         if code:
             reasons.append(f"inline code differs ({', '.join(code)})")
         links = _link_differences(fr, en)
@@ -242,6 +253,8 @@ def drift(ctx: PairContext):
                 details["length_ratio"] = round(r, 2)
         if link.score < th.drift_content and word_count(fr) >= 8 and word_count(en) >= 8:
             reasons.append(f"low content match ({link.score:.2f})")
+        if len(link.source) != len(link.target):
+            reasons.append(_structure(link))
         sent = _sentence_gaps(fr, en, ctx)
         if sent:
             reasons.append(sent)
@@ -252,6 +265,17 @@ def drift(ctx: PairContext):
                 fr=loc(p.source.path, ctx.source_units, link.source),
                 en=loc(p.target.path, ctx.target_units, link.target), check="drift", details=details,
             )
+
+
+def _structure(link) -> str:
+    """A French block split, or French blocks merged, in the English: the documents no
+    longer have the same structure, which a block-by-block translation (PO files)
+    cannot carry over."""
+    if len(link.source) == 1:
+        return f"the English splits this French block into {len(link.target)}"
+    if len(link.target) == 1:
+        return f"the English merges {len(link.source)} French blocks into one"
+    return f"{len(link.source)} French blocks are {len(link.target)} in the English"
 
 
 def _sentence_gaps(fr: str, en: str, ctx: PairContext) -> str | None:
