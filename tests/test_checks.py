@@ -200,3 +200,18 @@ def test_links_to_the_translated_page_of_the_same_site_are_not_drift(tmp_path, e
     en = f"See the article {en_url} for a general presentation of the role."
     found = _findings(tmp_path, [SENTENCES[0], fr], [TRANSLATIONS[0], en])
     assert any(f.kind == "drift" and "links differ" in f.message for f in found) == drifted
+
+
+def test_an_unrelated_english_block_in_the_place_of_the_french_is_untranslated_and_extra(tmp_path):
+    """The aligner keeps two blocks together for their place; when they share nothing,
+    the French has no English and the English no French."""
+    fr_other = "Le comité a examiné les plaintes des familles des enfants migrants pendant toute la session."
+    en_other = "Press the button twice to reload the configuration of the server without stopping it."
+    fr = [SENTENCES[0], SENTENCES[1], fr_other, SENTENCES[3]]
+    en = [TRANSLATIONS[0], TRANSLATIONS[1], en_other, TRANSLATIONS[3]]
+    found = _findings(tmp_path, fr, en)
+    assert [f.fr.line for f in found if f.kind == "untranslated"] == [5]
+    assert [f.en.line for f in found if f.kind == "extra"] == [5]
+    # A faithful translation in the same place is neither.
+    found = _findings(tmp_path / "faithful", fr[:2] + [SENTENCES[2], SENTENCES[3]], en[:2] + [TRANSLATIONS[2], TRANSLATIONS[3]])
+    assert not [f for f in found if f.kind in ("untranslated", "extra")]

@@ -24,6 +24,7 @@ class Thresholds:
     """Tunable limits of the checks (see README: Configuration)."""
 
     drift_content: float = 0.12  # link score below this: the English may not say what the French says
+    unrelated_link: float = 0.06  # 1-1 link of long blocks scoring below this: two unrelated blocks
     length_ratio_low: float = 0.45  # English/French length (chars) outside [low, high] is abnormal
     length_ratio_high: float = 2.2
     stale_cosmetic: float = 92.0  # French edits at or above this similarity (0-100) are cosmetic

@@ -57,6 +57,8 @@ def untranslated(ctx: PairContext):
                 fr=loc(p.source.path, ctx.source_units, link.source), check="untranslated",
                 details={"insert_after": _neighbour(ctx, link)},
             )
+        elif _unrelated(ctx, link):
+            yield _unrelated_finding(ctx, link, "untranslated")
 
 
 @check("extra", Severity.WARNING, "English text with no French counterpart.")
@@ -72,6 +74,8 @@ def extra(ctx: PairContext):
                 f"this English text has no French counterpart: {_quote(text)}",
                 en=loc(p.target.path, ctx.target_units, link.target), check="extra",
             )
+        elif _unrelated(ctx, link):
+            yield _unrelated_finding(ctx, link, "extra")
 
 
 @check("not-translated", Severity.ERROR, "English text that is still French, or identical to the French.")
@@ -113,6 +117,32 @@ def not_translated(ctx: PairContext):
                 fr=loc(p.source.path, ctx.source_units, link.source),
                 en=loc(p.target.path, ctx.target_units, link.target), check="not-translated",
             )
+
+
+def _unrelated(ctx: PairContext, link) -> bool:
+    """A 1-1 link between two long blocks that share (almost) nothing: the aligner kept
+    them together for their place, but the English there is about something else,
+    which leaves the French untranslated and the English extra."""
+    if len(link.source) != 1 or len(link.target) != 1 or link.score >= ctx.thresholds.unrelated_link:
+        return False
+    fr, en = ctx.source_units[link.source[0]].text, ctx.target_units[link.target[0]].text
+    return word_count(fr) >= 8 and word_count(en) >= 8
+
+
+def _unrelated_finding(ctx: PairContext, link, kind: str) -> Finding:
+    """The French of an unrelated link as untranslated, or its English as extra."""
+    p, fr, en = ctx.pair, ctx.source_units[link.source[0]], ctx.target_units[link.target[0]]
+    details = {"link_score": round(link.score, 3)}
+    if kind == "untranslated":
+        message = (f"this French text has no English ({word_count(fr.text)} words): the English in its place "
+                   f"(line {en.line}) shares nothing with it: {_quote(fr.text)}")
+        details["insert_after"] = en.end_line
+        return Finding(kind, Severity.ERROR, message, fr=loc(p.source.path, ctx.source_units, link.source),
+                       check=kind, details=details)
+    message = (f"this English text has no French counterpart: the French in its place (line {fr.line}) "
+               f"shares nothing with it: {_quote(en.text)}")
+    return Finding(kind, Severity.WARNING, message, en=loc(p.target.path, ctx.target_units, link.target),
+                   check=kind, details=details)
 
 
 def _neighbour(ctx: PairContext, link) -> int:
