@@ -9,6 +9,8 @@ import pytest
 from aomi18n.alignment import align
 from aomi18n.analysis import analyze
 from aomi18n.config import load_config
+from aomi18n.checks.coverage import in_place
+from aomi18n.model import Link
 from aomi18n.text import code_spans
 
 from .test_alignment import SENTENCES, TRANSLATIONS
@@ -202,16 +204,27 @@ def test_links_to_the_translated_page_of_the_same_site_are_not_drift(tmp_path, e
     assert any(f.kind == "drift" and "links differ" in f.message for f in found) == drifted
 
 
-def test_an_unrelated_english_block_in_the_place_of_the_french_is_untranslated_and_extra(tmp_path):
-    """The aligner keeps two blocks together for their place; when they share nothing,
-    the French has no English and the English no French."""
+def test_an_unrelated_english_block_in_the_place_of_the_french_is_a_drift(tmp_path):
+    """The English in the French's place is about something else: its translation
+    drifted (both places named), not French with no English."""
     fr_other = "Le comité a examiné les plaintes des familles des enfants migrants pendant toute la session."
     en_other = "Press the button twice to reload the configuration of the server without stopping it."
     fr = [SENTENCES[0], SENTENCES[1], fr_other, SENTENCES[3]]
     en = [TRANSLATIONS[0], TRANSLATIONS[1], en_other, TRANSLATIONS[3]]
     found = _findings(tmp_path, fr, en)
-    assert [f.fr.line for f in found if f.kind == "untranslated"] == [5]
-    assert [f.en.line for f in found if f.kind == "extra"] == [5]
-    # A faithful translation in the same place is neither.
+    assert not [f for f in found if f.kind == "untranslated"]
+    assert [(f.fr.line, f.en.line) for f in found if f.kind == "drift"] == [(5, 5)]
+    # A faithful translation in the same place is none of these.
     found = _findings(tmp_path / "faithful", fr[:2] + [SENTENCES[2], SENTENCES[3]], en[:2] + [TRANSLATIONS[2], TRANSLATIONS[3]])
-    assert not [f for f in found if f.kind in ("untranslated", "extra")]
+    assert not [f for f in found if f.kind in ("untranslated", "extra", "drift")]
+
+
+def test_in_place_pairs_one_unlinked_french_block_with_one_unlinked_english_block():
+    L = Link
+    links = (L((0,), (0,), 1.0), L((1,), (), 0.0), L((), (1,), 0.0), L((2,), (2,), 1.0),  # in place
+             L((3,), (), 0.0), L((4,), (), 0.0), L((), (3,), 0.0),  # two French for one English: no
+             L((5,), (4,), 1.0), L((), (5,), 0.0), L((6,), (), 0.0))  # at the end, either order
+    assert in_place(links) == {links[2]: links[1], links[8]: links[9]}
+    assert in_place(links[:2]) == {}  # French alone: untranslated
+
+

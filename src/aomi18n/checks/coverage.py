@@ -48,8 +48,9 @@ def untranslated(ctx: PairContext):
     if ctx.alignment is None:
         return
     p = ctx.pair
+    placed = set(in_place(ctx.alignment.links).values())
     for link in ctx.alignment.links:
-        if link.source and not link.target:
+        if link.source and not link.target and link not in placed:
             text = " ".join(ctx.source_units[i].text for i in link.source)
             yield Finding(
                 "untranslated", Severity.ERROR,
@@ -57,8 +58,6 @@ def untranslated(ctx: PairContext):
                 fr=loc(p.source.path, ctx.source_units, link.source), check="untranslated",
                 details={"insert_after": _neighbour(ctx, link)},
             )
-        elif _unrelated(ctx, link):
-            yield _unrelated_finding(ctx, link, "untranslated")
 
 
 @check("extra", Severity.WARNING, "English text with no French counterpart.")
@@ -66,8 +65,9 @@ def extra(ctx: PairContext):
     if ctx.alignment is None:
         return
     p = ctx.pair
+    placed = in_place(ctx.alignment.links)
     for link in ctx.alignment.links:
-        if link.target and not link.source:
+        if link.target and not link.source and link not in placed:
             text = " ".join(ctx.target_units[j].text for j in link.target)
             yield Finding(
                 "extra", Severity.WARNING,
@@ -75,7 +75,7 @@ def extra(ctx: PairContext):
                 en=loc(p.target.path, ctx.target_units, link.target), check="extra",
             )
         elif _unrelated(ctx, link):
-            yield _unrelated_finding(ctx, link, "extra")
+            yield _unrelated_extra(ctx, link)
 
 
 @check("not-translated", Severity.ERROR, "English text that is still French, or identical to the French.")
@@ -119,30 +119,46 @@ def not_translated(ctx: PairContext):
             )
 
 
+def in_place(links) -> dict:
+    """English blocks alone in the place of a French block: a stretch between two links
+    (or an end of the documents) of exactly one unlinked French block and one unlinked
+    English block. Maps the English link to the French one.
+
+    The English there is most often the old translation of that French, changed too
+    much to be linked: a drift (as msgmerge marks a changed message fuzzy rather than
+    untranslated), reported with both places rather than as French with no English.
+    """
+    out = {}
+    run: list = []
+    for link in (*links, None):
+        if link is None or (link.source and link.target):
+            fr = [l for l in run if len(l.source) == 1]
+            en = [l for l in run if len(l.target) == 1]
+            if len(run) == 2 and len(fr) == 1 and len(en) == 1:
+                out[en[0]] = fr[0]
+            run = []
+        else:
+            run.append(link)
+    return out
+
+
 def _unrelated(ctx: PairContext, link) -> bool:
     """A 1-1 link between two long blocks that share (almost) nothing: the aligner kept
-    them together for their place, but the English there is about something else,
-    which leaves the French untranslated and the English extra."""
+    them together for their place, but the English there is about something else:
+    extra English, and a drift of the French's translation."""
     if len(link.source) != 1 or len(link.target) != 1 or link.score >= ctx.thresholds.unrelated_link:
         return False
     fr, en = ctx.source_units[link.source[0]].text, ctx.target_units[link.target[0]].text
     return word_count(fr) >= 8 and word_count(en) >= 8
 
 
-def _unrelated_finding(ctx: PairContext, link, kind: str) -> Finding:
-    """The French of an unrelated link as untranslated, or its English as extra."""
+def _unrelated_extra(ctx: PairContext, link) -> Finding:
+    """The English of an unrelated link as extra (the drift check reports the French)."""
     p, fr, en = ctx.pair, ctx.source_units[link.source[0]], ctx.target_units[link.target[0]]
-    details = {"link_score": round(link.score, 3)}
-    if kind == "untranslated":
-        message = (f"this French text has no English ({word_count(fr.text)} words): the English in its place "
-                   f"(line {en.line}) shares nothing with it: {_quote(fr.text)}")
-        details["insert_after"] = en.end_line
-        return Finding(kind, Severity.ERROR, message, fr=loc(p.source.path, ctx.source_units, link.source),
-                       check=kind, details=details)
     message = (f"this English text has no French counterpart: the French in its place (line {fr.line}) "
                f"shares nothing with it: {_quote(en.text)}")
-    return Finding(kind, Severity.WARNING, message, en=loc(p.target.path, ctx.target_units, link.target),
-                   check=kind, details=details)
+    return Finding("extra", Severity.WARNING, message, en=loc(p.target.path, ctx.target_units, link.target),
+                   check="extra", details={"link_score": round(link.score, 3)})
 
 
 def _neighbour(ctx: PairContext, link) -> int:

@@ -8,11 +8,11 @@ from collections import Counter
 from rapidfuzz import fuzz, process
 
 from ..alignment import align
-from ..model import Finding, Severity
+from ..model import Finding, Link, Severity
 from ..sentences import split_sentences
 from ..text import CODE_SPAN, code_spans, fold, may_hold_link, word_count
 from . import PairContext, check
-from .coverage import loc
+from .coverage import in_place, loc
 
 # A number: "1 000" (groups of three after a space, NBSP or narrow NBSP, not after a
 # word or a dot), or digits with . or , inside. Both start with a digit, written
@@ -213,16 +213,20 @@ def drift(ctx: PairContext):
     th = ctx.thresholds
     glossary_forms = {f for t in ctx.glossary.terms for f in (*t.fr_forms, *t.en_forms, *t.forbidden)}
     links = [l for l in ctx.alignment.links if l.source and l.target]
+    # An English block alone in the place of a French one: compared as if linked.
+    placed = [Link(fr.source, en.target, 0.0) for en, fr in in_place(ctx.alignment.links).items()]
     # The code the English document names anywhere, for telling code from translated names.
     en_document = "\n".join(_plain(u.text).lower() for u in ctx.target_units if "`" in u.text)
     fr_total = sum(len(ctx.source_units[i].text) for l in links for i in l.source) or 1
     en_total = sum(len(ctx.target_units[j].text) for l in links for j in l.target) or 1
     ratio = en_total / fr_total
-    for link in links:
+    for link in links + placed:
         fr = " ".join(ctx.source_units[i].text for i in link.source)
         en = " ".join(ctx.target_units[j].text for j in link.target)
         reasons: list[str] = []
         details: dict = {}
+        if link in placed:
+            reasons.append(f"no English is linked to this French; the English in its place (line {ctx.target_units[link.target[0]].line}) does not match it")
         (fn, fr_soft), (en_n, en_soft) = _numbers(fr), _numbers(en)
         if fn != en_n:
             # A number written as a word, or inside a compound, on one side is the same number.
@@ -251,7 +255,7 @@ def drift(ctx: PairContext):
             if r < th.length_ratio_low or r > th.length_ratio_high:
                 reasons.append(f"the English is {r:.1f} times as long as expected from the French")
                 details["length_ratio"] = round(r, 2)
-        if link.score < th.drift_content and word_count(fr) >= 8 and word_count(en) >= 8:
+        if link not in placed and link.score < th.drift_content and word_count(fr) >= 8 and word_count(en) >= 8:
             reasons.append(f"low content match ({link.score:.2f})")
         if len(link.source) != len(link.target):
             reasons.append(_structure(link))
