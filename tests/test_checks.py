@@ -90,6 +90,24 @@ def test_inline_code_translated_in_examples_is_not_a_difference(fr, en, differs)
     assert _code_differences(fr, en) == differs
 
 
+@pytest.mark.parametrize("fr, en, differs", [
+    # The same cross-references, in another order or with another display: none.
+    (":meth:`close` puis :class:`Serveur <Server>`", "the :class:`Server` after :meth:`close`", []),
+    # Typography is not a cross-reference; a role with a domain is one of its own.
+    ("le 1 :sup:`er` janvier", "January 1", []),
+    # A name the English now links, twice; a link the English turned into a literal.
+    ("``_name_`` et ``_value_``", ":attr:`~Enum._name_` and :attr:`~Enum._value_`", ["only in the English: 2 :attr:"]),
+    (":const:`1 (VER_NT_WORKSTATION)`", "``1`` (VER_NT_WORKSTATION)", ["only in the French: 1 :const:"]),
+    # The translator made a plain English word a link: not the English's change.
+    ("renvoie un :class:`!float`", "returns a float", []),
+    (":py:func:`len` et :func:`min`", ":func:`len` and :func:`min`", ["only in the English: 1 :func:", "only in the French: 1 :py:func:"]),
+])
+def test_cross_references_on_one_side_only(fr, en, differs):
+    from aomi18n.checks.drift import _role_differences
+
+    assert _role_differences(fr, en) == differs
+
+
 def test_translated_example_names_are_not_code_the_english_document_uses():
     from aomi18n.checks.drift import _code_differences
 

@@ -201,6 +201,35 @@ def _missing_acronyms(fr: str, en: str, known: set[str]) -> list[str]:
     return sorted(x for x in gone if "".join(sorted(x)) not in anagrams and x.lower() not in initials)
 
 
+# A reStructuredText role and its text (:meth:`x`, :py:class:`~a.b`); sup and sub are typography.
+_ROLE = re.compile(r"(?<![\w`]):((?:[a-z]+:)?[a-z]+):`([^`]+)`")
+_TYPOGRAPHY = {"sup", "sub", "abbr"}
+
+
+def _role_differences(fr: str, en: str) -> list[str]:
+    """Cross-references (reStructuredText roles) on one side only ("only in the English: 2 :attr:").
+
+    A translation keeps its original's cross-references: they are markup, not words.
+    One the English gains or loses means the English was edited since (a name now a
+    link, a link to a new function), even when the words look alike. Not lost: a
+    French cross-reference to a name the English has as a plain word (the translator
+    made ``float`` a link).
+    """
+    if ":`" not in fr and ":`" not in en:
+        return []
+    a = Counter(r for r, _ in _ROLE.findall(fr) if r not in _TYPOGRAPHY)
+    b = Counter(r for r, _ in _ROLE.findall(en) if r not in _TYPOGRAPHY)
+    lost = a - b
+    if lost:
+        prose = _CODE.sub(" ", en) if "`" in en else en
+        for role, target in _ROLE.findall(fr):
+            name = _code_key(target.split("<")[-1].rstrip(">")).rsplit(".", 1)[-1]
+            if lost[role] and name and _names(prose, name):
+                lost[role] -= 1
+    return [f"only in the {side}: " + ", ".join(f"{n} :{r}:" for r, n in sorted(extra.items()))
+            for side, extra in (("English", b - a), ("French", +lost)) if extra]
+
+
 def _set(pattern: re.Pattern, text: str) -> set[str]:
     return {m.group(0).rstrip(".,;:") for m in pattern.finditer(text)}
 
@@ -243,6 +272,9 @@ def drift(ctx: PairContext):
         code = _code_differences(fr, en, en_document)
         if code:
             reasons.append(f"inline code differs ({', '.join(code)})")
+        roles = _role_differences(fr, en)
+        if roles:
+            reasons.append(f"cross-references differ ({'; '.join(roles)})")
         links = _link_differences(fr, en)
         if links:
             reasons.append(f"links differ ({', '.join(links)})")
