@@ -212,3 +212,31 @@ def test_compiled_dp_rejects_arrays_too_short():
     with pytest.raises(ValueError, match="shorter"):
         alignment._dpcore.dp(5, 5, 6, np.zeros(6, np.int64), z, z, z, z, z, z, z, alignment.BLOCK_BEADS,
                              (1.0,) * 11, np.zeros(36, np.int8), np.zeros(36, np.float32))
+
+
+def test_an_unlinked_piece_sharing_a_feature_with_a_neighbouring_link_joins_it():
+    from collections import Counter
+
+    from aomi18n.alignment import _attach, _Bags, _Vectors
+    from aomi18n.model import Link
+
+    # German lines 0..3, French lines 0..3: line 1 of the German is the tail of a
+    # sentence (it names the Matterhorn, as French line 0 does); German line 3 shares
+    # nothing with anything; French line 3 shares "n:1835" with French-side link 2-2.
+    src = [Counter({"c:matt": 1, "n:4478": 1}), Counter({"c:matt": 1}), Counter({"c:zerm": 1}), Counter({"c:wetter": 1})]
+    tgt = [Counter({"c:matt": 1, "n:4478": 1}), Counter({"c:zerm": 1, "n:1835": 1}), Counter({"c:rien": 1}), Counter({"n:1835": 1})]
+    vec = _Vectors(_Bags(src, tgt))
+    links = [Link((0,), (0,), 0.9), Link((1,), (), 0.0), Link((2,), (1,), 0.7), Link((3,), (), 0.0),
+             Link((), (2,), 0.0), Link((), (3,), 0.0)]
+    out = _attach(links, vec)
+    assert [(l.source, l.target) for l in out] == [((0, 1), (0,)), ((2,), (1,)), ((3,), ()), ((), (2,)), ((), (3,))]
+    assert 0 < out[0].score <= 1
+    # Nothing unlinked: the links as they were.
+    assert _attach(links[:1], vec) == links[:1]
+
+
+def test_sentences_attach_unlinked_pieces_and_blocks_do_not():
+    from aomi18n.alignment import params_for
+
+    assert params_for("sentences").attach and params_for("lines").attach
+    assert not params_for("blocks").attach
