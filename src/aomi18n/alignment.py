@@ -689,6 +689,7 @@ def align(
     bags = _bags(scorer, source, target, lexicon, source_hints, target_hints)
     beads, vec = _run(ls, lt, bags, params, ratio)
     if params.realign:
+        vec = None  # let go while the lexicon is learned (peak memory); rebuilt if needed
         confident = [(i - 1, j - 1) for i, j, bk, _ in beads if params.beads[bk] == (1, 1)]
         learn = lexicon is None and len(confident) >= params.lexicon_min_links
         # The words of the units the lexicon learns from (at most 3,000 links: memory
@@ -709,6 +710,10 @@ def align(
                                  (target_lexicon_features(t, produced, tw.pop(k, None)) for k, t in enumerate(target)))
         if lex or abs(math.log(new_ratio / ratio)) > params.ratio_tolerance:
             beads, vec = _run(ls, lt, bags, params, new_ratio, last=True)
+    if not params.attach:
+        vec = None  # not needed: let go before the links are built
+    elif vec is None:
+        vec = _Vectors(bags)
     links = []
     for i, j, bk, sim in beads:
         a, b = params.beads[bk]
