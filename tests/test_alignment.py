@@ -233,6 +233,11 @@ def test_an_unlinked_piece_sharing_a_feature_with_a_neighbouring_link_joins_it()
     assert 0 < out[0].score <= 1
     # Nothing unlinked: the links as they were.
     assert _attach(links[:1], vec) == links[:1]
+    # A link of six units takes no more.
+    src6 = [Counter({"c:matt": 1})] * 3 + [Counter({"c:matt": 1})]
+    tgt6 = [Counter({"c:matt": 1})] * 3
+    six = [Link((0, 1, 2), (0, 1, 2), 0.9), Link((3,), (), 0.0)]
+    assert _attach(six, _Vectors(_Bags(src6, tgt6))) == six
 
 
 def test_sentences_attach_unlinked_pieces_and_blocks_do_not():

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
 from ..langid import identify_many, plainly_in
-from ..model import Finding, Location, Severity
+from ..model import Finding, Link, Location, Severity
 from ..text import normalize, word_count
 from . import PairContext, check
 
@@ -119,7 +120,7 @@ def not_translated(ctx: PairContext):
             )
 
 
-def in_place(links) -> dict:
+def in_place(links: Sequence[Link]) -> dict[Link, Link]:
     """English blocks alone in the place of a French block: a stretch between two links
     (or an end of the documents) of exactly one unlinked French block and one unlinked
     English block. Maps the English link to the French one.

@@ -249,12 +249,12 @@ def drift(ctx: PairContext):
     fr_total = sum(len(ctx.source_units[i].text) for l in links for i in l.source) or 1
     en_total = sum(len(ctx.target_units[j].text) for l in links for j in l.target) or 1
     ratio = en_total / fr_total
-    for link in links + placed:
+    for link, alone in [(l, False) for l in links] + [(l, True) for l in placed]:
         fr = " ".join(ctx.source_units[i].text for i in link.source)
         en = " ".join(ctx.target_units[j].text for j in link.target)
         reasons: list[str] = []
         details: dict = {}
-        if link in placed:
+        if alone:
             reasons.append(f"no English is linked to this French; the English in its place (line {ctx.target_units[link.target[0]].line}) does not match it")
         (fn, fr_soft), (en_n, en_soft) = _numbers(fr), _numbers(en)
         if fn != en_n:
@@ -275,9 +275,9 @@ def drift(ctx: PairContext):
         roles = _role_differences(fr, en)
         if roles:
             reasons.append(f"cross-references differ ({'; '.join(roles)})")
-        links = _link_differences(fr, en)
-        if links:
-            reasons.append(f"links differ ({', '.join(links)})")
+        urls = _link_differences(fr, en)
+        if urls:
+            reasons.append(f"links differ ({', '.join(urls)})")
         gone = _missing_acronyms(fr, en, glossary_forms)
         if gone:
             reasons.append("acronyms or names missing in English: " + ", ".join(gone))
@@ -287,7 +287,7 @@ def drift(ctx: PairContext):
             if r < th.length_ratio_low or r > th.length_ratio_high:
                 reasons.append(f"the English is {r:.1f} times as long as expected from the French")
                 details["length_ratio"] = round(r, 2)
-        if link not in placed and link.score < th.drift_content and word_count(fr) >= 8 and word_count(en) >= 8:
+        if not alone and link.score < th.drift_content and word_count(fr) >= 8 and word_count(en) >= 8:
             reasons.append(f"low content match ({link.score:.2f})")
         if len(link.source) != len(link.target):
             reasons.append(_structure(link))
