@@ -427,7 +427,8 @@ def _shifted(M: np.ndarray, lo: np.ndarray, rows: np.ndarray, da: int, db: int, 
 
 
 def _summed_norm2(norm2: np.ndarray, adj: np.ndarray, start: np.ndarray, count: int) -> np.ndarray:
-    """|v[start] + ... + v[start+count-1]|^2 from the norms and the dots of neighbours 1 and 2 apart."""
+    """|v[start] + ... + v[start+count-1]|^2 from the norms and the dots of neighbours 1 and 2
+    apart (exact up to 3 units; dots of units 3 or more apart are left out)."""
     if len(norm2) == 0:
         return np.zeros(start.shape)
     last = len(norm2) - 1
@@ -435,8 +436,8 @@ def _summed_norm2(norm2: np.ndarray, adj: np.ndarray, start: np.ndarray, count: 
     out = sum(norm2[at(k)] for k in range(count))
     if count >= 2:
         out = out + 2 * adj[1, at(0)]
-    if count == 3:
-        out = out + 2 * (adj[1, at(1)] + adj[2, at(0)])
+    if count >= 3:
+        out = out + 2 * (sum(adj[1, at(k)] for k in range(1, count - 1)) + sum(adj[2, at(k)] for k in range(count - 2)))
     return out
 
 
@@ -728,17 +729,6 @@ def align(
 _ATTACH_MAX = 6
 
 
-def _run_norm2(norm2: np.ndarray, adj: np.ndarray, members: tuple[int, ...]) -> float:
-    """|sum of the vectors of consecutive units|^2 (dots of units 3 or more apart left out)."""
-    first, count = members[0], len(members)
-    out = float(norm2[first:first + count].sum())
-    if count >= 2:
-        out += 2.0 * float(adj[1, first:first + count - 1].sum())
-    if count >= 3:
-        out += 2.0 * float(adj[2, first:first + count - 2].sum())
-    return out
-
-
 def _attach(links: list[Link], vec: _Vectors) -> list[Link]:
     """Unlinked units that share a feature with the other side of a neighbouring link, joined to it.
 
@@ -769,7 +759,8 @@ def _attach(links: list[Link], vec: _Vectors) -> list[Link]:
     def cosine(source: tuple[int, ...], target: tuple[int, ...]) -> float:
         a, b = side(su, sf, sw, source), side(tu, tf, tw, target)
         dot = sum(w * b[f] for f, w in a.items() if f in b)
-        norms = _run_norm2(vec.src_norm2, vec.src_adj, source) * _run_norm2(vec.tgt_norm2, vec.tgt_adj, target)
+        norms = float(_summed_norm2(vec.src_norm2, vec.src_adj, np.array(source[0]), len(source))
+                      * _summed_norm2(vec.tgt_norm2, vec.tgt_adj, np.array(target[0]), len(target)))
         return min(1.0, dot / math.sqrt(norms)) if dot > 0 and norms > 0 else 0.0
 
     out = list(links)

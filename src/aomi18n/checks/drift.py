@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 from ..alignment import align
 from ..model import Finding, Link, Severity
 from ..sentences import split_sentences
-from ..text import CODE_SPAN, code_spans, fold, may_hold_link, word_count
+from ..text import CODE_SPAN, code_key, code_spans, fold, may_hold_link, word_count
 from . import PairContext, check
 from .coverage import in_place, loc
 
@@ -217,13 +217,14 @@ def _role_differences(fr: str, en: str) -> list[str]:
     """
     if ":`" not in fr and ":`" not in en:
         return []
-    a = Counter(r for r, _ in _ROLE.findall(fr) if r not in _TYPOGRAPHY)
+    fr_roles = [(r, t) for r, t in _ROLE.findall(fr) if r not in _TYPOGRAPHY]
+    a = Counter(r for r, _ in fr_roles)
     b = Counter(r for r, _ in _ROLE.findall(en) if r not in _TYPOGRAPHY)
     lost = a - b
     if lost:
         prose = _CODE.sub(" ", en) if "`" in en else en
-        for role, target in _ROLE.findall(fr):
-            name = _code_key(target.split("<")[-1].rstrip(">")).rsplit(".", 1)[-1]
+        for role, target in fr_roles:
+            name = _code_key(code_key(target)).rsplit(".", 1)[-1]
             if lost[role] and name and _names(prose, name):
                 lost[role] -= 1
     return [f"only in the {side}: " + ", ".join(f"{n} :{r}:" for r, n in sorted(extra.items()))
