@@ -114,12 +114,14 @@ def test_markdown_structure_code_front_matter_tables():
     doc = parse_document(text.encode(), "s.md")
     kinds = [(b.kind, b.line, b.end_line, b.level, b.number) for b in doc.blocks]
     assert kinds == [
-        ("front_matter", 1, 3, 0, None), ("heading", 5, 5, 1, None), ("paragraph", 7, 8, 0, None),
+        ("front_matter", 1, 1, 0, None), ("meta", 2, 2, 0, None), ("front_matter", 3, 3, 0, None),
+        ("heading", 5, 5, 1, None), ("paragraph", 7, 8, 0, None),
         ("code", 10, 12, 0, None), ("table_row", 14, 14, 0, None), ("separator", 15, 15, 0, None),
         ("table_row", 16, 16, 0, None), ("list_item", 18, 18, 0, "1"), ("list_item", 19, 19, 1, None),
         ("list_item", 20, 20, 0, "2"),
     ]
-    assert not doc.blocks[3].translatable and doc.blocks[2].content == "Un paragraphe qui continue\nsur deux lignes."
+    assert not doc.blocks[5].translatable and doc.blocks[4].content == "Un paragraphe qui continue\nsur deux lignes."
+    assert doc.blocks[1].content == "Rapport" and doc.blocks[1].translatable  # a translatable front-matter key
 
 
 def test_units_levels():

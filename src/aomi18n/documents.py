@@ -18,6 +18,7 @@ from pathlib import Path
 
 from .errors import DocumentError
 from .langid import DOCUMENT_SAMPLE, identify
+from .markdown import FRONT_MATTER_KEYS, MARKDOWN_SUFFIXES, Raw as _Raw, segment_markdown
 from .model import Block, Document, Suppression, is_translatable
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
@@ -34,16 +35,6 @@ _SETEXT = re.compile(r"^ {0,3}(={3,}|-{3,})\s*$")
 _COMMENT_OPEN = re.compile(r"^\s*<!--")
 _DIRECTIVE = re.compile(r"<!--\s*aomi18n\s*:\s*(ignore(?:-file)?)\s+([\w,\-]+)\s*(.*?)\s*-->", re.S)
 _HAS_WORD = re.compile(r"[^\W_]")
-
-
-@dataclass
-class _Raw:
-    kind: str
-    first: int  # first line index (0-based)
-    last: int  # last line index (0-based, inclusive)
-    marker: str = ""
-    level: int = 0
-    number: str | None = None
 
 
 def _decode(data: bytes, path: str) -> tuple[str, bool]:
@@ -100,12 +91,14 @@ def read_document(
     max_bytes: int = MAX_FILE_BYTES,
     max_line: int = MAX_LINE_CHARS,
     identify: bool = True,
+    front_matter_keys: tuple[str, ...] = FRONT_MATTER_KEYS,
 ) -> Document:
     """Read, decode and segment one file."""
     p = Path(path)
     data = read_bytes(p, max_bytes=max_bytes)
     return parse_document(
-        data, str(path), relpath=relpath or p.name, languages=languages, max_line=max_line, identify=identify
+        data, str(path), relpath=relpath or p.name, languages=languages, max_line=max_line, identify=identify,
+        front_matter_keys=front_matter_keys,
     )
 
 
@@ -117,8 +110,15 @@ def parse_document(
     languages: tuple[str, ...] = ("fr", "en"),
     max_line: int = MAX_LINE_CHARS,
     identify: bool = True,
+    markdown: bool | None = None,
+    front_matter_keys: tuple[str, ...] = FRONT_MATTER_KEYS,
 ) -> Document:
-    """Build a Document from bytes (the reader's second half; also used by tests and fuzzing)."""
+    """Build a Document from bytes (the reader's second half; also used by tests and fuzzing).
+
+    ``markdown``: read it as Markdown (markdown-it-py); by default, when its name ends
+    in ``.md``, ``.mdx``... and it follows Markdown's paragraph rule. Anything else
+    (plain text, scraped pages with a paragraph per line) is cut by lines.
+    """
     text, bom = _decode(data, path)
     if not text.strip():
         raise DocumentError("is empty: there is no text to translate", path)
@@ -135,7 +135,9 @@ def parse_document(
     lf = text.count("\n") - crlf
     newline = max((crlf, "\r\n"), (lf, "\n"), (lone_cr, "\r"))[1] if (crlf or lf or lone_cr) else "\n"
     final_newline = text.endswith(("\n", "\r"))
-    raws, wrapped = _segment(text, lines)
+    if markdown is None:
+        markdown = path.lower().endswith(MARKDOWN_SUFFIXES)
+    raws, wrapped = _segment(text, lines, markdown, tuple(front_matter_keys))
     blocks, suppressions, (doc_lang, doc_conf) = _build_blocks(text, lines, raws, languages if identify else None)
     return Document(
         path=path,
@@ -185,8 +187,33 @@ def _is_wrapped(body: list[str]) -> bool:
     return True
 
 
-def _segment(text: str, lines: list[tuple[int, int]]) -> tuple[list[_Raw], bool]:
+def _outside_fences(body: list[str]) -> list[str]:
+    """The lines of a Markdown document that are not inside fenced code."""
+    out, fence = [], None
+    for ln in body:
+        m = _FENCE.match(ln)
+        if fence is None:
+            if m:
+                fence = m.group(1)
+            else:
+                out.append(ln)
+        elif m and m.group(1)[0] == fence[0] and len(m.group(1)) >= len(fence) and not ln.strip().strip(fence[0]):
+            fence = None
+    return out
+
+
+def _written_as_markdown(body: list[str]) -> bool:
+    """Markdown separates its paragraphs by blank lines. A page that (almost) never does,
+    with long prose lines next to each other, is a paragraph per line (a scraped page)."""
+    blank = sum(1 for ln in body if not ln.strip())
+    return _is_wrapped(body) or blank * 10 >= len(body) - blank
+
+
+def _segment(text: str, lines: list[tuple[int, int]], markdown: bool = False,
+             front_matter_keys: tuple[str, ...] = FRONT_MATTER_KEYS) -> tuple[list[_Raw], bool]:
     body = [text[s:e] for s, e in lines]
+    if markdown and _written_as_markdown(_outside_fences(body)):
+        return segment_markdown(body, front_matter_keys), True
     n = len(body)
     raws: list[_Raw] = []
     wrapped = _is_wrapped(body)
@@ -361,7 +388,7 @@ def _content_span(text: str, lines: list[tuple[int, int]], raw: _Raw) -> tuple[i
     start = lines[raw.first][0]
     end = lines[raw.last][1]
     cstart = start + len(raw.marker)
-    cend = end
+    cend = end - raw.trail
     if raw.kind == "heading" and raw.marker:
         # Closing hashes of an ATX heading are markup too: "## Title ##".
         closing = re.search(r"[ \t]+#+[ \t]*$", text[cstart:cend])

@@ -98,3 +98,18 @@ def _by_function_words(tokens: list[str], codes: tuple[str, ...]) -> str | None:
 
 def identify(text: str, languages: Sequence[str]) -> tuple[str | None, float]:
     return identify_many([text], languages)[0]
+
+
+_ENGLISH_NAMES = {
+    "fr": "French", "en": "English", "de": "German", "es": "Spanish", "it": "Italian", "pt": "Portuguese",
+    "nl": "Dutch", "ar": "Arabic", "ca": "Catalan", "el": "Greek", "tr": "Turkish", "sq": "Albanian",
+    "mk": "Macedonian", "hr": "Croatian", "sl": "Slovene", "ja": "Japanese", "zh": "Chinese", "ko": "Korean",
+    "ru": "Russian", "pl": "Polish", "uk": "Ukrainian", "he": "Hebrew", "sr": "Serbian", "bs": "Bosnian",
+}
+
+
+def language_name(code: str | None) -> str:
+    """The English name of a language code ('fr' -> 'French'), or the code itself."""
+    if not code:
+        return "unknown"
+    return _ENGLISH_NAMES.get(code.split("-")[0].split("_")[0].lower(), code)

@@ -12,7 +12,7 @@ from .langid import identify
 from .sentences import split_sentences
 
 #: Block kinds whose text is meant to be translated.
-TRANSLATABLE = frozenset({"heading", "paragraph", "list_item", "table_row", "quote"})
+TRANSLATABLE = frozenset({"heading", "paragraph", "list_item", "table_row", "quote", "meta"})
 
 
 def is_translatable(kind: str, content: str) -> bool:

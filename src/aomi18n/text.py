@@ -137,3 +137,38 @@ def cosmetic_change(old: str, new: str, threshold: float) -> bool:
     if _PUNCT.sub("", fold(old)).split() == _PUNCT.sub("", fold(new)).split():
         return True
     return fuzz.ratio(old, new) >= threshold
+
+
+# What is not prose in documentation text: each pattern is anchored on its own first
+# character and scans once (no nested repetition), so removing them is linear.
+_NOT_PROSE = re.compile(
+    r"\{/\*.*?\*/\}"  # MDX comment
+    r"|\{#[^}\s]*\}"  # heading id {#id}
+    r"|\{\{[<%].*?[>%]\}\}|\{%.*?%\}"  # Hugo shortcode, Jekyll tag
+    r"|<!--.*?-->"  # HTML comment
+    r"|</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>|</?>"  # HTML/JSX tag, fragment
+    r"|https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+"  # URL, e-mail
+)
+_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
+_LINK_TEXT = re.compile(r"\[([^\]\n]*)\](?:\([^)\s]*(?:\s+\"[^\"\n]*\")?\)|\[[^\]\n]*\])")
+_EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
+
+
+def prose(text: str) -> str:
+    """The words of a block that a translator translates: its text without inline code,
+    tags, comments, shortcodes, heading ids, images, URLs and link targets (a link keeps
+    its text), one space between words. Used to compare and identify languages; never
+    written back."""
+    if "`" in text:
+        text = _CODE_SPAN.sub(" ", text)
+    if "[" in text:
+        if "![" in text:
+            text = _IMAGE.sub(" ", text)
+        text = _LINK_TEXT.sub(r" \1 ", text)
+        if "`" in text:  # code that was a link's text
+            text = _CODE_SPAN.sub(" ", text)
+    if any(c in text for c in "<{:@w!"):
+        text = _NOT_PROSE.sub(" ", text)
+    if any(c in text for c in "*_~"):
+        text = _EMPHASIS.sub(" ", text)
+    return " ".join(text.split())

@@ -28,7 +28,14 @@ class PairContext:
     thresholds: Thresholds
     source_lang: str = "fr"
     target_lang: str = "en"
-    synced: dict | None = None  # French text recorded at the last sync, by block key (from PO files)
+    synced: dict | None = None  # source text recorded at the last sync, by block key (from PO files)
+
+    @property
+    def names(self) -> tuple[str, str]:
+        """The names of the source and target languages, for messages ("French", "English")."""
+        from ..langid import language_name
+
+        return language_name(self.source_lang), language_name(self.target_lang)
 
 
 CheckFn = Callable[[PairContext], Iterable[Finding]]

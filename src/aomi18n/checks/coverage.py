@@ -9,7 +9,7 @@ from rapidfuzz import fuzz
 
 from ..langid import identify_many, plainly_in
 from ..model import Finding, Link, Location, Severity
-from ..text import normalize, word_count
+from ..text import normalize, prose, word_count
 from . import PairContext, check
 
 _LETTERS = re.compile(r"[\W\d_]+")
@@ -79,45 +79,48 @@ def extra(ctx: PairContext):
             yield _unrelated_extra(ctx, link)
 
 
-@check("not-translated", Severity.ERROR, "English text that is still French, or identical to the French.")
+@check("not-translated", Severity.ERROR, "Translation that is still in the source language, or identical to the source.")
 def not_translated(ctx: PairContext):
+    """Judged on prose only: the words once inline code, tags, comments, shortcodes,
+    heading ids, URLs and link targets are taken out. A link to the same page, a name
+    in code or a tag is the same in both languages; too little prose left (fewer than
+    :data:`MIN_PROSE_WORDS` words) says nothing, and is no finding."""
     if ctx.alignment is None:
         return
     p = ctx.pair
+    src_name, tgt_name = ctx.names
     todo = []
     for link in ctx.alignment.links:
         if not link.source or not link.target:
             continue
-        en = normalize(" ".join(ctx.target_units[j].text for j in link.target))
-        # English that plainly reads as English (its function words, none of the French's)
-        # is neither still French nor left as the French was: no language model needed.
-        if word_count(en) >= 4 and len(_LETTERS.sub("", en)) >= 12 and not plainly_in(en, ctx.target_lang, ctx.source_lang):
-            todo.append((link, normalize(" ".join(ctx.source_units[i].text for i in link.source)), en))
+        tgt = normalize(prose(" ".join(ctx.target_units[j].text for j in link.target)))
+        if len(_LETTER_WORDS.findall(tgt)) < MIN_PROSE_WORDS or len(_LETTERS.sub("", tgt)) < 12:
+            continue
+        # Text that plainly reads as the target language (its function words, none of the
+        # source's) is neither still in the source language nor left as it was.
+        if plainly_in(tgt, ctx.target_lang, ctx.source_lang):
+            continue
+        todo.append((link, normalize(prose(" ".join(ctx.source_units[i].text for i in link.source))), tgt))
     if not todo:
         return
-    # A whole English block: its own language (identified once, kept on the block).
-    blocks = p.target.blocks if p.target is not None and p.target.lang is not None else ()
-    known = {}
-    for k, (link, _, _) in enumerate(todo):
-        u = ctx.target_units[link.target[0]]
-        if len(link.target) == 1 and 0 <= u.block < len(blocks) and blocks[u.block].content == u.text:
-            known[k] = (blocks[u.block].lang, blocks[u.block].lang_confidence)
-    rest = [k for k in range(len(todo)) if k not in known]
-    found = identify_many([todo[k][2] for k in rest], [ctx.source_lang, ctx.target_lang]) if rest else []
-    known.update(zip(rest, found))
-    for k, (link, fr, en) in enumerate(todo):
-        lang, conf = known[k]
-        # Identical text is left alone when it reads as English: names, menu labels,
-        # code and formats that the French kept as they are.
-        same = fuzz.ratio(fr, en) >= ctx.thresholds.not_translated_similarity and not (
+    found = identify_many([t for _, _, t in todo], [ctx.source_lang, ctx.target_lang])
+    for (link, src, tgt), (lang, conf) in zip(todo, found):
+        # Identical text is left alone when it reads as the target language: names, menu
+        # labels and formats that the translation kept as they are.
+        same = fuzz.ratio(src, tgt) >= ctx.thresholds.not_translated_similarity and not (
             lang == ctx.target_lang and conf >= 0.5)
         if same or (lang == ctx.source_lang and conf >= 0.9):
-            why = "is identical to the French" if same else f"is still in French (language identified: {lang}, {conf:.0%})"
+            why = (f"is identical to the {src_name}" if same
+                   else f"is still in {src_name} (language identified: {lang}, {conf:.0%})")
             yield Finding(
-                "not-translated", Severity.ERROR, f"this English text {why}: {_quote(en)}",
+                "not-translated", Severity.ERROR, f"this {tgt_name} text {why}: {_quote(tgt)}",
                 fr=loc(p.source.path, ctx.source_units, link.source),
                 en=loc(p.target.path, ctx.target_units, link.target), check="not-translated",
             )
+
+
+MIN_PROSE_WORDS = 4  # words of letters: fewer say too little to tell a language or a copy
+_LETTER_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
 def in_place(links: Sequence[Link]) -> dict[Link, Link]:
