@@ -13,6 +13,7 @@ from pathlib import Path
 
 from .alignment import FeatureScorer, align
 from .checks import PairContext, run_checks, selected
+from .codeblocks import align_code, code_blocks
 from .config import Config
 from .cache import Cache, fingerprint, project_cache
 from .corpus import SourceFile, pair_items, parse_file, scan
@@ -240,7 +241,12 @@ def _work(task: _Task) -> tuple[int, PairResult]:
     if pair.paired:
         al = align([u.text for u in su], [u.text for u in tu], scorer=_WORKER["scorer"], level=level,
                    source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu])
-    ctx = PairContext(pair, su, tu, al, st.glossary, config.thresholds, config.source_lang, config.target_lang, task.synced)
+    sc, tc, cl = (), (), ()
+    if pair.paired:
+        sc, tc = tuple(code_blocks(src)), tuple(code_blocks(tgt))
+        cl = tuple(align_code(list(sc), list(tc))) if sc or tc else ()
+    ctx = PairContext(pair, su, tu, al, st.glossary, config.thresholds, config.source_lang, config.target_lang, task.synced,
+                      sc, tc, cl)
     res = PairResult(pair, su, tu, al, level=level)
     for f in run_checks(ctx, _WORKER["checks"]):
         if _suppressed(f, pair, su, tu):

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
+from ..codeblocks import CodeBlock, CodeLink
 from ..config import Thresholds
 from ..documents import Unit
 from ..glossary import Glossary
@@ -29,6 +30,10 @@ class PairContext:
     source_lang: str = "fr"
     target_lang: str = "en"
     synced: dict | None = None  # source text recorded at the last sync, by block key (from PO files)
+    #: The code blocks of each side and their links (compared, never translated).
+    source_code: tuple[CodeBlock, ...] = ()
+    target_code: tuple[CodeBlock, ...] = ()
+    code_links: tuple[CodeLink, ...] = ()
 
     @property
     def names(self) -> tuple[str, str]:

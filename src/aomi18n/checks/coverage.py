@@ -59,6 +59,14 @@ def untranslated(ctx: PairContext):
                 fr=loc(p.source.path, ctx.source_units, link.source), check="untranslated",
                 details={"insert_after": _neighbour(ctx, link)},
             )
+    for c in ctx.code_links:
+        if c.target is None:
+            b = ctx.source_code[c.source].block
+            yield Finding(
+                "untranslated", Severity.ERROR,
+                f"this {ctx.names[0]} code block has no counterpart in the {ctx.names[1]} ({b.end_line - b.line + 1} lines)",
+                fr=Location(p.source.path, b.line, b.end_line), check="untranslated", details={"code": True},
+            )
 
 
 @check("extra", Severity.WARNING, "English text with no French counterpart.")
@@ -77,6 +85,14 @@ def extra(ctx: PairContext):
             )
         elif _unrelated(ctx, link):
             yield _unrelated_extra(ctx, link)
+    for c in ctx.code_links:
+        if c.source is None:
+            b = ctx.target_code[c.target].block
+            yield Finding(
+                "extra", Severity.WARNING,
+                f"this {ctx.names[1]} code block has no counterpart in the {ctx.names[0]} ({b.end_line - b.line + 1} lines)",
+                en=Location(p.target.path, b.line, b.end_line), check="extra", details={"code": True},
+            )
 
 
 @check("not-translated", Severity.ERROR, "Translation that is still in the source language, or identical to the source.")

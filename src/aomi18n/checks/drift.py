@@ -8,7 +8,7 @@ from collections import Counter
 from rapidfuzz import fuzz, process
 
 from ..alignment import align
-from ..model import Finding, Link, Severity
+from ..model import Finding, Link, Location, Severity
 from ..sentences import split_sentences
 from ..text import CODE_SPAN, code_key, code_spans, fold, may_hold_link, word_count
 from . import PairContext, check
@@ -104,8 +104,9 @@ def _is_term(key: str) -> bool:
     return " " in key and _PROSE.fullmatch(key) is not None
 
 
-def _code_differences(fr: str, en: str, en_document: str = "") -> list[str]:
-    """Inline code found on one side only, and not even as plain text on the other.
+def _code_differences(fr: str, en: str, en_document: str = "") -> tuple[list[str], list[str]]:
+    """Inline code found on one side only, and not even as plain text on the other
+    (the source's, the translation's).
 
     Translators often drop or add the markup around a name (``ArgumentParser`` ->
     ArgumentParser, ``~object.__index__`` -> ``__index__``), translate a term in
@@ -144,7 +145,7 @@ def _code_differences(fr: str, en: str, en_document: str = "") -> list[str]:
         twin = next((k for k in en_only if _shape(k) == _shape(key)), None)
         if twin is not None:
             del fr_only[key], en_only[twin]
-    return sorted({*(v for k, v in fr_only.items() if not _is_term(k)), *en_only.values()})
+    return sorted(v for k, v in fr_only.items() if not _is_term(k)), sorted(en_only.values())
 
 
 _LANG_LABEL = re.compile(r"^(?:[a-z]{2}(?:-[a-z]{2})?)$")
@@ -239,6 +240,7 @@ def _set(pattern: re.Pattern, text: str) -> set[str]:
 def drift(ctx: PairContext):
     if ctx.alignment is None:
         return
+    yield from _code_drift(ctx)
     p = ctx.pair
     th = ctx.thresholds
     glossary_forms = {f for t in ctx.glossary.terms for f in (*t.fr_forms, *t.en_forms, *t.forbidden)}
@@ -250,9 +252,12 @@ def drift(ctx: PairContext):
     fr_total = sum(len(ctx.source_units[i].text) for l in links for i in l.source) or 1
     en_total = sum(len(ctx.target_units[j].text) for l in links for j in l.target) or 1
     ratio = en_total / fr_total
-    for link, alone in [(l, False) for l in links] + [(l, True) for l in placed]:
-        fr = " ".join(ctx.source_units[i].text for i in link.source)
-        en = " ".join(ctx.target_units[j].text for j in link.target)
+    todo = [(l, False) for l in links] + [(l, True) for l in placed]
+    texts = [(" ".join(ctx.source_units[i].text for i in l.source), " ".join(ctx.target_units[j].text for j in l.target))
+             for l, _ in todo]
+    code_diffs = [_code_differences(fr, en, en_document) for fr, en in texts]
+    consistent = _consistent_terms(texts, code_diffs)
+    for (link, alone), (fr, en), code in zip(todo, texts, code_diffs):
         reasons: list[str] = []
         details: dict = {}
         if alone:
@@ -270,7 +275,7 @@ def drift(ctx: PairContext):
                     parts.append("not in the French: " + ", ".join(sorted(added.elements())))
                 reasons.append("numbers differ (" + "; ".join(parts) + ")")
                 details["numbers"] = {"missing": sorted(missing.elements()), "added": sorted(added.elements())}
-        code = _code_differences(fr, en, en_document)
+        code = sorted({*(c for c in code[0] if c not in consistent), *code[1]})
         if code:
             reasons.append(f"inline code differs ({', '.join(code)})")
         roles = _role_differences(fr, en)
@@ -302,6 +307,40 @@ def drift(ctx: PairContext):
                 fr=loc(p.source.path, ctx.source_units, link.source),
                 en=loc(p.target.path, ctx.target_units, link.target), check="drift", details=details,
             )
+
+
+def _consistent_terms(texts: list[tuple[str, str]], diffs: list[list[str]]) -> set[str]:
+    """Inline code the translation renders the same way throughout the document: a span
+    of the source missing from the translation in three places or more, and in at least
+    half of the places the source has it (```set`` function` -> "fonction de mise à
+    jour" on every line). A translator's term, not a difference."""
+    if not any(a for a, _ in diffs):
+        return set()
+    missing: Counter = Counter()
+    present: Counter = Counter()
+    for (src, _), (src_only, tgt_only) in zip(texts, diffs):
+        present.update(set(code_spans(src)))
+        if not tgt_only:  # words in its place, not other code (a renamed function)
+            missing.update(set(src_only))
+    return {c for c, n in missing.items() if n >= 3 and 2 * n >= present[c]}
+
+
+def _code_drift(ctx: PairContext):
+    """Code blocks paired in order whose code differs once comments, text strings and
+    the text between tags (what a translator translates) are set aside."""
+    p = ctx.pair
+    for c in ctx.code_links:
+        if c.source is None or c.target is None or not c.changed:
+            continue
+        a, b = ctx.source_code[c.source].block, ctx.target_code[c.target].block
+        shown = ", ".join(map(str, c.changed[:5])) + (", …" if len(c.changed) > 5 else "")
+        yield Finding(
+            "drift", Severity.WARNING,
+            f"the code differs: the {ctx.names[1]} code block does not hold the {ctx.names[0]} code of line"
+            f"{'s' if len(c.changed) > 1 else ''} {shown} (comments, text strings and text between tags aside)",
+            fr=Location(p.source.path, a.line, a.end_line), en=Location(p.target.path, b.line, b.end_line),
+            check="drift", details={"code": True, "changed_lines": list(c.changed), "similarity": round(c.similarity, 3)},
+        )
 
 
 def _structure(link) -> str:

@@ -1,0 +1,195 @@
+"""Code blocks: compared, never translated.
+
+A translation copies its source's code blocks, translating only what a reader reads:
+comments, string literals, and the text between JSX/HTML tags. So two code blocks are
+the same code when they are the same once those are blanked out; and a source code
+block whose code changed while the translation still holds the old code is a drift.
+
+``align_code(source_doc, target_doc)`` pairs the code blocks of two documents (in
+order, by the similarity of their code) and says, for each pair, which lines differ.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from .model import Block, Document
+
+# The opening and closing fence lines of a fenced block.
+_FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})")
+# What a reader reads in code, scanned once from left to right. A string or a
+# comment is one token; each alternative has a single bounded scan (linear).
+_SCAN = re.compile(
+    r"""(?P<s>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)"""
+    r"""|(?P<c>//[^\n]*|/\*.*?\*/|\{/\*.*?\*/\}|<!--.*?-->)""",
+    re.S,
+)
+_HASH_COMMENT = re.compile(r"(?:^|(?<=\s))#[^\n]*")
+_HASH_LANGS = {"py", "python", "sh", "bash", "shell", "console", "zsh", "yaml", "yml", "toml", "ruby", "rb", "r",
+               "dockerfile", "make", "makefile", "perl", "ini", "conf", "properties", "powershell", "ps1"}
+# Text in JSX/HTML: a run of words between a tag or an expression's end (or the line's
+# start) and a tag or an expression's start (or the line's end): "<th>Name</th>",
+# "Welcome to the {roomId} room!", "by {artist}". Inside braces it is JavaScript.
+_DELIMITERS = re.compile(r"([<>{}])")
+_TEXT_RUN = re.compile(r"[^<>{}()\[\]=;\"`+|&*/\\]*")
+_MEMBER = re.compile(r"\w\.[A-Za-z_$]")  # obj.prop: code, not a sentence
+_MARKUP_LANGS = {"", "js", "jsx", "javascript", "ts", "tsx", "typescript", "html", "htm", "xml", "svg", "vue",
+                 "svelte", "mdx", "markdown", "md", "astro", "erb", "handlebars", "hbs", "php"}
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGITS = re.compile(r"\d+")
+_CODE_PUNCTUATION = re.compile(r"[;(){}=<>\[\]$]")
+_TOKEN = re.compile(r"\w+|[^\w\s]")
+# A string that is a URL, a path, a file or a package name is code, not text.
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.\w+$")
+_CODE_STRING = re.compile(r"^[\w@./:#?=&%+-]*[/.@:][\w@./:#?=&%+-]*$")
+
+
+@dataclass(frozen=True)
+class CodeBlock:
+    """A code block with its code as compared: one string per non-empty line."""
+
+    block: Block
+    language: str
+    lines: tuple[str, ...]  # normalized code lines
+    numbers: tuple[int, ...]  # the document line number of each normalized line
+
+    @property
+    def key(self) -> str:
+        return "\n".join(self.lines)
+
+
+@dataclass(frozen=True)
+class CodeLink:
+    source: int | None  # index into the source's code blocks
+    target: int | None
+    similarity: float
+    changed: tuple[int, ...] = ()  # source document lines whose code differs
+
+
+def code_blocks(doc: Document) -> list[CodeBlock]:
+    return [normalize_code(b) for b in doc.blocks if b.kind == "code"]
+
+
+def normalize_code(block: Block) -> CodeBlock:
+    """The block's code with comments, text strings and text between tags blanked out,
+    white space ignored (tokens joined by single spaces)."""
+    raw = block.text.split("\n")
+    first = 0
+    language = ""
+    info = ""
+    if raw and _FENCE_LINE.match(raw[0]):
+        info = raw[0].strip().lstrip("`~").strip()
+        language = info.split()[0].lower() if info else ""
+        first = 1
+        if len(raw) > 1 and _FENCE_LINE.match(raw[-1]):
+            raw = raw[:-1]
+    body = "\n".join(raw[first:])
+    body = _SCAN.sub(lambda m: _blank(m), body)
+    if language in _HASH_LANGS:
+        body = _HASH_COMMENT.sub(" ", body)
+    lines, numbers = [], []
+    if info:  # the info string (language, file name, options) is code too, but its
+        # numbers are line numbers, which follow the translation's own lines
+        lines.append(" ".join(_TOKEN.findall(_DIGITS.sub("", _SCAN.sub(_blank, info)))))
+        numbers.append(block.line)
+    markup = language in _MARKUP_LANGS
+    if not language and not _CODE_PUNCTUATION.search(body):
+        # No language and no code punctuation: a listing of text (steps, console
+        # output) that the translation translates like prose.
+        body = "\n".join("" for _ in body.split("\n"))
+    for k, line in enumerate(body.split("\n")):
+        toks = _TOKEN.findall(_blank_text(line) if markup else line)
+        if toks:
+            lines.append(" ".join(toks))
+            numbers.append(block.line + first + k)
+    return CodeBlock(block, language, tuple(lines), tuple(numbers))
+
+
+def _blank_text(line: str) -> str:
+    """The line with each run of text outside braces and tags replaced by "~"."""
+    parts = _DELIMITERS.split(line)
+    if len(parts) == 1:
+        return " " if _is_text(line) else line
+    for k in range(0, len(parts), 2):  # text parts sit at even places, delimiters between
+        before = parts[k - 1] if k else ">"
+        after = parts[k + 1] if k + 1 < len(parts) else "<"
+        seg = parts[k]
+        # Between two tags or expressions, punctuation alone is text too ("{age}.").
+        inside = k and k + 1 < len(parts)
+        if before in ">}" and after in "<{" and (_is_text(seg) or (inside and seg.strip() and _TEXT_RUN.fullmatch(seg)
+                                                                     and not _MEMBER.search(seg))):
+            parts[k] = " "
+    return "".join(parts)
+
+
+def _is_text(seg: str) -> bool:
+    return bool(_LETTER.search(seg)) and _TEXT_RUN.fullmatch(seg) is not None and not _MEMBER.search(seg)
+
+
+def _blank(m: re.Match) -> str:
+    """A comment goes; a string of text becomes an empty string; a string of code stays.
+    Line breaks inside either are kept, so that line numbers stay right."""
+    text = m.group(0)
+    breaks = "\n" * text.count("\n")
+    if m.group("c") is not None:
+        return " " + breaks
+    inner = text[1:-1]
+    if _CODE_STRING.match(inner) and not _EMAIL.match(inner):
+        # './App.js', 'react-dom/client', 'https://...' stay code (in backquotes, which
+        # text never holds); example data is text.
+        return "`" + inner + "`"
+    return "''" + breaks  # single quotes, which text may hold (an apostrophe)
+
+
+def align_code(source: list[CodeBlock], target: list[CodeBlock], min_similarity: float = 0.5) -> list[CodeLink]:
+    """Pair code blocks in order (a monotone alignment maximizing the similarity of the
+    pairs, each at least ``min_similarity``); the others are links with one side None."""
+    from rapidfuzz import fuzz, process
+
+    n, m = len(source), len(target)
+    if not n or not m:
+        return [CodeLink(i, None, 0.0) for i in range(n)] + [CodeLink(None, j, 0.0) for j in range(m)]
+    sim = process.cdist([c.key for c in source], [c.key for c in target], scorer=fuzz.ratio, workers=1)
+    sim = sim / 100.0
+    # best[i][j]: the best total gain of pairing source[:i] with target[:j].
+    best = [[0.0] * (m + 1) for _ in range(n + 1)]
+    for i in range(1, n + 1):
+        row, prev = best[i], best[i - 1]
+        for j in range(1, m + 1):
+            s = float(sim[i - 1][j - 1])
+            pair = prev[j - 1] + (s - min_similarity if s >= min_similarity else -1.0)
+            row[j] = max(prev[j], row[j - 1], pair if s >= min_similarity else -1.0)
+    links: list[CodeLink] = []
+    i, j = n, m
+    while i > 0 and j > 0:
+        s = float(sim[i - 1][j - 1])
+        if s >= min_similarity and best[i][j] == best[i - 1][j - 1] + s - min_similarity:
+            links.append(CodeLink(i - 1, j - 1, s, _changed(source[i - 1], target[j - 1])))
+            i, j = i - 1, j - 1
+        elif best[i][j] == best[i - 1][j]:
+            links.append(CodeLink(i - 1, None, 0.0))
+            i -= 1
+        else:
+            links.append(CodeLink(None, j - 1, 0.0))
+            j -= 1
+    links.extend(CodeLink(k, None, 0.0) for k in range(i - 1, -1, -1))
+    links.extend(CodeLink(None, k, 0.0) for k in range(j - 1, -1, -1))
+    links.reverse()
+    return links
+
+
+def _changed(a: CodeBlock, b: CodeBlock) -> tuple[int, ...]:
+    """The source lines whose code the target does not have (as it is), in order."""
+    if a.lines == b.lines:
+        return ()
+    out = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a.lines, b.lines, autojunk=False).get_opcodes():
+        if tag == "equal":
+            continue
+        if i2 > i1:
+            out.extend(a.numbers[i1:i2])
+        elif a.numbers:  # lines only the target has: the place in the source
+            out.append(a.numbers[min(i1, len(a.numbers) - 1)])
+    return tuple(sorted(set(out)))
