@@ -57,11 +57,11 @@ def test_check_on_bundled_corpus_golden(run, project):
     data = json.loads(r.stdout)
     kinds = sorted(f["kind"] for f in data["findings"])
     assert kinds == ["extra"] + ["glossary"] * 3 + ["missing-document"] * 3
-    gl = sorted((f["en"]["lines"][0], f["details"]["found"], f["expected"]) for f in data["findings"] if f["kind"] == "glossary")
+    gl = sorted((f["target"]["lines"][0], f["details"]["found"], f["expected"]) for f in data["findings"] if f["kind"] == "glossary")
     assert gl == [(11, "HCR", "UNHCR"), (11, "OIM", "IOM"), (14, "HCR", "UNHCR")]
     extra = next(f for f in data["findings"] if f["kind"] == "extra")
-    assert extra["en"]["lines"] == [20, 20] and extra["fr"] is None
-    assert data["version"] == 1 and data["summary"]["by_kind"]["missing-document"] == 3
+    assert extra["target"]["lines"] == [20, 20] and extra["source"] is None
+    assert data["version"] == 2 and data["languages"] == {"source": "fr", "target": "en"} and data["summary"]["by_kind"]["missing-document"] == 3
 
 
 def test_check_text_is_compiler_style(run, project):

@@ -269,7 +269,7 @@ def test_update_keeps_translations_marks_changed_french_fuzzy_and_obsoletes(run,
     # the PO file is the sync record: the changed French is stale, with a word diff
     c = run(["check", str(root), "--format", "json", "--select", "stale"])
     stale = [f for f in json.loads(c.stdout)["findings"] if f["kind"] == "stale"]
-    assert len(stale) == 1 and stale[0]["fr"]["lines"] == [3, 3]
+    assert len(stale) == 1 and stale[0]["source"]["lines"] == [3, 3]
     assert "[-1-]" not in stale[0]["message"] and "[-245-] {+312+}" in stale[0]["message"]
 
 
@@ -281,7 +281,7 @@ def test_cosmetic_french_edit_is_not_stale(run, tmp_path):
     assert json.loads(c.stdout)["findings"] == []
     (root / "corpus/fr/rapport.md").write_text(FR.replace("le 15 mars 2019", "le 16 mars 2019"))
     c = run(["check", str(root), "--format", "json", "--select", "stale"])
-    assert [f["fr"]["lines"] for f in json.loads(c.stdout)["findings"]] == [[5, 5]]
+    assert [f["source"]["lines"] for f in json.loads(c.stdout)["findings"]] == [[5, 5]]
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

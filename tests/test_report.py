@@ -78,7 +78,7 @@ def test_report_in_french(run, project, tmp_path):
     out = tmp_path / "r.html"
     run(["report", str(project), "-o", str(out), "--lang", "fr"])
     html = out.read_text()
-    assert 'lang="fr"' in html and "Documents français sans anglais" in html
+    assert 'lang="fr"' in html and "Documents en français sans traduction en anglais" in html
 
 
 def test_corpus_text_is_escaped_in_the_report(run, project, tmp_path):

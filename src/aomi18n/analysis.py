@@ -53,10 +53,10 @@ class PairResult:
                     "missing_words": total_w, "stale_words": 0, "stale_blocks": 0}
         state = ["translated"] * total_b
         for f in self.findings:
-            if f.fr is None or f.kind not in ("untranslated", "not-translated", "drift", "stale"):
+            if f.source is None or f.kind not in ("untranslated", "not-translated", "drift", "stale"):
                 continue
             for k, u in enumerate(self.source_units):
-                if f.fr.line <= u.line <= f.fr.end_line:
+                if f.source.line <= u.line <= f.source.end_line:
                     new = {"not-translated": "untranslated"}.get(f.kind, f.kind)
                     rank = {"translated": 0, "stale": 1, "drift": 2, "untranslated": 3}
                     if rank[new] > rank[state[k]]:
@@ -124,7 +124,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
     findings and figures but no text, units or alignment. Pairs to redo are
     spread over ``jobs`` processes (default: the machine's cores).
     """
-    glossary = glossary if glossary is not None else load_glossary(config.glossary_path)
+    glossary = glossary if glossary is not None else load_glossary(config.glossary_path, config.source_lang, config.target_lang)
     try:
         checks = selected(select or config.select, ignore or config.ignore)
     except ValueError as exc:
@@ -315,7 +315,7 @@ def _from_entry(pair: DocumentPair, entry: dict, level: str, light: bool) -> Pai
 
 
 def _suppressed(f: Finding, pair: DocumentPair, su, tu) -> bool:
-    for doc, loc in ((pair.source, f.fr), (pair.target, f.en)):
+    for doc, loc in ((pair.source, f.source), (pair.target, f.target)):
         if doc is None or loc is None:
             continue
         for s in doc.suppressions:

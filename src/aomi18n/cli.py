@@ -154,7 +154,7 @@ def align(fr_file: Path, en_file: Path, fmt: str, level: str, source_lang: str, 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @_errors
 def pairs(project: Path, fmt: str) -> None:
-    """List the French/English document pairs of PROJECT and the unpaired documents.
+    """List the source/translation document pairs of PROJECT and the unpaired documents.
 
     Each pair says how it was made (manifest, name, content) and how sure it is.
 
@@ -164,20 +164,24 @@ def pairs(project: Path, fmt: str) -> None:
     from .corpus import load_corpus, pair_documents
     from .glossary import load_glossary
 
+    from .langid import language_name
+
     config = load_config(project)
-    glossary = load_glossary(config.glossary_path)
+    glossary = load_glossary(config.glossary_path, config.source_lang, config.target_lang)
     result = pair_documents(load_corpus(config, identify=False), glossary)
     if fmt == "json":
-        click.echo(json.dumps({"pairs": [p.to_dict() for p in result]}, ensure_ascii=False, indent=2))
+        click.echo(json.dumps({"languages": {"source": config.source_lang, "target": config.target_lang},
+                               "pairs": [p.to_dict() for p in result]}, ensure_ascii=False, indent=2))
         return
+    src_name, tgt_name = language_name(config.source_lang), language_name(config.target_lang)
     for p in result:
         if p.paired:
             click.echo(f"{p.source.path}  <->  {p.target.path}  ({p.method}, confidence {p.confidence:.2f})")
     for p in result:
         if p.source and not p.target:
-            click.echo(f"{p.source.path}  ->  no English")
+            click.echo(f"{p.source.path}  ->  no {tgt_name}")
         elif p.target and not p.source:
-            click.echo(f"no French  <-  {p.target.path}")
+            click.echo(f"no {src_name}  <-  {p.target.path}")
 
 
 @cli.command()
@@ -348,7 +352,7 @@ def suggest(project: Path, min_score: float | None, service: str | None, mt_url:
     config = load_config(project)
     if not (config.po_path / config.target_lang).is_dir():
         raise click.UsageError(f"no PO files in {config.po_path / config.target_lang}; run 'aomi18n po export' first")
-    glossary = load_glossary(config.glossary_path)
+    glossary = load_glossary(config.glossary_path, config.source_lang, config.target_lang)
     translator = None
     if service:
         translator = MachineTranslator(service, config.source_lang, config.target_lang, url=mt_url,
@@ -384,13 +388,14 @@ def queue(project: Path, fmt: str, documents: tuple[str, ...], kinds: str, outpu
     for k in wanted:
         if k not in KINDS:
             raise click.BadParameter(f"unknown kind {k!r} (known: {', '.join(KINDS)})", param_hint="--kind")
-    items = build_queue(analyze(load_config(project), **_run()), documents=documents, kinds=wanted)
+    config = load_config(project)
+    items = build_queue(analyze(config, **_run()), documents=documents, kinds=wanted)
     if fmt == "json":
         text = json.dumps(queue_json(items), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":
         text = queue_csv(items)
     else:
-        text = queue_text(items)
+        text = queue_text(items, config.source_lang, config.target_lang)
     _emit(text, output)
 
 
@@ -436,7 +441,7 @@ def glossary_apply(project: Path, dry_run: bool) -> None:
     from .writer import write_bytes
 
     config = load_config(project)
-    terms = load_glossary(config.glossary_path)
+    terms = load_glossary(config.glossary_path, config.source_lang, config.target_lang)
     fixes = [(d, f) for d in load_corpus(config, identify=False).targets if (f := glossary_fixes(d, terms))]
     for _, f in fixes:
         click.echo(f.diff(), nl=False)
@@ -464,7 +469,7 @@ def glossary_show(project: Path, fmt: str, output: Path | None) -> None:
     from .reports import glossary_csv, glossary_tbx, glossary_text
 
     config = load_config(project)
-    terms = load_glossary(config.glossary_path)
+    terms = load_glossary(config.glossary_path, config.source_lang, config.target_lang)
     render = {"csv": glossary_csv, "tbx": glossary_tbx}.get(fmt, glossary_text)
     _emit(render(terms, config.source_lang, config.target_lang), output)
 
@@ -510,11 +515,15 @@ def status(project: Path) -> None:
     from .config import load_config
     from .report import report_data
 
-    data = report_data(analyze(load_config(project), **_run()))
+    from .langid import language_name
+
+    config = load_config(project)
+    src_name, tgt_name = language_name(config.source_lang), language_name(config.target_lang)
+    data = report_data(analyze(config, **_run()))
     rep = data["report"]
-    table = Table(title=f"English coverage {rep['coverage_words']}% of {data['summary']['words']} French words "
+    table = Table(title=f"{tgt_name} coverage {rep['coverage_words']}% of {data['summary']['words']} {src_name} words "
                         f"({rep['coverage_blocks']}% of blocks); glossary {rep['glossary']['compliance']}%")
-    for name, just in (("French document", "left"), ("English", "left"), ("words", "right"), ("%", "right"),
+    for name, just in ((f"{src_name} document", "left"), (tgt_name, "left"), ("words", "right"), ("%", "right"),
                        ("", "left"), ("drift", "right"), ("stale", "right"), ("untransl.", "right"), ("findings", "right")):
         table.add_column(name, justify=just)
     for d in rep["documents"]:

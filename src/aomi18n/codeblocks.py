@@ -32,18 +32,21 @@ _HASH_LANGS = {"py", "python", "sh", "bash", "shell", "console", "zsh", "yaml", 
 # Text in JSX/HTML: a run of words between a tag or an expression's end (or the line's
 # start) and a tag or an expression's start (or the line's end): "<th>Name</th>",
 # "Welcome to the {roomId} room!", "by {artist}". Inside braces it is JavaScript.
-_DELIMITERS = re.compile(r"([<>{}])")
+# A tag opens with "<" before a letter, "/" or ">"; it closes with ">" after a name, a
+# quote, an expression, "/" or "<" (not "=>", ">=" or a spaced comparison).
+_DELIMITERS = re.compile(r"(<(?=[A-Za-z/>])|(?<=[\w\"'}/<\]])>(?![=>])|[{}])")
 _TEXT_RUN = re.compile(r"[^<>{}()\[\]=;\"`+|&*/\\]*")
 _MEMBER = re.compile(r"\w\.[A-Za-z_$]")  # obj.prop: code, not a sentence
 _MARKUP_LANGS = {"", "js", "jsx", "javascript", "ts", "tsx", "typescript", "html", "htm", "xml", "svg", "vue",
                  "svelte", "mdx", "markdown", "md", "astro", "erb", "handlebars", "hbs", "php"}
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGITS = re.compile(r"\d+")
+_ESCAPE = re.compile(r"\\.")
 _CODE_PUNCTUATION = re.compile(r"[;(){}=<>\[\]$]")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 # A string that is a URL, a path, a file or a package name is code, not text.
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.\w+$")
-_CODE_STRING = re.compile(r"^[\w@./:#?=&%+-]*[/.@:][\w@./:#?=&%+-]*$")
+_CODE_STRING = re.compile(r"^(?:[\w@.+-]*/[\w@./:#?=&%+~-]*|[\w-]+\.[A-Za-z][A-Za-z0-9]{0,4}|[a-z][\w+.-]*:\S+|@[\w/.-]+)$")
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,8 @@ def normalize_code(block: Block) -> CodeBlock:
     lines, numbers = [], []
     if info:  # the info string (language, file name, options) is code too, but its
         # numbers are line numbers, which follow the translation's own lines
-        lines.append(" ".join(_TOKEN.findall(_DIGITS.sub("", _SCAN.sub(_blank, info)))))
+        info = _SCAN.sub(_blank, _ESCAPE.sub("", info))
+        lines.append(" ".join(_TOKEN.findall(_DIGITS.sub("", info))))
         numbers.append(block.line)
     markup = language in _MARKUP_LANGS
     if not language and not _CODE_PUNCTUATION.search(body):
@@ -113,14 +117,15 @@ def _blank_text(line: str) -> str:
     if len(parts) == 1:
         return " " if _is_text(line) else line
     for k in range(0, len(parts), 2):  # text parts sit at even places, delimiters between
-        before = parts[k - 1] if k else ">"
-        after = parts[k + 1] if k + 1 < len(parts) else "<"
+        before = parts[k - 1] if k else ""
+        after = parts[k + 1] if k + 1 < len(parts) else ""
         seg = parts[k]
-        # Between two tags or expressions, punctuation alone is text too ("{age}.").
-        inside = k and k + 1 < len(parts)
-        if before in ">}" and after in "<{" and (_is_text(seg) or (inside and seg.strip() and _TEXT_RUN.fullmatch(seg)
-                                                                     and not _MEMBER.search(seg))):
-            parts[k] = " "
+        if not seg.strip() or before not in ("", ">", "}") or after not in ("", "<", "{"):
+            continue
+        if before == ">" or after == "<":
+            parts[k] = " "  # beside a tag: text, whatever it holds ("(Sending...)", "; il est")
+        elif (before and after and _TEXT_RUN.fullmatch(seg) and not _MEMBER.search(seg)) or _is_text(seg):
+            parts[k] = " "  # between expressions, punctuation alone is text too ("{age}.")
     return "".join(parts)
 
 

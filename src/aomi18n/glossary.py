@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import GlossaryError
@@ -290,10 +290,20 @@ def parse_glossary(data: object, path: str) -> Glossary:
     return Glossary(tuple(terms), path)
 
 
-def load_glossary(path: str | Path) -> Glossary:
-    """Read and validate a glossary file; a missing file is an empty glossary."""
+def load_glossary(path: str | Path, source_lang: str = "fr", target_lang: str = "en") -> Glossary:
+    """Read and validate a glossary file; a missing file is an empty glossary.
+
+    The file's ``fr`` and ``en`` keys name languages. A project translating English into
+    French reads each term the other way round (its ``en`` form is the one to find in
+    the source, its ``fr`` form the one the translation must use); ``forbidden`` forms,
+    which are English, then have nothing to forbid in the French.
+    """
     p = Path(path)
     if not p.exists():
         return Glossary((), None)
     text = read_text_file(p, GlossaryError)
-    return parse_glossary(load_yaml(text, p, GlossaryError), str(p))
+    glossary = parse_glossary(load_yaml(text, p, GlossaryError), str(p))
+    if (source_lang, target_lang) == ("en", "fr"):
+        glossary = Glossary(tuple(replace(t, fr=t.en, en=t.fr, fr_variants=t.en_variants, en_variants=t.fr_variants,
+                                          forbidden=(), _patterns={}) for t in glossary.terms), glossary.path)
+    return glossary

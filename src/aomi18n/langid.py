@@ -82,6 +82,12 @@ def plainly_in(text: str, lang: str, other: str) -> bool:
     return sum(map(own.__contains__, toks)) >= PLAIN_MIN_HITS and not any(map(theirs.__contains__, toks))
 
 
+def function_words(text: str, lang: str) -> int | None:
+    """How many of ``lang``'s function words ``text`` holds (None: no list for ``lang``)."""
+    own = _FUNCTION_WORDS.get(lang)
+    return None if own is None else sum(map(own.__contains__, _tokens(text)))
+
+
 def _tokens(text: str) -> list[str]:
     """The words of ``text`` as the language tests read them: letters only, lowercased."""
     return _LETTER_WORDS.findall(text.lower())

@@ -111,7 +111,12 @@ def segment_markdown(body: list[str], front_matter_keys=FRONT_MATTER_KEYS) -> li
 
 def _walk(body: list[str], offset: int, stop: int, raws: list[Raw], *, html: bool, keys: tuple[str, ...]) -> None:
     """Parse ``body[offset:stop]`` and append its raw blocks (line numbers absolute)."""
-    text = "\n".join(body[offset:stop]) + "\n"
+    lines = body[offset:stop]
+    if not html:
+        # Text inside a JSX/HTML block is indented for the tags' sake, not as code.
+        indent = min((len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()), default=0)
+        lines = [ln[indent:] for ln in lines]
+    text = "\n".join(lines) + "\n"
     tokens = _parser(html).parse(text)
     depth = 0  # list nesting
     in_item: list[bool] = []  # per open list item: its first paragraph is still to come

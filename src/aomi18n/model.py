@@ -171,7 +171,7 @@ class Document:
 
 @dataclass(frozen=True)
 class DocumentPair:
-    """A French document and its English translation (either may be missing)."""
+    """A source document and its translation (either may be missing)."""
 
     source: Document | None
     target: Document | None
@@ -231,13 +231,13 @@ class Severity(enum.IntEnum):
 
 @dataclass(frozen=True)
 class Finding:
-    """Something wrong with the translation, at a French and/or English place."""
+    """Something wrong with the translation, at a source and/or target place."""
 
     kind: str
     severity: Severity
     message: str
-    fr: Location | None = None
-    en: Location | None = None
+    source: Location | None = None
+    target: Location | None = None
     check: str = ""
     term: str | None = None
     expected: str | None = None
@@ -248,8 +248,8 @@ class Finding:
             "kind": self.kind,
             "severity": str(self.severity),
             "check": self.check or self.kind,
-            "fr": self.fr.to_dict() if self.fr else None,
-            "en": self.en.to_dict() if self.en else None,
+            "source": self.source.to_dict() if self.source else None,
+            "target": self.target.to_dict() if self.target else None,
             "message": self.message,
         }
         if self.term is not None:
@@ -261,7 +261,17 @@ class Finding:
 
     @property
     def primary(self) -> Location | None:
-        return self.en or self.fr
+        return self.target or self.source
+
+    # The sides under the names of the project's first direction (French -> English),
+    # kept for library users of version 1.
+    @property
+    def fr(self) -> Location | None:
+        return self.source
+
+    @property
+    def en(self) -> Location | None:
+        return self.target
 
 
 def relative(path: Path, root: Path) -> str:

@@ -22,6 +22,7 @@ from . import __version__
 from .analysis import Analysis, PairResult
 from .config import Config, build_time
 from .errors import PoFileError
+from .langid import language_name
 from .model import Finding
 from .pofiles import (
     SHARED, SyncRecord, header_field, key_of, po_path, pot_path, read_po, read_record, record_path,
@@ -85,6 +86,18 @@ def _now() -> str:
     return time.strftime("%Y-%m-%d %H:%M+0000", build_time())
 
 
+def plural_forms(lang: str) -> str:
+    """The gettext Plural-Forms of a language, from translate-toolkit's table (French:
+    ``nplurals=2; plural=(n > 1);``, English: ``(n != 1)``); the English rule when the
+    language is unknown."""
+    from translate.lang import data
+
+    entry = data.languages.get(lang) or data.languages.get(lang.replace("-", "_").split("_")[0])
+    if entry is None:
+        return "nplurals=2; plural=(n != 1);"
+    return f"nplurals={entry[1]}; plural={entry[2]};"
+
+
 def _header(config: Config, source: str | None, target: str | None, template: bool) -> dict[str, str]:
     now = _now()
     meta = {
@@ -98,7 +111,7 @@ def _header(config: Config, source: str | None, target: str | None, template: bo
         "MIME-Version": "1.0",
         "Content-Type": "text/plain; charset=UTF-8",
         "Content-Transfer-Encoding": "8bit",
-        "Plural-Forms": "nplurals=2; plural=(n != 1);",
+        "Plural-Forms": plural_forms(config.target_lang),
         "X-Generator": f"aomi18n {__version__}",
     }
     if source:
@@ -113,22 +126,23 @@ def _project_path(folder: str, relpath: str) -> str:
 
 
 def _target_for(config: Config, result: PairResult) -> str:
-    """The English document of a pair, or where a missing one will be created (the French name)."""
+    """The translated document of a pair, or where a missing one will be created (the source's name)."""
     p = result.pair
     return _project_path(config.target_dir, (p.target or p.source).relpath)
 
 
 def _notes(analysis: Analysis, seg: Segment, findings: list[Finding], target: str | None) -> str:
     notes = []
+    src_name, tgt_name = (language_name(analysis.config.source_lang), language_name(analysis.config.target_lang))
     for t in analysis.glossary.terms_in(seg.msgid):
         notes.append(f"Glossary: {t.label()}" + (f" ({t.note})" if t.note else ""))
     if seg.en_lines and target is not None:
         a, b = seg.en_lines
-        notes.append(f"English: {target}:{a}" + (f"-{b}" if b != a else ""))
+        notes.append(f"{tgt_name}: {target}:{a}" + (f"-{b}" if b != a else ""))
     if len(seg.source) > 1:
-        notes.append(f"{len(seg.source)} French paragraphs translated together; keep one blank line between paragraphs.")
+        notes.append(f"{len(seg.source)} {src_name} paragraphs translated together; keep one blank line between paragraphs.")
     if len(seg.target) > 1:
-        notes.append(f"The English has {len(seg.target)} paragraphs here; keep one blank line between them.")
+        notes.append(f"The {tgt_name} has {len(seg.target)} paragraphs here; keep one blank line between them.")
     for f in findings:
         notes.append(f"{f.kind}: {f.message}")
     return "\n".join(notes)
@@ -139,10 +153,10 @@ def _findings_by_segment(result: PairResult, segs: list[Segment]) -> dict[int, l
     su = result.source_units
     spans = [(su[s.source[0]].line, su[s.source[-1]].end_line) for s in segs]
     for f in result.findings:
-        if f.fr is None or f.kind in ("missing-document", "untranslated"):
+        if f.source is None or f.kind in ("missing-document", "untranslated"):
             continue
         for k, (a, b) in enumerate(spans):
-            if a <= f.fr.end_line and f.fr.line <= b:
+            if a <= f.source.end_line and f.source.line <= b:
                 out[k].append(f)
                 break
     return out
@@ -171,7 +185,9 @@ def build(analysis: Analysis) -> Built:
     shared_ids = {m for m, docs in seen.items() if len(docs) > 1 and len(strs[m]) == 1}
     built = Built()
     shared = polib.POFile(wrapwidth=79)
-    shared.header = "French found in several documents with the same English: translated once, used everywhere."
+    src_name, tgt_name = language_name(config.source_lang), language_name(config.target_lang)
+    shared.header = (f"{src_name} found in several documents with the same {tgt_name}: translated once, "
+                     "used everywhere.")
     shared.metadata = _header(config, None, None, False)
     shared_entries: dict[str, polib.POEntry] = {}
     shared_rec = SyncRecord(SHARED, None)
@@ -179,7 +195,7 @@ def build(analysis: Analysis) -> Built:
         src = _project_path(config.source_dir, r.pair.source.relpath)
         tgt = _target_for(config, r)
         po = polib.POFile(wrapwidth=79)
-        po.header = (f"English translation of {src}.\nmsgid: the French; msgstr: the English ({tgt}).\n"
+        po.header = (f"{tgt_name} translation of {src}.\nmsgid: the {src_name}; msgstr: the {tgt_name} ({tgt}).\n"
                      "Made by aomi18n; bring it back with 'aomi18n po import'.")
         po.metadata = _header(config, src, tgt, False)
         rec = SyncRecord(src, tgt)
@@ -513,7 +529,7 @@ def import_po(analysis: Analysis, *, fuzzy: bool = False, force: bool = False, k
             data = r.pair.source.encode(text)
             out = config.root / target
             if out.exists() and not force:
-                res.conflicts.append(Conflict(target, 1, "exists but is not paired with its French; pair it in the configuration or use --force"))
+                res.conflicts.append(Conflict(target, 1, "exists but is not paired with its source document; pair it in the configuration or use --force"))
                 continue
             res.changed[target] = (b"", data)
             res.created.append(target)
@@ -538,9 +554,9 @@ def import_po(analysis: Analysis, *, fuzzy: bool = False, force: bool = False, k
                 if exported is not None and collapse(new) == collapse(exported):
                     continue  # the translator did not touch it; the English was edited since: keep that
                 if not force and (exported is None or collapse(cur) != collapse(exported)):
-                    why = "the English was edited since the export" if exported is not None else "no sync record says what was exported"
+                    why = "the translation was edited since the export" if exported is not None else "no sync record says what was exported"
                     en_line = s.en_lines[0] if s.en_lines else 1
-                    res.conflicts.append(Conflict(doc.path, en_line, f"{why}; the PO says {_short(new)!r}, the English says {_short(cur)!r} (left as it is; --force to take the PO's)"))
+                    res.conflicts.append(Conflict(doc.path, en_line, f"{why}; the PO says {_short(new)!r}, the document says {_short(cur)!r} (left as it is; --force to take the PO's)"))
                     continue
                 edits.extend(_replace_edits(doc.text, r.target_units, s, new, doc.newline, k))
             else:
@@ -584,4 +600,4 @@ def _check_header(po: polib.POFile, path: Path, config: Config, r: PairResult) -
     if tgt is not None:
         resolved = (config.root / tgt).resolve()
         if Path(tgt).is_absolute() or config.target_path.resolve() not in resolved.parents:
-            raise PoFileError(f"names the English document {tgt!r}, outside the target folder {config.target_dir!r}", path, 1)
+            raise PoFileError(f"names the translated document {tgt!r}, outside the target folder {config.target_dir!r}", path, 1)

@@ -38,22 +38,25 @@ def build_queue(analysis: Analysis, *, documents: tuple[str, ...] = (), kinds: t
         for f in r.findings:
             if kinds and f.kind not in kinds:
                 continue
-            if f.fr is not None:
-                words = sum(word_count(u.text) for u in r.source_units if f.fr.line <= u.line <= f.fr.end_line)
+            if f.source is not None:
+                words = sum(word_count(u.text) for u in r.source_units if f.source.line <= u.line <= f.source.end_line)
             else:
                 words = 0
             if f.kind == "missing-document" and r.pair.source is not None:
                 words = r.pair.source.words
-            loc = f.fr if f.kind in ("missing-document", "untranslated") or f.en is None else f.en
+            loc = f.source if f.kind in ("missing-document", "untranslated") or f.target is None else f.target
             rank = PRIORITY.index(f.kind) if f.kind in PRIORITY else len(PRIORITY)
             items.append(Item(rank, f.kind, str(f.severity), words, doc, f"{loc.path}:{loc.line}", f.message))
     items.sort(key=lambda i: (i.rank, -i.words, i.where))
     return items
 
 
-def queue_text(items: list[Item]) -> str:
+def queue_text(items: list[Item], source_lang: str = "fr", target_lang: str = "en") -> str:
+    from .langid import language_name
+
+    src, tgt = language_name(source_lang), language_name(target_lang)
     if not items:
-        return "Nothing to do: every French block has a current English translation.\n"
+        return f"Nothing to do: every {src} block has a current {tgt} translation.\n"
     rows = [("#", "kind", "words", "where", "what")]
     for n, i in enumerate(items, 1):
         msg = i.message if len(i.message) <= 90 else i.message[:89] + "…"
@@ -61,7 +64,7 @@ def queue_text(items: list[Item]) -> str:
     widths = [max(len(r[c]) for r in rows) for c in range(4)]
     lines = [f"{r[0]:>{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]:<{widths[3]}}  {r[4]}" for r in rows]
     total = sum(i.words for i in items)
-    return "\n".join(lines) + f"\n\n{len(items)} items, {total} French words\n"
+    return "\n".join(lines) + f"\n\n{len(items)} items, {total} {src} words\n"
 
 
 def queue_json(items: list[Item]) -> dict:

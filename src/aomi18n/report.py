@@ -68,8 +68,8 @@ def _side_by_side(analysis: Analysis) -> list[dict[str, Any]]:
             en_lines = (tu[link.target[0]].line, tu[link.target[-1]].end_line) if link.target else None
             marks = []
             for f in r.findings:
-                hit_fr = f.fr and fr_lines and f.fr.line <= fr_lines[1] and fr_lines[0] <= f.fr.end_line
-                hit_en = f.en and en_lines and f.en.line <= en_lines[1] and en_lines[0] <= f.en.end_line
+                hit_fr = f.source and fr_lines and f.source.line <= fr_lines[1] and fr_lines[0] <= f.source.end_line
+                hit_en = f.target and en_lines and f.target.line <= en_lines[1] and en_lines[0] <= f.target.end_line
                 if hit_fr or hit_en:
                     marks.append({"kind": f.kind, "severity": str(f.severity), "message": f.message})
             rows.append({
@@ -89,13 +89,14 @@ def render_html(analysis: Analysis, lang: str = "en") -> str:
                              undefined=jinja2.StrictUndefined)
     data = report_data(analysis)
     return env.get_template("report.html.j2").render(
-        data=data, r=data["report"], t=strings(lang), lang=lang, states=STATES,
+        data=data, r=data["report"], t=strings(lang, analysis.config.source_lang, analysis.config.target_lang),
+        lang=lang, states=STATES,
         pairs=_side_by_side(analysis), generated=time.strftime("%Y-%m-%d %H:%M"),
     )
 
 
 def render_markdown(analysis: Analysis, lang: str = "en") -> str:
-    t = strings(lang)
+    t = strings(lang, analysis.config.source_lang, analysis.config.target_lang)
     data = report_data(analysis)
     rep = data["report"]
 
@@ -119,6 +120,6 @@ def render_markdown(analysis: Analysis, lang: str = "en") -> str:
     out += [f"- {cell(m)}" for m in rep["missing"]] or [t["none"]]
     out += ["", f"## {t['all_findings']}", "", f"| {t['kind']} | {t['where']} | {t['message']} |", "|---|---|---|"]
     for f in data["findings"]:
-        loc = f["en"] or f["fr"]
+        loc = f["target"] or f["source"]
         out.append(f"| {f['kind']} | {cell(loc['path'])}:{loc['lines'][0]} | {cell(f['message'])} |")
     return "\n".join(out) + "\n"

@@ -9,6 +9,7 @@ from typing import Any
 from xml.sax.saxutils import escape
 
 from .documents import Unit
+from .langid import language_name
 from .model import Alignment, Document
 
 
@@ -105,16 +106,18 @@ def alignment_tmx(su: list[Unit], tu: list[Unit], al: Alignment, langs) -> str:
 def findings_text(analysis) -> str:
     """Compiler-style lines: ``path:line: kind: message``, then a summary."""
     out = []
+    src, tgt = analysis.config.source_lang, analysis.config.target_lang
+    src_name, tgt_name = language_name(src), language_name(tgt)
     for f in analysis.findings:
         loc = f.primary
         where = f"{loc.path}:{loc.line}" if loc else "-"
-        other = f" [fr {f.fr.path}:{f.fr.line}]" if f.en and f.fr else ""
+        other = f" [{src} {f.source.path}:{f.source.line}]" if f.target and f.source else ""
         out.append(f"{where}: {f.severity}: {f.kind}: {f.message}{other}\n")
     s = analysis.summary()
     kinds = ", ".join(f"{v} {k}" for k, v in s["by_kind"].items()) or "no findings"
     out.append(
-        f"\n{s['documents']['source']} French documents, {s['documents']['paired']} with English; "
-        f"English coverage {s['coverage']}% of {s['words']} French words; {s['findings']} findings ({kinds})"
+        f"\n{s['documents']['source']} {src_name} documents, {s['documents']['paired']} with {tgt_name}; "
+        f"{tgt_name} coverage {s['coverage']}% of {s['words']} {src_name} words; {s['findings']} findings ({kinds})"
         + (f"; {s['suppressed']} suppressed" if s["suppressed"] else "") + "\n"
     )
     return "".join(out)
@@ -127,7 +130,8 @@ def findings_json(analysis) -> dict[str, Any]:
         d.update(r.figures())
         pairs.append(d)
     return {
-        "version": 1,
+        # Version 2: finding sides are "source" and "target" (version 1 said "fr" and "en").
+        "version": 2,
         "tool": {"name": "aomi18n", "version": _version()},
         "languages": {"source": analysis.config.source_lang, "target": analysis.config.target_lang},
         "pairs": pairs,
@@ -157,7 +161,7 @@ def findings_github(analysis) -> str:
 
 
 def findings_junit(analysis) -> str:
-    """JUnit XML: one testsuite per French document, one failing testcase per finding.
+    """JUnit XML: one testsuite per source document, one failing testcase per finding.
 
     Valid against both Jenkins' and Ant's JUnit schemas (Ant's wants properties,
     system-out/err, timestamp, hostname, id and package on every suite). The
@@ -208,7 +212,7 @@ def findings_sarif(analysis) -> dict[str, Any]:
     results = []
     for f in analysis.findings:
         locs = []
-        for loc in (f.en, f.fr):
+        for loc in (f.target, f.source):
             if loc:
                 locs.append({"physicalLocation": {"artifactLocation": {"uri": loc.path},
                                                   "region": {"startLine": loc.line, "endLine": loc.end_line}}})

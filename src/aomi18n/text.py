@@ -172,3 +172,18 @@ def prose(text: str) -> str:
     if any(c in text for c in "*_~"):
         text = _EMPHASIS.sub(" ", text)
     return " ".join(text.split())
+
+
+# A quotation: what it quotes (an error message, a title) is kept as written.
+_QUOTATION = re.compile(r"\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d|\u00ab[^\u00bb\n]*\u00bb")
+# A word written as a name: a hyphen, dot, slash, @ or underscore inside, a digit, or a
+# capital after its first letter (eslint-plugin-react, useState, v18, @beta).
+_NAME_WORD = re.compile(r"\S*(?:[^\W\d_][-./@_][^\W_]|\d|[^\W\d_][A-Z])\S*|--?\w\S*")
+
+
+def words_to_translate(text: str) -> str:
+    """Prose without quotations and names: the words a translator must translate."""
+    text = prose(text)
+    if any(c in text for c in "\"\u201c\u00ab"):
+        text = _QUOTATION.sub(" ", text)
+    return " ".join(_NAME_WORD.sub(" ", text).split())

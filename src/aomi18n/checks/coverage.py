@@ -7,9 +7,9 @@ from collections.abc import Sequence
 
 from rapidfuzz import fuzz
 
-from ..langid import identify_many, plainly_in
+from ..langid import function_words, identify_many, plainly_in
 from ..model import Finding, Link, Location, Severity
-from ..text import normalize, prose, word_count
+from ..text import normalize, word_count, words_to_translate
 from . import PairContext, check
 
 _LETTERS = re.compile(r"[\W\d_]+")
@@ -21,30 +21,30 @@ def loc(path: str, units, idx) -> Location | None:
     return Location(path, units[idx[0]].line, units[idx[-1]].end_line)
 
 
-@check("missing-document", Severity.ERROR, "A French document with no English at all.")
+@check("missing-document", Severity.ERROR, "A source document with no translation at all.")
 def missing_document(ctx: PairContext):
     p = ctx.pair
     if p.source is not None and p.target is None:
         n = len(ctx.source_units)
         yield Finding(
             "missing-document", Severity.ERROR,
-            f"no English document translates this French document ({n} blocks, {p.source.words} words)",
-            fr=Location(p.source.path, 1, max(1, p.source.text.count("\n") + 1)), check="missing-document",
+            f"no {ctx.names[1]} document translates this {ctx.names[0]} document ({n} blocks, {p.source.words} words)",
+            source=Location(p.source.path, 1, max(1, p.source.text.count("\n") + 1)), check="missing-document",
         )
 
 
-@check("orphan-document", Severity.WARNING, "An English document with no French.")
+@check("orphan-document", Severity.WARNING, "A translated document with no source.")
 def orphan_document(ctx: PairContext):
     p = ctx.pair
     if p.target is not None and p.source is None:
         yield Finding(
             "orphan-document", Severity.WARNING,
-            "no French document matches this English document (name it in the configuration's pairs if it has one)",
-            en=Location(p.target.path, 1, max(1, p.target.text.count("\n") + 1)), check="orphan-document",
+            f"no {ctx.names[0]} document matches this {ctx.names[1]} document (name it in the configuration's pairs if it has one)",
+            target=Location(p.target.path, 1, max(1, p.target.text.count("\n") + 1)), check="orphan-document",
         )
 
 
-@check("untranslated", Severity.ERROR, "A French block with no English counterpart.")
+@check("untranslated", Severity.ERROR, "A source block with no counterpart in the translation.")
 def untranslated(ctx: PairContext):
     if ctx.alignment is None:
         return
@@ -55,8 +55,8 @@ def untranslated(ctx: PairContext):
             text = " ".join(ctx.source_units[i].text for i in link.source)
             yield Finding(
                 "untranslated", Severity.ERROR,
-                f"this French text has no English ({word_count(text)} words): {_quote(text)}",
-                fr=loc(p.source.path, ctx.source_units, link.source), check="untranslated",
+                f"this {ctx.names[0]} text has no {ctx.names[1]} ({word_count(text)} words): {_quote(text)}",
+                source=loc(p.source.path, ctx.source_units, link.source), check="untranslated",
                 details={"insert_after": _neighbour(ctx, link)},
             )
     for c in ctx.code_links:
@@ -65,11 +65,11 @@ def untranslated(ctx: PairContext):
             yield Finding(
                 "untranslated", Severity.ERROR,
                 f"this {ctx.names[0]} code block has no counterpart in the {ctx.names[1]} ({b.end_line - b.line + 1} lines)",
-                fr=Location(p.source.path, b.line, b.end_line), check="untranslated", details={"code": True},
+                source=Location(p.source.path, b.line, b.end_line), check="untranslated", details={"code": True},
             )
 
 
-@check("extra", Severity.WARNING, "English text with no French counterpart.")
+@check("extra", Severity.WARNING, "Translation text with no counterpart in the source.")
 def extra(ctx: PairContext):
     if ctx.alignment is None:
         return
@@ -78,10 +78,12 @@ def extra(ctx: PairContext):
     for link in ctx.alignment.links:
         if link.target and not link.source and link not in placed:
             text = " ".join(ctx.target_units[j].text for j in link.target)
+            if translator_note(text):
+                continue
             yield Finding(
                 "extra", Severity.WARNING,
-                f"this English text has no French counterpart: {_quote(text)}",
-                en=loc(p.target.path, ctx.target_units, link.target), check="extra",
+                f"this {ctx.names[1]} text has no {ctx.names[0]} counterpart: {_quote(text)}",
+                target=loc(p.target.path, ctx.target_units, link.target), check="extra",
             )
         elif _unrelated(ctx, link):
             yield _unrelated_extra(ctx, link)
@@ -91,16 +93,17 @@ def extra(ctx: PairContext):
             yield Finding(
                 "extra", Severity.WARNING,
                 f"this {ctx.names[1]} code block has no counterpart in the {ctx.names[0]} ({b.end_line - b.line + 1} lines)",
-                en=Location(p.target.path, b.line, b.end_line), check="extra", details={"code": True},
+                target=Location(p.target.path, b.line, b.end_line), check="extra", details={"code": True},
             )
 
 
 @check("not-translated", Severity.ERROR, "Translation that is still in the source language, or identical to the source.")
 def not_translated(ctx: PairContext):
-    """Judged on prose only: the words once inline code, tags, comments, shortcodes,
-    heading ids, URLs and link targets are taken out. A link to the same page, a name
-    in code or a tag is the same in both languages; too little prose left (fewer than
-    :data:`MIN_PROSE_WORDS` words) says nothing, and is no finding."""
+    """Judged on the words to translate only: the text once inline code, tags, comments,
+    shortcodes, heading ids, URLs, link targets, quotations and names written as code
+    (``eslint-plugin``, ``useState``) are taken out. Those are the same in both
+    languages; too little left (fewer than :data:`MIN_PROSE_WORDS` words) says
+    nothing, and is no finding."""
     if ctx.alignment is None:
         return
     p = ctx.pair
@@ -109,34 +112,48 @@ def not_translated(ctx: PairContext):
     for link in ctx.alignment.links:
         if not link.source or not link.target:
             continue
-        tgt = normalize(prose(" ".join(ctx.target_units[j].text for j in link.target)))
+        tgt = normalize(words_to_translate(" ".join(ctx.target_units[j].text for j in link.target)))
         if len(_LETTER_WORDS.findall(tgt)) < MIN_PROSE_WORDS or len(_LETTERS.sub("", tgt)) < 12:
             continue
         # Text that plainly reads as the target language (its function words, none of the
         # source's) is neither still in the source language nor left as it was.
         if plainly_in(tgt, ctx.target_lang, ctx.source_lang):
             continue
-        todo.append((link, normalize(prose(" ".join(ctx.source_units[i].text for i in link.source))), tgt))
+        todo.append((link, normalize(words_to_translate(" ".join(ctx.source_units[i].text for i in link.source))), tgt))
     if not todo:
         return
     found = identify_many([t for _, _, t in todo], [ctx.source_lang, ctx.target_lang])
     for (link, src, tgt), (lang, conf) in zip(todo, found):
         # Identical text is left alone when it reads as the target language: names, menu
         # labels and formats that the translation kept as they are.
-        same = fuzz.ratio(src, tgt) >= ctx.thresholds.not_translated_similarity and not (
-            lang == ctx.target_lang and conf >= 0.5)
+        # and when it is not a sentence of the source language (fewer than two of its
+        # function words): a title of names, a label, a command.
+        sentence = function_words(tgt, ctx.source_lang)
+        same = (fuzz.ratio(src, tgt) >= ctx.thresholds.not_translated_similarity
+                and not (lang == ctx.target_lang and conf >= 0.5) and (sentence is None or sentence >= 2))
         if same or (lang == ctx.source_lang and conf >= 0.9):
             why = (f"is identical to the {src_name}" if same
                    else f"is still in {src_name} (language identified: {lang}, {conf:.0%})")
             yield Finding(
                 "not-translated", Severity.ERROR, f"this {tgt_name} text {why}: {_quote(tgt)}",
-                fr=loc(p.source.path, ctx.source_units, link.source),
-                en=loc(p.target.path, ctx.target_units, link.target), check="not-translated",
+                source=loc(p.source.path, ctx.source_units, link.source),
+                target=loc(p.target.path, ctx.target_units, link.target), check="not-translated",
             )
 
 
 MIN_PROSE_WORDS = 4  # words of letters: fewer say too little to tell a language or a copy
 _LETTER_WORDS = re.compile(r"[^\W\d_]{2,}")
+
+
+_NOTE = re.compile(r"[*_]*\((?:[^()]|\([^()]*\))*\)[*_.]*")
+
+
+def translator_note(text: str) -> bool:
+    """A paragraph wholly in parentheses (emphasis around it allowed) that only the
+    translation has: a translator's note (what a quoted message means, a word's usual
+    rendering), an aside the translation adds on purpose, not text it should lack."""
+    text = text.strip()
+    return text.startswith(("(", "*(", "_(", "**(", "__(")) and _NOTE.fullmatch(text) is not None
 
 
 def in_place(links: Sequence[Link]) -> dict[Link, Link]:
@@ -175,9 +192,9 @@ def _unrelated(ctx: PairContext, link) -> bool:
 def _unrelated_extra(ctx: PairContext, link) -> Finding:
     """The English of an unrelated link as extra (the drift check reports the French)."""
     p, fr, en = ctx.pair, ctx.source_units[link.source[0]], ctx.target_units[link.target[0]]
-    message = (f"this English text has no French counterpart: the French in its place (line {fr.line}) "
+    message = (f"this {ctx.names[1]} text has no {ctx.names[0]} counterpart: the {ctx.names[0]} in its place (line {fr.line}) "
                f"shares nothing with it: {_quote(en.text)}")
-    return Finding("extra", Severity.WARNING, message, en=loc(p.target.path, ctx.target_units, link.target),
+    return Finding("extra", Severity.WARNING, message, target=loc(p.target.path, ctx.target_units, link.target),
                    check="extra", details={"link_score": round(link.score, 3)})
 
 

@@ -160,14 +160,63 @@ def _site(url: str) -> str:
     return ".".join(labels)
 
 
+_MD_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)")
+_HTML_LINK = re.compile(r"\b(?:href|src)=[\"']([^\"'\s]+)")
+_LANG_SEGMENT = re.compile(r"^/[a-z]{2}(?:[-_][a-zA-Z]{2})?(?=/|$)")
+
+
+def _links(text: str) -> set[str]:
+    """Every link of a text: URLs, Markdown link targets, href/src attributes."""
+    out = set()
+    if may_hold_link(text):
+        out |= _set(_URL, text)
+    if "](" in text:
+        out |= {m.group(1) for m in _MD_LINK.finditer(text)}
+    if "=" in text and ("href" in text or "src" in text):
+        out |= {m.group(1) for m in _HTML_LINK.finditer(text)}
+    return out
+
+
+def _link_key(url: str) -> tuple[str, str] | None:
+    """(host, path) of a link as compared, or None for a link within the page (#anchor).
+    A language label in the host (fr.wikipedia.org) or first in the path (/fr/docs) and
+    the #fragment (a heading's id, which translations localize) are not compared."""
+    u = url.strip().rstrip(".,;:")
+    if u.startswith("#") or u.startswith("mailto:"):
+        return None if u.startswith("#") else ("mailto", u.lower())
+    u = u.split("#", 1)[0]
+    host = ""
+    if "://" in u or u.startswith("www."):
+        rest = u.split("://", 1)[-1]
+        host, _, path = rest.partition("/")
+        host = _site("http://" + host)
+        path = "/" + path
+    else:
+        path = u
+    path = _LANG_SEGMENT.sub("", path).rstrip("/") or "/"
+    return host, path
+
+
+def _same_link(a: tuple[str, str], b: tuple[str, str]) -> bool:
+    """The same page: the same path on the same site, or a path and the same path on a
+    named site (a site's own link written absolute on one side, relative on the other)."""
+    return a[1] == b[1] and (a[0] == b[0] or not a[0] or not b[0])
+
+
 def _link_differences(fr: str, en: str) -> list[str]:
-    """Links on one side only; a French and an English link to the same site are the
-    page and its translation (fr.wikipedia.org/wiki/X, en.wikipedia.org/wiki/Y)."""
-    a = _set(_URL, fr) if may_hold_link(fr) else set()
-    b = _set(_URL, en) if may_hold_link(en) else set()
-    fr_only, en_only = sorted(a - b), sorted(b - a)
+    """Links on one side only. A link is the same link whatever its text, its #anchor
+    or its language label; a link to the same site on both sides is the page and its
+    translation (fr.wikipedia.org/wiki/X, en.wikipedia.org/wiki/Y)."""
+    a = {u: k for u in _links(fr) if (k := _link_key(u)) is not None}
+    b = {u: k for u in _links(en) if (k := _link_key(u)) is not None}
+    if not a and not b:
+        return []
+    fr_only = sorted(u for u, k in a.items() if not any(_same_link(k, kb) for kb in b.values()))
+    en_only = sorted(u for u, k in b.items() if not any(_same_link(k, ka) for ka in a.values()))
     for url in list(fr_only):
-        twin = next((u for u in en_only if _site(u) == _site(url)), None)
+        if not a[url][0]:
+            continue
+        twin = next((u for u in en_only if b[u][0] == a[url][0]), None)
         if twin:
             fr_only.remove(url)
             en_only.remove(twin)
@@ -207,7 +256,7 @@ _ROLE = re.compile(r"(?<![\w`]):((?:[a-z]+:)?[a-z]+):`([^`]+)`")
 _TYPOGRAPHY = {"sup", "sub", "abbr"}
 
 
-def _role_differences(fr: str, en: str) -> list[str]:
+def _role_differences(fr: str, en: str, names: tuple[str, str] = ("French", "English")) -> list[str]:
     """Cross-references (reStructuredText roles) on one side only ("only in the English: 2 :attr:").
 
     A translation keeps its original's cross-references: they are markup, not words.
@@ -229,20 +278,21 @@ def _role_differences(fr: str, en: str) -> list[str]:
             if lost[role] and name and _names(prose, name):
                 lost[role] -= 1
     return [f"only in the {side}: " + ", ".join(f"{n} :{r}:" for r, n in sorted(extra.items()))
-            for side, extra in (("English", b - a), ("French", +lost)) if extra]
+            for side, extra in ((names[1], b - a), (names[0], +lost)) if extra]
 
 
 def _set(pattern: re.Pattern, text: str) -> set[str]:
     return {m.group(0).rstrip(".,;:") for m in pattern.finditer(text)}
 
 
-@check("drift", Severity.WARNING, "Linked English that no longer says what the French says.")
+@check("drift", Severity.WARNING, "Linked translation that no longer says what the source says.")
 def drift(ctx: PairContext):
     if ctx.alignment is None:
         return
     yield from _code_drift(ctx)
     p = ctx.pair
     th = ctx.thresholds
+    src_name, tgt_name = ctx.names
     glossary_forms = {f for t in ctx.glossary.terms for f in (*t.fr_forms, *t.en_forms, *t.forbidden)}
     links = [l for l in ctx.alignment.links if l.source and l.target]
     # An English block alone in the place of a French one: compared as if linked.
@@ -261,7 +311,8 @@ def drift(ctx: PairContext):
         reasons: list[str] = []
         details: dict = {}
         if alone:
-            reasons.append(f"no English is linked to this French; the English in its place (line {ctx.target_units[link.target[0]].line}) does not match it")
+            reasons.append(f"no {tgt_name} is linked to this {src_name}; the {tgt_name} in its place "
+                           f"(line {ctx.target_units[link.target[0]].line}) does not match it")
         (fn, fr_soft), (en_n, en_soft) = _numbers(fr), _numbers(en)
         if fn != en_n:
             # A number written as a word, or inside a compound, on one side is the same number.
@@ -270,15 +321,15 @@ def drift(ctx: PairContext):
             if missing or added:
                 parts = []
                 if missing:
-                    parts.append("missing in English: " + ", ".join(sorted(missing.elements())))
+                    parts.append(f"missing in the {tgt_name}: " + ", ".join(sorted(missing.elements())))
                 if added:
-                    parts.append("not in the French: " + ", ".join(sorted(added.elements())))
+                    parts.append(f"not in the {src_name}: " + ", ".join(sorted(added.elements())))
                 reasons.append("numbers differ (" + "; ".join(parts) + ")")
                 details["numbers"] = {"missing": sorted(missing.elements()), "added": sorted(added.elements())}
         code = sorted({*(c for c in code[0] if c not in consistent), *code[1]})
         if code:
             reasons.append(f"inline code differs ({', '.join(code)})")
-        roles = _role_differences(fr, en)
+        roles = _role_differences(fr, en, ctx.names)
         if roles:
             reasons.append(f"cross-references differ ({'; '.join(roles)})")
         urls = _link_differences(fr, en)
@@ -286,26 +337,27 @@ def drift(ctx: PairContext):
             reasons.append(f"links differ ({', '.join(urls)})")
         gone = _missing_acronyms(fr, en, glossary_forms)
         if gone:
-            reasons.append("acronyms or names missing in English: " + ", ".join(gone))
+            reasons.append(f"acronyms or names missing in the {tgt_name}: " + ", ".join(gone))
         lf, le = len(fr), len(en)
         if min(lf, le) >= 40 or max(lf, le) >= 120:
             r = (le / max(lf, 1)) / ratio
             if r < th.length_ratio_low or r > th.length_ratio_high:
-                reasons.append(f"the English is {r:.1f} times as long as expected from the French")
+                reasons.append(f"the {tgt_name} is {r:.1f} times as long as expected from the {src_name}")
                 details["length_ratio"] = round(r, 2)
         if not alone and link.score < th.drift_content and word_count(fr) >= 8 and word_count(en) >= 8:
             reasons.append(f"low content match ({link.score:.2f})")
         if len(link.source) != len(link.target):
-            reasons.append(_structure(link))
+            reasons.append(_structure(link, src_name, tgt_name))
         sent = _sentence_gaps(fr, en, ctx)
         if sent:
             reasons.append(sent)
         if reasons:
             details["score"] = link.score
             yield Finding(
-                "drift", Severity.WARNING, "the English may no longer say what the French says: " + "; ".join(reasons),
-                fr=loc(p.source.path, ctx.source_units, link.source),
-                en=loc(p.target.path, ctx.target_units, link.target), check="drift", details=details,
+                "drift", Severity.WARNING,
+                f"the {tgt_name} may no longer say what the {src_name} says: " + "; ".join(reasons),
+                source=loc(p.source.path, ctx.source_units, link.source),
+                target=loc(p.target.path, ctx.target_units, link.target), check="drift", details=details,
             )
 
 
@@ -338,20 +390,20 @@ def _code_drift(ctx: PairContext):
             "drift", Severity.WARNING,
             f"the code differs: the {ctx.names[1]} code block does not hold the {ctx.names[0]} code of line"
             f"{'s' if len(c.changed) > 1 else ''} {shown} (comments, text strings and text between tags aside)",
-            fr=Location(p.source.path, a.line, a.end_line), en=Location(p.target.path, b.line, b.end_line),
+            source=Location(p.source.path, a.line, a.end_line), target=Location(p.target.path, b.line, b.end_line),
             check="drift", details={"code": True, "changed_lines": list(c.changed), "similarity": round(c.similarity, 3)},
         )
 
 
-def _structure(link) -> str:
+def _structure(link, src_name: str, tgt_name: str) -> str:
     """A French block split, or French blocks merged, in the English: the documents no
     longer have the same structure, which a block-by-block translation (PO files)
     cannot carry over."""
     if len(link.source) == 1:
-        return f"the English splits this French block into {len(link.target)}"
+        return f"the {tgt_name} splits this {src_name} block into {len(link.target)}"
     if len(link.target) == 1:
-        return f"the English merges {len(link.source)} French blocks into one"
-    return f"{len(link.source)} French blocks are {len(link.target)} in the English"
+        return f"the {tgt_name} merges {len(link.source)} {src_name} blocks into one"
+    return f"{len(link.source)} {src_name} blocks are {len(link.target)} in the {tgt_name}"
 
 
 def _sentence_gaps(fr: str, en: str, ctx: PairContext) -> str | None:
@@ -364,7 +416,7 @@ def _sentence_gaps(fr: str, en: str, ctx: PairContext) -> str | None:
     lost = [fs[l.source[0]] for l in al.links if l.source and not l.target and word_count(fs[l.source[0]]) >= 6]
     added = [es[l.target[0]] for l in al.links if l.target and not l.source and word_count(es[l.target[0]]) >= 6]
     if lost:
-        return f"a French sentence has no English: \"{lost[0][:60]}\""
+        return f"a {ctx.names[0]} sentence has no {ctx.names[1]}: \"{lost[0][:60]}\""
     if added:
-        return f"an English sentence has no French: \"{added[0][:60]}\""
+        return f"a {ctx.names[1]} sentence has no {ctx.names[0]}: \"{added[0][:60]}\""
     return None

@@ -15,7 +15,7 @@ from . import PairContext, check
 from .coverage import loc
 
 
-@check("stale", Severity.WARNING, "French that changed since its English was last synced (PO files, git history).")
+@check("stale", Severity.WARNING, "Source text that changed since its translation was last synced (PO files, git history).")
 def stale(ctx: PairContext):
     synced = ctx.synced
     if synced is None or ctx.alignment is None:
@@ -37,8 +37,8 @@ def stale(ctx: PairContext):
                 continue
             yield Finding(
                 "stale", Severity.WARNING,
-                f"the French changed since the English was synced ({synced.path}): {word_diff(old, cur)}",
-                fr=loc(ctx.pair.source.path, su, (i,)),
-                en=loc(ctx.pair.target.path, ctx.target_units, link.target), check="stale",
+                f"the {ctx.names[0]} changed since the {ctx.names[1]} was synced ({synced.path}): {word_diff(old, cur)}",
+                source=loc(ctx.pair.source.path, su, (i,)),
+                target=loc(ctx.pair.target.path, ctx.target_units, link.target), check="stale",
                 details={"old": old, "new": cur, "record": synced.path},
             )

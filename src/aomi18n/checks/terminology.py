@@ -11,7 +11,7 @@ def _line_of(unit_text: str, unit_line: int, offset: int) -> int:
     return unit_line + unit_text.count("\n", 0, offset)
 
 
-@check("glossary", Severity.ERROR, "A glossary term whose English lacks the required form, or a forbidden English form.")
+@check("glossary", Severity.ERROR, "A glossary term whose translation lacks the required form, or a forbidden form in the translation.")
 def glossary(ctx: PairContext):
     g = ctx.glossary
     p = ctx.pair
@@ -31,8 +31,8 @@ def glossary(ctx: PairContext):
                         fr_loc = Location(p.source.path, su[0].line, su[-1].end_line)
             yield Finding(
                 "glossary", Severity.ERROR,
-                f"\"{m.text}\" must be \"{m.term.en}\" in English" + (f" ({m.term.note})" if m.term.note else ""),
-                fr=fr_loc, en=Location(p.target.path, line, line), check="glossary", term=m.term.fr, expected=m.term.en,
+                f"\"{m.text}\" must be \"{m.term.en}\" in {ctx.names[1]}" + (f" ({m.term.note})" if m.term.note else ""),
+                source=fr_loc, target=Location(p.target.path, line, line), check="glossary", term=m.term.fr, expected=m.term.en,
                 details={"found": m.text, "column": m.start + 1},
             )
     if ctx.alignment is None or p.source is None:
@@ -54,8 +54,8 @@ def glossary(ctx: PairContext):
             tu = [ctx.target_units[j] for j in link.target]
             yield Finding(
                 "glossary", Severity.WARNING,
-                f"the French says \"{term.fr}\"; the English should say \"{term.en}\"" + (f" ({term.note})" if term.note else ""),
-                fr=Location(p.source.path, su[0].line, su[-1].end_line),
-                en=Location(p.target.path, tu[0].line, tu[-1].end_line),
+                f"the {ctx.names[0]} says \"{term.fr}\"; the {ctx.names[1]} should say \"{term.en}\"" + (f" ({term.note})" if term.note else ""),
+                source=Location(p.source.path, su[0].line, su[-1].end_line),
+                target=Location(p.target.path, tu[0].line, tu[-1].end_line),
                 check="glossary", term=term.fr, expected=term.en,
             )
