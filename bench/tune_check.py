@@ -30,7 +30,7 @@ SCORED = {"untranslated", "not-translated", "drift", "stale", "extra"}
 
 
 def _at(f, place):
-    for key, side in (("fr_block", "fr"), ("en_block", "en")):
+    for key, side in (("fr_block", "source"), ("en_block", "target")):
         s = f.get(side) and f[side]["lines"]
         if place.get(key) is not None and s and s[0] <= 2 * place[key] + 1 <= s[1]:
             return True
@@ -75,7 +75,7 @@ def run(split: str, verbose: bool = False):
                 nfalse += 1
                 falses[f["kind"]] += 1
                 if verbose:
-                    print(f"  FALSE {case.name} {f['kind']} fr={f["source"] and f["source"]['lines']} en={f["target"] and f["target"]['lines']} {f['message'][:150]}")
+                    print(f"  FALSE {case.name} {f['kind']} fr={f['source'] and f['source']['lines']} en={f['target'] and f['target']['lines']} {f['message'][:150]}")
         blocks += sum(1 for b in (case / "corpus/fr/doc.md").read_text().split("\n\n") if b.strip())
         res = an.results[0]
         fidx = {u.line: (u.line - 1) // 2 for u in res.source_units}
@@ -109,7 +109,7 @@ def false_alarms(verbose: bool = False):
                 if f["kind"] in SCORED:
                     counts[f["kind"]] += 1
                     if verbose:
-                        print(f"  {d.name} {f['kind']} {f["source"] and f["source"]['lines']} {f['message'][:140]}")
+                        print(f"  {d.name} {f['kind']} {f['source'] and f['source']['lines']} {f['message'][:140]}")
             blocks += sum(1 for b in (d / "fr.md").read_text().split("\n\n") if b.strip())
     total = sum(counts.values())
     print(f"pydocs: {total} findings on {blocks} French blocks = {100 * total / blocks:.2f} per 100 blocks ({dict(counts)})")

@@ -176,9 +176,10 @@ def prose(text: str) -> str:
 
 # A quotation: what it quotes (an error message, a title) is kept as written.
 _QUOTATION = re.compile(r"\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d|\u00ab[^\u00bb\n]*\u00bb")
-# A word written as a name: a hyphen, dot, slash, @ or underscore inside, a digit, or a
-# capital after its first letter (eslint-plugin-react, useState, v18, @beta).
-_NAME_WORD = re.compile(r"\S*(?:[^\W\d_][-./@_][^\W_]|\d|[^\W\d_][A-Z])\S*|--?\w\S*")
+# A word written as a name: a dot, slash, @ or underscore inside, two hyphens, a digit,
+# or a capital after its first letter (eslint-plugin-react, useState, v18, @beta);
+# one hyphen is a compound word of prose ("peut-être", "well-known").
+_NAME_WORD = re.compile(r"\S*(?:[^\W\d_][./@_][^\W_]|\w-\w+-\w|\d|[^\W\d_][A-Z])\S*|--?\w\S*")
 
 
 def words_to_translate(text: str) -> str:

@@ -78,7 +78,7 @@ def extra(ctx: PairContext):
     for link in ctx.alignment.links:
         if link.target and not link.source and link not in placed:
             text = " ".join(ctx.target_units[j].text for j in link.target)
-            if translator_note(text):
+            if translator_note(text) and _after_code(ctx, link.target[0]):
                 continue
             yield Finding(
                 "extra", Severity.WARNING,
@@ -148,10 +148,17 @@ _LETTER_WORDS = re.compile(r"[^\W\d_]{2,}")
 _NOTE = re.compile(r"[*_]*\((?:[^()]|\([^()]*\))*\)[*_.]*")
 
 
+def _after_code(ctx: PairContext, unit: int) -> bool:
+    """Whether a target unit comes right after code or markup (a console message)."""
+    doc, k = ctx.pair.target, ctx.target_units[unit].block
+    return doc is not None and 0 < k <= len(doc.blocks) and doc.blocks[k - 1].kind in ("code", "html")
+
+
 def translator_note(text: str) -> bool:
-    """A paragraph wholly in parentheses (emphasis around it allowed) that only the
-    translation has: a translator's note (what a quoted message means, a word's usual
-    rendering), an aside the translation adds on purpose, not text it should lack."""
+    """A paragraph wholly in parentheses (emphasis around it allowed): right after code
+    or a console message that only the translation has, it is a translator's note (what
+    the message says in the reader's language), added on purpose, not text it should
+    lack."""
     text = text.strip()
     return text.startswith(("(", "*(", "_(", "**(", "__(")) and _NOTE.fullmatch(text) is not None
 
