@@ -185,3 +185,63 @@ def test_a_link_is_the_same_link_whatever_its_text_anchor_or_language(src, tgt, 
     from aomi18n.checks.drift import _link_differences
 
     assert _link_differences(src, tgt) == differs
+
+
+def _stale_lines(root: Path) -> list[list[int]]:
+    findings = analyze(load_config(root), select=["stale"], use_cache=False).findings
+    return [f.source.to_dict()["lines"] for f in findings if f.kind == "stale"]
+
+
+EN_NOW = EN_PAGE.replace("display similar components", "display several similar components")
+
+
+def test_sync_point_is_a_folder_holding_the_source_as_it_was(tmp_path):
+    root = _project(tmp_path, EN_NOW, FR_PAGE)
+    (root / "synced/en").mkdir(parents=True)
+    (root / "synced/en/page.md").write_text(EN_PAGE, encoding="utf-8")
+    with open(root / "aomi18n.yaml", "a", encoding="utf-8") as fh:
+        fh.write("sync:\n  folder: synced/en\n")
+    assert _stale_lines(root) == [[5, 5]]
+    finding = analyze(load_config(root), select=["stale"], use_cache=False).findings[0]
+    assert "{+several+}" in finding.message and "folder synced/en" in finding.message
+
+
+def _git(*args, cwd):
+    import subprocess
+
+    subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "init.defaultBranch=main",
+                    *args], cwd=cwd, check=True, capture_output=True)
+
+
+@pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")
+def test_sync_point_of_a_translation_kept_in_a_fork(tmp_path):
+    # Upstream holds the English; the fork replaced it by its French and was synced at A.
+    up, fork = tmp_path / "upstream", tmp_path / "fork"
+    (up / "docs").mkdir(parents=True)
+    (up / "docs/page.md").write_text(EN_PAGE, encoding="utf-8")
+    _git("init", "-q", ".", cwd=up)
+    _git("add", ".", cwd=up)
+    _git("commit", "-q", "-m", "A", cwd=up)
+    _git("clone", "-q", str(up), str(fork), cwd=tmp_path)
+    (fork / "docs/page.md").write_text(FR_PAGE, encoding="utf-8")
+    _git("commit", "-q", "-am", "traduction", cwd=fork)
+    (up / "docs/page.md").write_text(EN_NOW, encoding="utf-8")
+    _git("commit", "-q", "-am", "B", cwd=up)
+    _git("fetch", "-q", "origin", cwd=fork)  # the fork knows upstream's B but never merged it
+    root = _project(tmp_path / "project", EN_NOW, FR_PAGE)
+    with open(root / "aomi18n.yaml", "a", encoding="utf-8") as fh:
+        fh.write(f"sync:\n  repository: {fork}\n  merge_base: origin/main\n  path: docs\n")
+    assert _stale_lines(root) == [[5, 5]]
+    # The same sync point named by its commit, in upstream's own repository.
+    text = (root / "aomi18n.yaml").read_text(encoding="utf-8").split("sync:")[0]
+    import subprocess
+
+    a = subprocess.run(["git", "rev-parse", "HEAD~1"], cwd=up, capture_output=True, text=True, check=True).stdout.strip()
+    (root / "aomi18n.yaml").write_text(text + f"sync:\n  repository: {up}\n  commit: {a}\n  path: docs\n", encoding="utf-8")
+    assert _stale_lines(root) == [[5, 5]]
+    # A sync point that is not a commit is a configuration error.
+    (root / "aomi18n.yaml").write_text(text + f"sync:\n  repository: {up}\n  commit: nope\n", encoding="utf-8")
+    from aomi18n.errors import ConfigError
+
+    with pytest.raises(ConfigError, match="not a commit"):
+        _stale_lines(root)

@@ -276,12 +276,29 @@ def test_update_keeps_translations_marks_changed_french_fuzzy_and_obsoletes(run,
 def test_cosmetic_french_edit_is_not_stale(run, tmp_path):
     root = make(tmp_path)
     run(["po", "export", str(root)])
-    (root / "corpus/fr/rapport.md").write_text(FR.replace("soit 12 % de plus", "soit  12 % de  plus").replace("Rabat et à Tunis.", "Rabat et a Tunis."))
+    # Spacing, wrapping, a typographic apostrophe, a sentence's first letter: cosmetic.
+    cosmetic = (FR.replace("soit 12 % de plus", "soit  12 % de\nplus").replace("qu'en 2018", "qu\u2019en 2018")
+                .replace("La Commission de Venise", "la Commission de Venise"))
+    (root / "corpus/fr/rapport.md").write_text(cosmetic)
     c = run(["check", str(root), "--format", "json", "--select", "stale"])
     assert json.loads(c.stdout)["findings"] == []
-    (root / "corpus/fr/rapport.md").write_text(FR.replace("le 15 mars 2019", "le 16 mars 2019"))
+
+
+@pytest.mark.parametrize("old, new, line", [
+    ("le 15 mars 2019", "le 16 mars 2019", 5),  # a digit
+    ("Rabat et à Tunis.", "Rabat et a Tunis.", 7),  # an accent: another word
+    ("Le groupe de travail se réunira", "Le groupe de travail ne se réunira pas", 12),  # a negation
+    ("à Rabat et à Tunis", "à Rabat, à Alger et à Tunis", 7),  # a place added
+    ("Visite d'étude à Lisbonne", "Visite d'étude à Porto", 10),  # a one-word swap
+])
+def test_every_word_or_digit_change_of_the_french_is_stale(run, tmp_path, old, new, line):
+    root = make(tmp_path)
+    run(["po", "export", str(root)])
+    (root / "corpus/fr/rapport.md").write_text(FR.replace(old, new))
     c = run(["check", str(root), "--format", "json", "--select", "stale"])
-    assert [f["source"]["lines"] for f in json.loads(c.stdout)["findings"]] == [[5, 5]]
+    found = json.loads(c.stdout)["findings"]
+    assert [f["source"]["lines"] for f in found] == [[line, line]] and c.exit_code == 1
+    assert "{+" in found[0]["message"] or "[-" in found[0]["message"]
 
 
 @pytest.mark.skipif(shutil.which("git") is None, reason="git is not installed")

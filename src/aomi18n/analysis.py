@@ -20,7 +20,7 @@ from .corpus import SourceFile, pair_items, parse_file, scan
 from .documents import Unit, units
 from .errors import ConfigError
 from .glossary import Glossary, load_glossary
-from .history import git_head, git_history
+from .history import git_head, git_history, sync_point_history
 from .model import Alignment, Document, DocumentPair, Finding, Severity
 from .pofiles import Synced, po_path, synced_french
 from .text import word_count
@@ -143,15 +143,22 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
     stale = "stale" in check_ids
     # Everything a pair's result depends on besides its files: the entry keeps the
     # documents too, so what reading them depends on (languages, line limit) is here.
-    base = fingerprint("pair", config.thresholds, config.languages, config.max_line_chars, check_ids, level,
-                       glossary.terms, git_head(config) if stale else None)
+    sync_label, sync_records = None, {}
+    if stale and config.sync is not None:
+        sync_label, sync_records = sync_point_history(
+            config, [(s.relpath, t.relpath, s.data) for s, t, _, _ in pairs if s and t], level)
+    base = fingerprint("pair", config.thresholds, config.languages, config.max_line_chars, config.front_matter_keys,
+                       check_ids, level, glossary.terms,
+                       (git_head(config) if config.sync is None else sync_label) if stale else None)
     keys: list[str] = []
     results: list[PairResult | None] = [None] * len(pairs)
     todo: list[int] = []
     for k, (s, t, method, conf) in enumerate(pairs):
         po = po_path(config, s.relpath) if stale and s and t else None
         po_bytes = po.read_bytes() if po is not None and po.is_file() else None
-        key = fingerprint(base, *(f and (f.shown, f.relpath, f.sha256) for f in (s, t)), po_bytes)
+        record = sync_records.get(s.relpath) if s else None
+        key = fingerprint(base, *(f and (f.shown, f.relpath, f.sha256) for f in (s, t)), po_bytes,
+                          record.order if record else None)
         keys.append(key)
         entry = cache.get("pairs", key)
         if entry is None:
@@ -167,7 +174,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
         progress(done, len(pairs))
     if todo:
         history = {}
-        if stale:
+        if stale and config.sync is None:
             history = git_history(config, [(pairs[k][0].relpath, pairs[k][1].relpath, pairs[k][0].data)
                                            for k in todo if pairs[k][0] and pairs[k][1]], level)
         tasks = []
@@ -175,7 +182,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
             s, t, method, conf = pairs[k]
             synced = None
             if stale and s and t:
-                synced = synced_french(config, s.relpath) or history.get(s.relpath)
+                synced = synced_french(config, s.relpath) or sync_records.get(s.relpath) or history.get(s.relpath)
             tasks.append(_Task(k, keys[k], s, t, method, conf, synced,
                                parsed.get(s.shown) if s else None, parsed.get(t.shown) if t else None))
         state = _State(config, glossary, check_ids, level, cache.folder if cache.enabled else None, light)

@@ -27,11 +27,29 @@ class Thresholds:
     unrelated_link: float = 0.06  # 1-1 link of long blocks scoring below this: two unrelated blocks
     length_ratio_low: float = 0.45  # English/French length (chars) outside [low, high] is abnormal
     length_ratio_high: float = 2.2
-    stale_cosmetic: float = 92.0  # French edits at or above this similarity (0-100) are cosmetic
+    stale_cosmetic: float = 92.0  # no longer used: cosmetic is a rule (text.cosmetic_change), not a similarity
     pair_min_confidence: float = 0.25  # content pairing: below this, documents stay unpaired
     not_translated_similarity: float = 90.0  # English this similar to its French is "not translated"
     po_fuzzy_match: float = 70.0  # po update: a changed French this similar keeps its translation as fuzzy
     tm_min_score: float = 75.0  # suggest: translation-memory matches below this are not offered
+
+
+@dataclass(frozen=True)
+class SyncPoint:
+    """Where the source stood when the translation was last synced, for ``stale``.
+
+    Either ``folder`` (the source documents as they were, laid out as ``source_dir``) or
+    a git ``repository`` (default: the project's own) with ``commit`` (the commit the
+    translation was synced to) or ``merge_base`` (a ref whose merge-base with that
+    repository's HEAD is the sync point: a fork synced by merging its upstream) and
+    ``path`` (the source documents' folder in that repository; default ``source_dir``).
+    """
+
+    folder: str | None = None
+    repository: str | None = None
+    commit: str | None = None
+    merge_base: str | None = None
+    path: str | None = None
 
 
 @dataclass(frozen=True)
@@ -56,6 +74,10 @@ class Config:
     cache_dir: str = ".aomi18n-cache"
     thresholds: Thresholds = field(default_factory=Thresholds)
     config_file: str | None = None
+    sync: SyncPoint | None = None
+    #: Front-matter keys whose values are translated.
+    front_matter_keys: tuple[str, ...] = ("title", "description", "sidebar_label", "linkTitle", "summary",
+                                          "subtitle", "tagline")
 
     @property
     def source_path(self) -> Path:
@@ -114,7 +136,8 @@ def from_mapping(data: Any, root: Path, path: str) -> Config:
     def line(d: Any, key: str) -> int | None:
         return d.line_of(key) if isinstance(d, LineDict) else None
 
-    known = set(_SIMPLE) | {"patterns", "exclude", "pairs", "select", "ignore", "min_coverage", "thresholds"} | set(_ALIASES)
+    known = (set(_SIMPLE) | {"patterns", "exclude", "pairs", "select", "ignore", "min_coverage", "thresholds", "sync",
+                             "front_matter_keys"} | set(_ALIASES))
     kw: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
@@ -136,7 +159,9 @@ def from_mapping(data: Any, root: Path, path: str) -> Config:
                     kw[f"{k}_dir"] = str(v)
                 else:
                     kw[k] = v
-        elif key in ("patterns", "exclude", "select", "ignore"):
+        elif key == "sync":
+            kw[key] = _sync_point(value, root, path, line(data, key))
+        elif key in ("patterns", "exclude", "select", "ignore", "front_matter_keys"):
             if isinstance(value, str):
                 value = [value]
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
@@ -177,6 +202,24 @@ def from_mapping(data: Any, root: Path, path: str) -> Config:
     if kw.get("segments", "blocks") not in ("blocks", "sentences"):
         raise ConfigError("segments must be 'blocks' or 'sentences'", path, line(data, "segments"))
     return Config(root=root, config_file=path, **kw)
+
+
+def _sync_point(value: Any, root: Path, path: str, ln: int | None) -> SyncPoint:
+    names = {f.name for f in fields(SyncPoint)}
+    if not isinstance(value, dict) or not value or set(value) - names:
+        raise ConfigError(f"sync must be a mapping of {', '.join(sorted(names))}", path, ln)
+    for k, v in value.items():
+        if not isinstance(v, str) or not v.strip():
+            raise ConfigError(f"sync.{k} must be a non-empty string", path, ln)
+    sp = SyncPoint(**{k: v.strip() for k, v in value.items()})
+    if sp.folder is not None:
+        if set(value) != {"folder"}:
+            raise ConfigError("sync.folder stands alone (the source as it was); repository, commit, merge_base "
+                              "and path go with a git repository", path, ln)
+        _inside(root, sp.folder, "sync.folder", ln, path)
+    elif (sp.commit is None) == (sp.merge_base is None):
+        raise ConfigError("sync needs a folder, or a commit or a merge_base (one of them) in a git repository", path, ln)
+    return sp
 
 
 def load_config(project: str | Path = ".") -> Config:

@@ -98,11 +98,14 @@ def scan(config: Config) -> tuple[tuple[SourceFile, ...], tuple[SourceFile, ...]
 
 def parse_file(f: SourceFile, config: Config, *, identify: bool = True, cache: Cache | None = None) -> Document:
     """Parse one file (through the cache when one is given)."""
-    key = fingerprint("document", f.sha256, config.languages, config.max_line_chars, identify) if cache else ""
+    # How a file is read depends on its name's suffix (Markdown or not) too.
+    key = fingerprint("document", f.sha256, f.path.suffix.lower(), config.languages, config.max_line_chars,
+                      config.front_matter_keys, identify) if cache else ""
     doc = cache.get("documents", key) if cache else None
     if doc is None:
         doc = parse_document(f.data, str(f.path), relpath=f.relpath, languages=config.languages,
-                             max_line=config.max_line_chars, identify=identify)
+                             max_line=config.max_line_chars, identify=identify,
+                             front_matter_keys=config.front_matter_keys)
         if cache:
             cache.put("documents", key, doc)
     if doc.path != f.shown or doc.relpath != f.relpath:

@@ -11,8 +11,9 @@ import subprocess
 from pathlib import Path
 
 from .config import Config
-from .documents import parse_document, units
-from .errors import DocumentError
+from .documents import parse_document, read_bytes, units
+from .model import Document
+from .errors import ConfigError, DocumentError
 from .pofiles import Synced
 from .text import collapse
 
@@ -83,9 +84,82 @@ def git_history(config: Config, items: list[tuple[str, str, bytes]], level: str 
         if data == current:
             continue
         try:
-            old = parse_document(data, f"git:{spec}", identify=False)
+            old = parse_document(data, f"git:{spec}", identify=False, front_matter_keys=config.front_matter_keys)
         except DocumentError:
             continue
-        texts = frozenset(collapse(u.text) for u in units(old, level))
-        out[fr_relpath] = Synced(texts, {}, f"git {spec.split(':')[0][:10]}")
+        out[fr_relpath] = synced_from(old, level, f"git {spec.split(':')[0][:10]}")
     return out
+
+
+def synced_from(old: Document, level: str, label: str) -> Synced:
+    """A sync record from the source document as it was."""
+    order = tuple(collapse(u.text) for u in units(old, level))
+    return Synced(frozenset(order), {}, label, order)
+
+
+def sync_point_history(config: Config, items: list[tuple[str, str, bytes]], level: str = "blocks"
+                       ) -> tuple[str | None, dict[str, Synced]]:
+    """The configured sync point (``sync`` in the configuration): source relpath -> the
+    source units as they stood there, for the documents that changed since. Returns a
+    label naming the sync point (for the cache key and messages) and the records; a
+    source document that did not exist at the sync point has no record.
+    """
+    sp = config.sync
+    if sp is None or not items:
+        return None, {}
+    found: dict[str, bytes] = {}
+    if sp.folder is not None:
+        folder = config.root / sp.folder
+        label = f"folder {sp.folder}"
+        for relpath, _, _ in items:
+            p = folder / relpath
+            if p.is_file() and not p.is_symlink():
+                try:
+                    found[relpath] = read_bytes(p, max_bytes=config.max_file_bytes)
+                except DocumentError:
+                    continue
+    else:
+        repo = (config.root / sp.repository).resolve() if sp.repository else config.root.resolve()
+        commit = sp.commit
+        if sp.merge_base is not None:
+            out = _git(["merge-base", "HEAD", sp.merge_base], repo)
+            commit = out.decode("ascii", "replace").strip() if out else None
+        resolved = _git(["rev-parse", "--verify", "--quiet", f"{commit}^{{commit}}"], repo) if commit else None
+        if not resolved:
+            raise ConfigError(f"the sync point {commit or sp.merge_base!r} is not a commit of the git repository "
+                              f"{str(repo)!r}", config.config_file or config.root)
+        commit = resolved.decode("ascii", "replace").strip()
+        label = f"git {commit[:10]}"
+        if sp.path is not None:
+            base = sp.path.strip("/")
+        else:
+            top = _git(["rev-parse", "--show-toplevel"], repo)
+            top_path = Path(top.decode("utf-8", "replace").strip()).resolve() if top else repo
+            try:
+                base = config.source_path.resolve().relative_to(top_path).as_posix()
+            except ValueError:
+                base = config.source_dir
+        specs = [(relpath, f"{commit}:{base}/{relpath}" if base not in ("", ".") else f"{commit}:{relpath}")
+                 for relpath, _, _ in items]
+        blob = _git(["cat-file", "--batch"], repo, "".join(spec + "\n" for _, spec in specs).encode())
+        pos = 0
+        for relpath, _spec in specs if blob is not None else ():
+            nl = blob.index(b"\n", pos)
+            head = blob[pos:nl].split()
+            pos = nl + 1
+            if len(head) < 3 or head[1] != b"blob":
+                continue
+            size = int(head[2])
+            found[relpath] = blob[pos:pos + size]
+            pos += size + 1
+    out: dict[str, Synced] = {}
+    current = {relpath: data for relpath, _, data in items}
+    for relpath, data in found.items():
+        if data == current.get(relpath):
+            continue
+        try:
+            old = parse_document(data, f"sync:{relpath}", identify=False, front_matter_keys=config.front_matter_keys)
+        except DocumentError:
+            continue
+        out[relpath] = synced_from(old, level, label)
+    return label, out

@@ -173,11 +173,13 @@ def write_record(path: Path, record: SyncRecord) -> bool:
 
 @dataclass(frozen=True)
 class Synced:
-    """The French a document's English was last synced with, from its PO file."""
+    """The source a document's translation was last synced with (its PO file, git history,
+    or the configured sync point)."""
 
-    texts: frozenset[str]  # French units (collapsed) as the PO file holds them
-    previous: dict[str, str]  # French unit now -> French unit before, for fuzzy entries with #| msgid
+    texts: frozenset[str]  # source units (collapsed) as the record holds them
+    previous: dict[str, str]  # source unit now -> source unit before, for fuzzy entries with #| msgid
     path: str
+    order: tuple[str, ...] = ()  # the record's source units in document order
 
 
 def synced_french(config: Config, source_relpath: str) -> Synced | None:
@@ -187,16 +189,18 @@ def synced_french(config: Config, source_relpath: str) -> Synced | None:
         return None
     po = read_po(p)
     texts: set[str] = set()
+    order: list[str] = []
     previous: dict[str, str] = {}
     for e in po:
         if e.obsolete or not e.msgid:
             continue
         parts = [collapse(x) for x in e.msgid.split("\n\n")]
         texts.update(parts)
+        order.extend(parts)
         if "fuzzy" in e.flags and e.previous_msgid and e.msgstr:
             old = [collapse(x) for x in e.previous_msgid.split("\n\n")]
             if len(old) == len(parts):
                 previous.update(zip(parts, old))
             else:
                 previous[parts[0]] = " ".join(old)
-    return Synced(frozenset(texts), previous, p.as_posix())
+    return Synced(frozenset(texts), previous, p.as_posix(), tuple(order))

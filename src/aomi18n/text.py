@@ -127,16 +127,26 @@ def word_diff(old: str, new: str, context: int = 4) -> str:
     return " ".join(out)
 
 
-def cosmetic_change(old: str, new: str, threshold: float) -> bool:
-    """A typo-level edit: same digits, and the same words once case, spacing and punctuation go,
-    or a similarity (0-100) at or above ``threshold``."""
-    from rapidfuzz import fuzz
+_SPACE_BEFORE = re.compile(r"\s+([,.;:!?)\]»])")
+_SPACE_AFTER = re.compile(r"([(\[«])\s+")
+_SENTENCE_START = re.compile(r"(^|[.!?]\s+)([^\W\d_])")
 
-    if _DIGITS.findall(old) != _DIGITS.findall(new):
-        return False
-    if _PUNCT.sub("", fold(old)).split() == _PUNCT.sub("", fold(new)).split():
-        return True
-    return fuzz.ratio(old, new) >= threshold
+
+def cosmetic_form(text: str) -> str:
+    """A text as a cosmetic edit leaves it: typographic quotes, apostrophes and dashes
+    as ASCII, NBSP as a space, line breaks and runs of spaces as one space, no space
+    before closing punctuation or after opening, and each sentence's first letter in
+    lower case."""
+    text = normalize(text)
+    text = _SPACE_AFTER.sub(r"\1", _SPACE_BEFORE.sub(r"\1", text))
+    return _SENTENCE_START.sub(lambda m: m.group(1) + m.group(2).lower(), text)
+
+
+def cosmetic_change(old: str, new: str) -> bool:
+    """An edit that cannot change meaning: white space, line wrapping, typographic quotes
+    and apostrophes, NBSP, the case of a sentence's first letter, spacing around
+    punctuation. Any word, digit or punctuation mark added, removed or changed is not."""
+    return cosmetic_form(old) == cosmetic_form(new)
 
 
 # What is not prose in documentation text: each pattern is anchored on its own first
