@@ -245,3 +245,17 @@ def test_sentences_attach_unlinked_pieces_and_blocks_do_not():
 
     assert params_for("sentences").attach and params_for("lines").attach
     assert not params_for("blocks").attach
+
+
+def test_a_heading_is_never_merged_with_other_blocks():
+    from aomi18n.alignment import Link, _headings_apart
+
+    hints_s = [("heading",), ("paragraph",), ("paragraph",)]
+    hints_t = [("list_item",), ("heading",)]
+    # A new heading folded into the next paragraph's link: it stands alone (untranslated).
+    assert _headings_apart([Link((0, 1), (0,), 0.3)], hints_s, hints_t) == [Link((0,), (), 0.0), Link((1,), (0,), 0.3)]
+    # A heading ending a link on both sides keeps its counterpart.
+    assert _headings_apart([Link((1, 2), (0, 1), 0.4)], [("heading",), ("paragraph",), ("heading",)], hints_t) == [
+        Link((1,), (0,), 0.4), Link((2,), (1,), 0.4)]
+    # A link of two blocks of any kind is the aligner's to decide.
+    assert _headings_apart([Link((0,), (0,), 0.5)], hints_s, hints_t) == [Link((0,), (0,), 0.5)]

@@ -721,7 +721,48 @@ def align(
         links.append(Link(tuple(range(i - a, i)), tuple(range(j - b, j)), round(sim, 4)))
     if params.attach:
         links = _attach(links, vec)
+    if level == "blocks" and source_hints is not None and target_hints is not None:
+        links = _headings_apart(links, source_hints, target_hints)
     return Alignment(tuple(links), n, m)
+
+
+def _headings_apart(links: list[Link], source_hints, target_hints) -> list[Link]:
+    """A heading is translated by a heading, never merged with other blocks: a link that
+    joins a heading to other blocks is split at it. A heading that leads (or ends) the
+    link on both sides keeps its counterpart, and the blocks after (or before) it stay
+    linked; a heading alone in leading (or ending) the link is a link of its own
+    (untranslated or extra). Headings inside a run are left to the aligner."""
+    def heading(hints, k):
+        return bool(hints[k]) and hints[k][0] == "heading"
+
+    def split(link: Link, at_end: bool) -> list[Link]:
+        pick = (lambda units: units[-1:]) if at_end else (lambda units: units[:1])
+        hs = [k for k in pick(link.source) if heading(source_hints, k)]
+        ht = [k for k in pick(link.target) if heading(target_hints, k)]
+        if not hs and not ht:
+            return [link]
+        rest_s = tuple(k for k in link.source if k not in hs)
+        rest_t = tuple(k for k in link.target if k not in ht)
+        if not (rest_s or rest_t):
+            return [link]
+        if hs and ht:
+            head = [Link(tuple(hs), tuple(ht), link.score)]
+        else:
+            head = [Link(tuple(hs), tuple(ht), 0.0)]
+        rest = [Link(rest_s, rest_t, link.score if rest_s and rest_t else 0.0)]
+        return rest + head if at_end else head + rest
+
+    out: list[Link] = []
+    for link in links:
+        if len(link.source) + len(link.target) <= 2:
+            out.append(link)
+            continue
+        first = split(link, at_end=False)
+        for part in first[:-1]:
+            out.append(part)
+        last = first[-1]
+        out.extend(split(last, at_end=True) if len(last.source) + len(last.target) > 2 else [last])
+    return out
 
 
 # A link grows to at most this many units in all by attaching (on Text+Berg none grew
