@@ -41,6 +41,7 @@ _MARKUP_LANGS = {"", "js", "jsx", "javascript", "ts", "tsx", "typescript", "html
                  "svelte", "mdx", "markdown", "md", "astro", "erb", "handlebars", "hbs", "php"}
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGITS = re.compile(r"\d+")
+_JOINED_TEXT = re.compile(r"''\s*\+|\+\s*''")
 _ESCAPE = re.compile(r"\\.")
 _CODE_PUNCTUATION = re.compile(r"[;(){}=<>\[\]$]")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
@@ -99,6 +100,9 @@ def normalize_code(block: Block) -> CodeBlock:
         lines.append(" ".join(_TOKEN.findall(_DIGITS.sub("", info))))
         numbers.append(block.line)
     markup = language in _MARKUP_LANGS
+    # A text string joined to an expression is text too: a translation may put the
+    # expression first ("'Winner: ' + winner" -> "winner + ' a gagné'").
+    body = _JOINED_TEXT.sub(" ", body)
     if not language and not _CODE_PUNCTUATION.search(body):
         # No language and no code punctuation: a listing of text (steps, console
         # output) that the translation translates like prose.

@@ -198,9 +198,15 @@ def _link_key(url: str) -> tuple[str, str] | None:
 
 
 def _same_link(a: tuple[str, str], b: tuple[str, str]) -> bool:
-    """The same page: the same path on the same site, or a path and the same path on a
-    named site (a site's own link written absolute on one side, relative on the other)."""
-    return a[1] == b[1] and (a[0] == b[0] or not a[0] or not b[0])
+    """The same page: the same path on the same domain (subdomains aside), or a path and
+    the same path on a named site (a site's own link written absolute on one side,
+    relative on the other)."""
+    return a[1] == b[1] and (not a[0] or not b[0] or _domain(a[0]) == _domain(b[0]))
+
+
+def _domain(host: str) -> str:
+    """A host's domain: its last two labels (legacy.reactjs.org -> reactjs.org)."""
+    return ".".join(host.split(".")[-2:])
 
 
 def _link_differences(fr: str, en: str) -> list[str]:
@@ -395,6 +401,10 @@ def _code_drift(ctx: PairContext):
         )
 
 
+def _article(word: str) -> str:
+    return "an" if word[:1].lower() in "aeiou" else "a"
+
+
 def _structure(link, src_name: str, tgt_name: str) -> str:
     """A French block split, or French blocks merged, in the English: the documents no
     longer have the same structure, which a block-by-block translation (PO files)
@@ -416,7 +426,7 @@ def _sentence_gaps(fr: str, en: str, ctx: PairContext) -> str | None:
     lost = [fs[l.source[0]] for l in al.links if l.source and not l.target and word_count(fs[l.source[0]]) >= 6]
     added = [es[l.target[0]] for l in al.links if l.target and not l.source and word_count(es[l.target[0]]) >= 6]
     if lost:
-        return f"a {ctx.names[0]} sentence has no {ctx.names[1]}: \"{lost[0][:60]}\""
+        return f"{_article(ctx.names[0])} {ctx.names[0]} sentence has no {ctx.names[1]}: \"{lost[0][:60]}\""
     if added:
-        return f"a {ctx.names[1]} sentence has no {ctx.names[0]}: \"{added[0][:60]}\""
+        return f"{_article(ctx.names[1])} {ctx.names[1]} sentence has no {ctx.names[0]}: \"{added[0][:60]}\""
     return None
