@@ -91,7 +91,7 @@ def _shape(key: str) -> str:
     """A code span with its words blanked out: what stays when a translator translates
     the names and strings inside it (``foo.bar`` / ``truc.machin`` -> "a.a",
     ``'in single quotes'`` / ``'entourées de simples guillemets'`` -> "'a'")."""
-    return _NAME.sub("a", _PROSE.sub("a", key))
+    return _NAME.sub("a", _PROSE.sub("a", "".join(key.split())))
 
 
 def _names(text: str, key: str) -> bool:
