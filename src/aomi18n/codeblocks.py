@@ -43,6 +43,11 @@ _LETTER = re.compile(r"[^\W\d_]")
 _DIGITS = re.compile(r"\d+")
 _JOINED_TEXT = re.compile(r"''\s*\+|\+\s*''")
 _ESCAPE = re.compile(r"\\.")
+_LINE_RANGES = re.compile(r"\{[\d\s,-]*\}")  # {1-3,5}: lines to highlight
+# A call or a keyword's parenthesis ("if (", "foo("): code, where text in parentheses
+# ("(located in {city})") is text.
+_CALL = re.compile(r"\w\s*\(")
+_TEXT_PARENS = re.compile(r"[^<>{}\[\]=;\"`+|&*/\\]*")
 _CODE_PUNCTUATION = re.compile(r"[;(){}=<>\[\]$]")
 _TOKEN = re.compile(r"\w+|[^\w\s]")
 # A string that is a URL, a path, a file or a package name is code, not text.
@@ -96,7 +101,7 @@ def normalize_code(block: Block) -> CodeBlock:
     lines, numbers = [], []
     if info:  # the info string (language, file name, options) is code too, but its
         # numbers are line numbers, which follow the translation's own lines
-        info = _SCAN.sub(_blank, _ESCAPE.sub("", info))
+        info = _LINE_RANGES.sub(" ", _SCAN.sub(_blank, _ESCAPE.sub("", info)))
         lines.append(" ".join(_TOKEN.findall(_DIGITS.sub("", info))))
         numbers.append(block.line)
     markup = language in _MARKUP_LANGS
@@ -134,7 +139,9 @@ def _blank_text(line: str) -> str:
 
 
 def _is_text(seg: str) -> bool:
-    return bool(_LETTER.search(seg)) and _TEXT_RUN.fullmatch(seg) is not None and not _MEMBER.search(seg)
+    if not _LETTER.search(seg) or _MEMBER.search(seg):
+        return False
+    return _TEXT_RUN.fullmatch(seg) is not None or (_TEXT_PARENS.fullmatch(seg) is not None and not _CALL.search(seg))
 
 
 def _blank(m: re.Match) -> str:

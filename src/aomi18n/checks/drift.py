@@ -22,6 +22,7 @@ _NUM = re.compile(r"\d(?:(?<![\w.]\d)\d{0,2}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d*(
 _URL = re.compile(r"https?://[^\s)>\]]+|www\.[^\s)>\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _ACRONYM = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z0-9]+\b")  # \b[A-Z][A-Z0-9]+\b, capital first
 _DIGIT = re.compile(r"\d")
+_TAGS = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>|\{/\*.*?\*/\}|\{#[^}\s]*\}")
 _NUM_SEPARATORS = re.compile(r"[\s\u00a0\u202f.,]")
 _COMPOUND = re.compile(r"-[^\W\d_]")
 _NUMBER_WORDS = {
@@ -30,7 +31,10 @@ _NUMBER_WORDS = {
 }
 
 
-def _numbers(text: str) -> tuple[Counter, Counter]:
+_GLUED = re.compile(r"\d+[^\W\d_]+")  # a name ending in a number, read backwards
+
+
+def _numbers(text: str, other: str | None = None) -> tuple[Counter, Counter]:
     """(numbers, numbers inside a compound word such as "3-tuple" or "10-year").
 
     A compound is often translated by a word ("triplet"), so its number is not
@@ -41,8 +45,17 @@ def _numbers(text: str) -> tuple[Counter, Counter]:
     if not _DIGIT.search(text):
         return plain, soft
     clean = _URL.sub(" ", text) if may_hold_link(text) else text
+    if "<" in clean or "{" in clean:  # numbers in tags' attributes are markup (<CodeStep step={4}>)
+        clean = _TAGS.sub(" ", clean)
     for m in _NUM.finditer(clean):
-        compound = _COMPOUND.match(clean, m.end())
+        # A number glued to letters is part of a name (ES2015, x86, base64): like a
+        # compound's, it need not be on the other side, and matches a number there;
+        # unless the other side has the same name (datetime1), which is then compared.
+        glued = m.start() and clean[m.start() - 1].isalpha()
+        if glued and other is not None:
+            name = _GLUED.match(clean[:m.end()][::-1])
+            glued = name is None or name.group(0)[::-1] not in other
+        compound = _COMPOUND.match(clean, m.end()) or glued
         for value in _values(m.group(0)):
             (soft if compound else plain)[value] += 1
     return plain, soft
@@ -319,7 +332,7 @@ def drift(ctx: PairContext):
         if alone:
             reasons.append(f"no {tgt_name} is linked to this {src_name}; the {tgt_name} in its place "
                            f"(line {ctx.target_units[link.target[0]].line}) does not match it")
-        (fn, fr_soft), (en_n, en_soft) = _numbers(fr), _numbers(en)
+        (fn, fr_soft), (en_n, en_soft) = _numbers(fr, en), _numbers(en, fr)
         if fn != en_n:
             # A number written as a word, or inside a compound, on one side is the same number.
             missing = fn - en_n - en_soft - _number_words(en, ctx.target_lang)
