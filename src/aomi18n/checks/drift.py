@@ -226,10 +226,17 @@ def _link_differences(fr: str, en: str) -> list[str]:
     """Links on one side only. A link is the same link whatever its text, its #anchor
     or its language label; a link to the same site on both sides is the page and its
     translation (fr.wikipedia.org/wiki/X, en.wikipedia.org/wiki/Y)."""
-    a = {u: k for u in _links(fr) if (k := _link_key(u)) is not None}
-    b = {u: k for u in _links(en) if (k := _link_key(u)) is not None}
+    la, lb = _links(fr), _links(en)
+    a = {u: k for u in la if (k := _link_key(u)) is not None}
+    b = {u: k for u in lb if (k := _link_key(u)) is not None}
     if not a and not b:
         return []
+    # A link to a heading of this page, written "#id" on one side and "/page#id" on
+    # the other, is the same link.
+    anchors = {u for u in la | lb if u.startswith("#")}
+    if anchors:
+        a = {u: k for u, k in a.items() if "#" + u.split("#", 1)[-1] not in anchors or "#" not in u}
+        b = {u: k for u, k in b.items() if "#" + u.split("#", 1)[-1] not in anchors or "#" not in u}
     fr_only = sorted(u for u, k in a.items() if not any(_same_link(k, kb) for kb in b.values()))
     en_only = sorted(u for u, k in b.items() if not any(_same_link(k, ka) for ka in a.values()))
     for url in list(fr_only):
