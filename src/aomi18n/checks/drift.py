@@ -328,9 +328,10 @@ def drift(ctx: PairContext):
     fr_total = sum(len(ctx.source_units[i].text) for l in links for i in l.source) or 1
     en_total = sum(len(ctx.target_units[j].text) for l in links for j in l.target) or 1
     ratio = en_total / fr_total
-    # A link's content score says something only where the aligner learned the pair's
+    # A link's content score says much only where the aligner learned the pair's
     # vocabulary (as many confident 1-1 links as it learns a lexicon from); in a short
-    # document a faithful sentence shares few features with its translation.
+    # document a faithful sentence shares few features with its translation, and only
+    # a link sharing (almost) nothing (the unrelated-link threshold) is suspicious.
     learned = sum(1 for l in links if len(l.source) == len(l.target) == 1) >= DEFAULT.lexicon_min_links
     todo = [(l, False) for l in links] + [(l, True) for l in placed]
     texts = [(" ".join(ctx.source_units[i].text for i in l.source), " ".join(ctx.target_units[j].text for j in l.target))
@@ -374,7 +375,7 @@ def drift(ctx: PairContext):
             if r < th.length_ratio_low or r > th.length_ratio_high:
                 reasons.append(f"the {tgt_name} is {r:.1f} times as long as expected from the {src_name}")
                 details["length_ratio"] = round(r, 2)
-        if (not alone and learned and link.score < th.drift_content and word_count(fr) >= 8
+        if (not alone and link.score < (th.drift_content if learned else th.unrelated_link) and word_count(fr) >= 8
                 and word_count(en) >= 8):
             reasons.append(f"low content match ({link.score:.2f})")
         if len(link.source) != len(link.target):
