@@ -78,7 +78,7 @@ def extra(ctx: PairContext):
     for link in ctx.alignment.links:
         if link.target and not link.source and link not in placed:
             text = " ".join(ctx.target_units[j].text for j in link.target)
-            if translator_note(text) and _after_code(ctx, link.target[0]):
+            if translator_note(text) and (_after_code(ctx, link.target[0]) or _NOTE_MARK.search(text)):
                 continue
             yield Finding(
                 "extra", Severity.WARNING,
@@ -145,6 +145,10 @@ MIN_PROSE_WORDS = 4  # words of letters: fewer say too little to tell a language
 _LETTER_WORDS = re.compile(r"[^\W\d_]{2,}")
 
 
+# How translators sign a note: N.d.T. / NdT (French), T.N., Translator's note, N. del T.,
+# Anm. d. Übers.
+_NOTE_MARK = re.compile(r"\bN\.?\s?d\.?\s?T\b|\bT\.N\.|translator'?s note|note du traducteur|\bN\. del T\b|Anm\. d\. Übers",
+                        re.I)
 _NOTE = re.compile(r"[*_]*\((?:[^()]|\([^()]*\))*\)[*_.]*")
 
 
@@ -155,10 +159,10 @@ def _after_code(ctx: PairContext, unit: int) -> bool:
 
 
 def translator_note(text: str) -> bool:
-    """A paragraph wholly in parentheses (emphasis around it allowed): right after code
-    or a console message that only the translation has, it is a translator's note (what
-    the message says in the reader's language), added on purpose, not text it should
-    lack."""
+    """A paragraph wholly in parentheses (emphasis around it allowed). One that only the
+    translation has, right after code or a console message, or signed as a translator's
+    note (NdT, T.N.), is a translator's note (what the message says in the reader's
+    language), added on purpose, not text it should lack."""
     text = text.strip()
     return text.startswith(("(", "*(", "_(", "**(", "__(")) and _NOTE.fullmatch(text) is not None
 
