@@ -91,6 +91,8 @@ def _parser(html: bool):
         md = MarkdownIt("commonmark", {"html": html}).enable("table")
         if html:
             md.use(front_matter_plugin)
+        # Blocks and their lines are all that is read: no inline parsing.
+        md.disable(["inline", "text_join"], ignoreInvalid=True)
         _parsers[html] = md
     return _parsers[html]
 

@@ -189,7 +189,7 @@ _QUOTATION = re.compile(r"\"[^\"\n]*\"|\u201c[^\u201d\n]*\u201d|\u00ab[^\u00bb\n
 # A word written as a name: a dot, slash, @ or underscore inside, two hyphens, a digit,
 # or a capital after its first letter (eslint-plugin-react, useState, v18, @beta);
 # one hyphen is a compound word of prose ("peut-être", "well-known").
-_NAME_WORD = re.compile(r"\S*(?:[^\W\d_][./@_][^\W_]|\w-\w+-\w|\d|[^\W\d_][A-Z])\S*|--?\w\S*")
+_NAME_MARK = re.compile(r"[^\W\d_][./@_][^\W_]|\w-\w+-\w|\d|[^\W\d_][A-Z]|^--?\w")
 
 
 def words_to_translate(text: str) -> str:
@@ -197,4 +197,4 @@ def words_to_translate(text: str) -> str:
     text = prose(text)
     if any(c in text for c in "\"\u201c\u00ab"):
         text = _QUOTATION.sub(" ", text)
-    return " ".join(_NAME_WORD.sub(" ", text).split())
+    return " ".join(w for w in text.split() if not _NAME_MARK.search(w))
