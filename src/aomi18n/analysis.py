@@ -14,7 +14,7 @@ from pathlib import Path
 from .alignment import FeatureScorer, align
 from .checks import PairContext, run_checks, selected
 from .codeblocks import align_code, code_blocks
-from .config import Config
+from .config import Config, parse_fail_on
 from .cache import Cache, fingerprint, project_cache
 from .corpus import SourceFile, pair_items, parse_file, scan
 from .documents import Unit, units
@@ -336,16 +336,28 @@ def _suppressed(f: Finding, pair: DocumentPair, su, tu) -> bool:
     return False
 
 
+def gate(analysis: Analysis, fail_on: str, min_coverage: float | None) -> list[str]:
+    """Why the gate fails (empty: it passes): each reason as a sentence."""
+    reasons = []
+    if min_coverage is not None:
+        coverage = analysis.summary()["coverage"]
+        if coverage < min_coverage:
+            reasons.append(f"coverage {coverage}% is under the minimum of {min_coverage:g}%")
+    rule = parse_fail_on(fail_on)
+    if rule == "never":
+        return reasons
+    if isinstance(rule, Severity):
+        hits = [f for f in analysis.findings if f.severity >= rule]
+        if hits:
+            reasons.append(f"{len(hits)} finding{'s' if len(hits) != 1 else ''} at {rule} or above (fail_on: {rule})")
+    else:
+        hits = [f for f in analysis.findings if f.kind in rule]
+        if hits:
+            reasons.append(f"{len(hits)} finding{'s' if len(hits) != 1 else ''} of the kinds "
+                           f"{', '.join(sorted(rule))} (fail_on)")
+    return reasons
+
+
 def should_fail(analysis: Analysis, fail_on: str, min_coverage: float | None) -> bool:
     """Exit status 1? ``fail_on`` is a severity (info, warning, error), a list of kinds, or 'never'."""
-    if min_coverage is not None and analysis.summary()["coverage"] < min_coverage:
-        return True
-    spec = fail_on.strip().lower()
-    if spec == "never":
-        return False
-    try:
-        level = Severity.parse(spec)
-        return any(f.severity >= level for f in analysis.findings)
-    except ValueError:
-        kinds = {k.strip() for k in spec.split(",") if k.strip()}
-        return any(f.kind in kinds for f in analysis.findings)
+    return bool(gate(analysis, fail_on, min_coverage))

@@ -42,6 +42,15 @@ def _quiet_interrupts(default_hook):
     return hook
 
 
+def _finite(ctx, param, value):
+    """A number option must be a number: nan and inf are refused."""
+    import math
+
+    if value is not None and not math.isfinite(value):
+        raise click.BadParameter(f"{value} is not a number", param=param)
+    return value
+
+
 def _errors(fn):
     """Turn library errors into a clear message and exit status 2 (never a traceback)."""
 
@@ -191,24 +200,33 @@ def pairs(project: Path, fmt: str) -> None:
 @click.option("--fail-on", default=None, metavar="KINDS|SEVERITY",
               help="Exit 1 when a finding reaches this severity (info, warning, error), is one of these kinds "
                    "(comma-separated), or 'never'. Default: the configuration's fail_on (warning).")
-@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None, metavar="PCT",
+@click.option("--min-coverage", type=click.FloatRange(0, 100), default=None, metavar="PCT", callback=_finite,
               help="Exit 1 when the English covers less than PCT % of the French words.")
 @click.option("--select", default="", metavar="CHECKS", help="Run only these checks (comma-separated ids).")
 @click.option("--ignore", default="", metavar="CHECKS", help="Skip these checks (comma-separated ids).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to this file instead of standard output.")
+@click.option("--force", is_flag=True, help="Overwrite an output file that aomi18n did not write.")
 @_errors
-def check(project: Path, fmt: str, fail_on: str | None, min_coverage: float | None, select: str, ignore: str, output: Path | None) -> None:
+def check(project: Path, fmt: str, fail_on: str | None, min_coverage: float | None, select: str, ignore: str,
+          output: Path | None, force: bool) -> None:
     """Check PROJECT's English against its French; exit 0 clean, 1 findings, 2 errors.
 
     Example: aomi18n check . --format json --fail-on error
     """
-    from .analysis import analyze, should_fail
-    from .config import load_config
+    from .analysis import analyze, gate
+    from .config import load_config, parse_fail_on
     from .reports import findings_github, findings_json, findings_junit, findings_sarif, findings_text
 
     config = load_config(project)
+    spec = fail_on or config.fail_on
+    try:
+        parse_fail_on(spec)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--fail-on") from None
     analysis = analyze(config, select=_ids(select), ignore=_ids(ignore), progress=_Progress("checking"),
                        light=True, **_run())
+    if analysis.glossary.path is None and "glossary" not in _ids(ignore):
+        click.echo(f"aomi18n: note: no glossary ({config.glossary} not found): glossary terms are not checked", err=True)
     if fmt == "json":
         text = json.dumps(findings_json(analysis), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "sarif":
@@ -219,13 +237,11 @@ def check(project: Path, fmt: str, fail_on: str | None, min_coverage: float | No
         text = findings_github(analysis)
     else:
         text = findings_text(analysis)
-    _emit(text, output)
-    spec = fail_on or config.fail_on
-    try:
-        failed = should_fail(analysis, spec, min_coverage if min_coverage is not None else config.min_coverage)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--fail-on") from None
-    sys.exit(EXIT_FINDINGS if failed else 0)
+    _emit(text, output, config, force)
+    reasons = gate(analysis, spec, min_coverage if min_coverage is not None else config.min_coverage)
+    for why in reasons:
+        click.echo(f"aomi18n: failing: {why}", err=True)
+    sys.exit(EXIT_FINDINGS if reasons else 0)
 
 
 @cli.group()
@@ -373,8 +389,9 @@ def suggest(project: Path, min_score: float | None, service: str | None, mt_url:
 @click.option("--document", "documents", multiple=True, metavar="PATH", help="Only this document (a path, part of one, or a glob; repeatable).")
 @click.option("--kind", "kinds", default="", metavar="KINDS", help="Only these kinds (comma-separated).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to this file.")
+@click.option("--force", is_flag=True, help="Overwrite an output file that aomi18n did not write.")
 @_errors
-def queue(project: Path, fmt: str, documents: tuple[str, ...], kinds: str, output: Path | None) -> None:
+def queue(project: Path, fmt: str, documents: tuple[str, ...], kinds: str, output: Path | None, force: bool) -> None:
     """The translators' work list, most important first, with word counts and places.
 
     Example: aomi18n queue . --kind untranslated,drift --format csv -o queue.csv
@@ -396,7 +413,7 @@ def queue(project: Path, fmt: str, documents: tuple[str, ...], kinds: str, outpu
         text = queue_csv(items)
     else:
         text = queue_text(items, config.source_lang, config.target_lang)
-    _emit(text, output)
+    _emit(text, output, config, force)
 
 
 @cli.group()
@@ -458,8 +475,9 @@ def glossary_apply(project: Path, dry_run: bool) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "csv", "tbx"]), default="text", show_default=True,
               help="text: a table; csv: for spreadsheets; tbx: TermBase eXchange for CAT tools and Weblate.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None, help="Write to this file.")
+@click.option("--force", is_flag=True, help="Overwrite an output file that aomi18n did not write.")
 @_errors
-def glossary_show(project: Path, fmt: str, output: Path | None) -> None:
+def glossary_show(project: Path, fmt: str, output: Path | None, force: bool) -> None:
     """Show the glossary to translators: French, required English, forbidden forms, notes.
 
     Example: aomi18n glossary show . --format tbx -o glossary.tbx
@@ -471,7 +489,7 @@ def glossary_show(project: Path, fmt: str, output: Path | None) -> None:
     config = load_config(project)
     terms = load_glossary(config.glossary_path, config.source_lang, config.target_lang)
     render = {"csv": glossary_csv, "tbx": glossary_tbx}.get(fmt, glossary_text)
-    _emit(render(terms, config.source_lang, config.target_lang), output)
+    _emit(render(terms, config.source_lang, config.target_lang), output, config, force)
 
 
 @cli.command()
@@ -481,8 +499,9 @@ def glossary_show(project: Path, fmt: str, output: Path | None) -> None:
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "json"]), default="html", show_default=True,
               help="html: one self-contained file; md: for an issue or a wiki; json: check's JSON plus the report figures.")
 @click.option("--lang", "ui_lang", type=click.Choice(["en", "fr"]), default="en", show_default=True, help="Language of the report's headings.")
+@click.option("--force", is_flag=True, help="Overwrite an output file that aomi18n did not write.")
 @_errors
-def report(project: Path, output: Path | None, fmt: str, ui_lang: str) -> None:
+def report(project: Path, output: Path | None, fmt: str, ui_lang: str, force: bool) -> None:
     """The completeness report for the president's office: coverage, findings, side by side.
 
     Example: aomi18n report . -o report.html --lang fr
@@ -491,12 +510,13 @@ def report(project: Path, output: Path | None, fmt: str, ui_lang: str) -> None:
     from .config import load_config
     from .report import render_html, render_markdown, report_data
 
-    analysis = analyze(load_config(project), progress=_Progress("analysing"), **_run())
+    config = load_config(project)
+    analysis = analyze(config, progress=_Progress("analysing"), **_run())
     if fmt == "json":
-        _emit(json.dumps(report_data(analysis), ensure_ascii=False, indent=2) + "\n", output)
+        _emit(json.dumps(report_data(analysis), ensure_ascii=False, indent=2) + "\n", output, config, force)
         return
     text = render_html(analysis, ui_lang) if fmt == "html" else render_markdown(analysis, ui_lang)
-    _emit(text, output or (Path("report.html") if fmt == "html" else None))
+    _emit(text, output or (Path("report.html") if fmt == "html" else None), config, force)
 
 
 @cli.command()
@@ -571,20 +591,32 @@ def _ids(text: str) -> tuple[str, ...]:
     return tuple(x.strip() for x in text.split(",") if x.strip())
 
 
-def _emit(text: str, output: Path | None) -> None:
+def _emit(text: str, output: Path | None, config=None, force: bool = False) -> None:
+    """Standard output, or an output file: never into the corpus, never over a file
+    aomi18n did not write (unless --force)."""
     if output is None:
         click.echo(text, nl=False)
-    else:
-        from .writer import write_text
+        return
+    from .writer import write_output
 
-        write_text(output, text)
-        click.echo(f"wrote {output}", err=True)
+    import os
+
+    record = protected = None
+    if config is not None:
+        # The record of outputs written lives in the cache folder, which --no-cache
+        # (or AOMI18N_NO_CACHE) leaves alone: then an existing file needs --force.
+        if _run()["use_cache"] and not os.environ.get("AOMI18N_NO_CACHE"):
+            record = config.root / config.cache_dir / "outputs.json"
+        protected = (config.source_path, config.target_path)
+    write_output(output, text, record=record, protected=protected or (), force=force)
+    click.echo(f"wrote {output}", err=True)
 
 
 def main() -> None:
     import signal
 
     signal.signal(signal.SIGINT, _on_sigint)
+    signal.signal(signal.SIGTERM, _on_sigint)  # a polite kill stops like Ctrl-C: no temporary file left
     sys.unraisablehook = _quiet_interrupts(sys.unraisablehook)
     try:
         cli(prog_name="aomi18n")

@@ -6,7 +6,9 @@ a ``glossary.yaml`` at its root needs no configuration at all.
 
 from __future__ import annotations
 
+import math
 import os
+import re
 import time
 import tomllib
 from dataclasses import dataclass, field, fields
@@ -114,6 +116,16 @@ _SIMPLE = {
 _ALIASES = {"languages": None, "corpus": None}
 
 
+_LANG_CODE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
+_MAX_LIMIT = 1 << 40  # a terabyte: more is no limit, and would overflow where it is used
+
+
+def _short(value: Any, width: int = 80) -> str:
+    """A value for a message, never longer than ``width`` characters."""
+    text = repr(value)
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
 def _type_name(t: type) -> str:
     return {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}.get(t, t.__name__)
 
@@ -145,12 +157,16 @@ def from_mapping(data: Any, root: Path, path: str) -> Config:
         if key in _SIMPLE:
             want = _SIMPLE[key]
             if not isinstance(value, want) or isinstance(value, bool):
-                raise ConfigError(f"{key} must be {_type_name(want)}, not {value!r}", path, line(data, key))
+                raise ConfigError(f"{key} must be {_type_name(want)}, not {_short(value)}", path, line(data, key))
             kw[key] = value
         elif key == "languages":
             if not isinstance(value, dict) or set(value) - {"source", "target"}:
                 raise ConfigError("languages must be a mapping with source and target", path, line(data, key))
-            kw.update({f"{k}_lang": str(v) for k, v in value.items()})
+            for k, v in value.items():
+                if not isinstance(v, str):
+                    raise ConfigError(f"languages.{k} must be a language code such as fr or en, not {_short(v)}",
+                                      path, line(value, k) or line(data, key))
+            kw.update({f"{k}_lang": v for k, v in value.items()})
         elif key == "corpus":
             if not isinstance(value, dict) or set(value) - {"source", "target", "patterns", "exclude"}:
                 raise ConfigError("corpus must be a mapping with source, target, patterns, exclude", path, line(data, key))
@@ -189,8 +205,9 @@ def from_mapping(data: Any, root: Path, path: str) -> Config:
             for k, v in value.items():
                 if k not in names:
                     raise ConfigError(f"unknown threshold {k!r} (known: {', '.join(sorted(names))})", path, line(value, k))
-                if not isinstance(v, (int, float)) or isinstance(v, bool):
-                    raise ConfigError(f"threshold {k} must be a number", path, line(value, k))
+                if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v) or v < 0:
+                    raise ConfigError(f"threshold {k} must be a number of 0 or more, not {_short(v)}", path,
+                                      line(value, k))
                 th[k] = float(v)
             kw["thresholds"] = Thresholds(**th)
     for key in ("source_dir", "target_dir", "glossary", "po_dir", "cache_dir"):
@@ -199,6 +216,21 @@ def from_mapping(data: Any, root: Path, path: str) -> Config:
     for src, tgt in kw.get("pairs", ()):
         _inside(root, src, "pair source", line(data, "pairs"), path)
         _inside(root, tgt, "pair target", line(data, "pairs"), path)
+    for key in ("source_lang", "target_lang"):
+        if key in kw and not _LANG_CODE.fullmatch(kw[key]):
+            raise ConfigError(f"{key} must be a language code such as fr, en or pt-BR, not {_short(kw[key])}", path,
+                              line(data, key) or line(data, "languages"))
+    for key in ("max_file_bytes", "max_line_chars"):
+        if key in kw and not 1 <= kw[key] <= _MAX_LIMIT:
+            raise ConfigError(f"{key} must be from 1 to {_MAX_LIMIT:,}, not {_short(kw[key])}", path, line(data, key))
+    if kw.get("source_lang", "fr") == kw.get("target_lang", "en"):
+        raise ConfigError("source_lang and target_lang are the same language", path,
+                          line(data, "source_lang") or line(data, "target_lang") or line(data, "languages"))
+    if "fail_on" in kw:
+        try:
+            parse_fail_on(kw["fail_on"])
+        except ValueError as exc:
+            raise ConfigError(f"fail_on: {exc}", path, line(data, "fail_on")) from None
     if kw.get("segments", "blocks") not in ("blocks", "sentences"):
         raise ConfigError("segments must be 'blocks' or 'sentences'", path, line(data, "segments"))
     return Config(root=root, config_file=path, **kw)
@@ -220,6 +252,33 @@ def _sync_point(value: Any, root: Path, path: str, ln: int | None) -> SyncPoint:
     elif (sp.commit is None) == (sp.merge_base is None):
         raise ConfigError("sync needs a folder, or a commit or a merge_base (one of them) in a git repository", path, ln)
     return sp
+
+
+def parse_fail_on(spec: str):
+    """A gate: 'never', a severity (info, warning, error) or a comma-separated list of
+    finding kinds. Anything else raises ValueError naming the closest valid words: a
+    typo must never turn the gate off."""
+    import difflib
+
+    from .model import KINDS, Severity
+
+    words = [w.strip().lower() for w in str(spec).split(",")]
+    valid = ["never", *(str(s) for s in Severity), *KINDS]
+    if not any(words):
+        raise ValueError(f"{spec!r} names nothing to fail on (a severity: info, warning, error; finding kinds; or never)")
+    for w in words:
+        if w not in valid:
+            close = difflib.get_close_matches(w, valid, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            raise ValueError(f"unknown severity or kind {w!r} in {str(spec)[:80]!r} (severities: info, warning, error; "
+                             f"kinds: {', '.join(KINDS)}; or never){hint}")
+    if len(words) == 1 and words[0] == "never":
+        return "never"
+    if len(words) == 1 and words[0] in {str(s) for s in Severity}:
+        return Severity.parse(words[0])
+    if "never" in words or any(w in {str(s) for s in Severity} for w in words):
+        raise ValueError(f"{spec!r}: a severity or 'never' stands alone, not in a list of kinds")
+    return frozenset(words)
 
 
 def load_config(project: str | Path = ".") -> Config:

@@ -287,7 +287,31 @@ def parse_glossary(data: object, path: str) -> Glossary:
                     entry.line_of("forbidden"),
                 )
         terms.append(term)
+    _refuse_cycles(terms, path)
     return Glossary(tuple(terms), path)
+
+
+def _refuse_cycles(terms: list[Term], path: str) -> None:
+    """Fixes that undo each other (one term forbids what another requires, and that one
+    forbids the first's form): ``glossary apply`` would flip the text on every run."""
+    fix: dict[str, Term] = {}
+    for t in terms:
+        for bad in t.forbidden:
+            fix.setdefault(bad, t)
+    for start, term in fix.items():
+        seen = [term]
+        chain = [start, term.en]
+        form = term.en
+        while form in fix:
+            nxt = fix[form]
+            chain.append(nxt.en)
+            if nxt in seen:
+                lines = " and ".join(f"line {t.line}" for t in seen if t.line) or "the terms"
+                raise GlossaryError(
+                    f"terms forbid each other's forms ({' -> '.join(map(repr, chain))}): 'glossary apply' "
+                    f"would change the text back and forth; see {lines}", path, nxt.line)
+            seen.append(nxt)
+            form = nxt.en
 
 
 def load_glossary(path: str | Path, source_lang: str = "fr", target_lang: str = "en") -> Glossary:

@@ -11,6 +11,9 @@ from typing import Any
 from .langid import identify
 from .sentences import split_sentences
 
+#: Finding kinds: stable ids for --select, --ignore, --fail-on and the configuration.
+KINDS = ("missing-document", "orphan-document", "untranslated", "not-translated", "extra", "drift", "stale", "glossary")
+
 #: Block kinds whose text is meant to be translated.
 TRANSLATABLE = frozenset({"heading", "paragraph", "list_item", "table_row", "quote", "meta"})
 

@@ -12,9 +12,16 @@ from pathlib import Path
 from .errors import Aomi18nError
 
 
+#: Signals held back while a temporary file exists: Ctrl-C and a polite kill.
+_HELD = (signal.SIGINT, signal.SIGTERM)
+#: A temporary file of ours this old is a leftover of a killed run (a live one is
+#: renamed within a second of its creation).
+_LEFTOVER_AGE = 60.0
+
+
 @contextlib.contextmanager
 def uninterrupted() -> Iterator[None]:
-    """Hold Ctrl-C back while a temporary file exists, and deliver it right after.
+    """Hold Ctrl-C (and SIGTERM) back while a temporary file exists, and deliver it right after.
 
     KeyboardInterrupt can be raised between any two bytecodes, including inside
     ``mkstemp`` after the file is created and before its name is known, which would
@@ -24,17 +31,20 @@ def uninterrupted() -> Iterator[None]:
     changes.
     """
     caught: list[int] = []
+    previous = {}
     try:
-        previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+        for sig in _HELD:
+            previous[sig] = signal.signal(sig, lambda signum, frame: caught.append(signum))
     except ValueError:  # not the main thread
         yield
         return
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, signal.SIG_DFL if previous is None else previous)
-        if caught:
-            signal.raise_signal(signal.SIGINT)  # to the handler that was there before
+        for sig, handler in previous.items():
+            signal.signal(sig, signal.SIG_DFL if handler is None else handler)
+        for sig in dict.fromkeys(caught):
+            signal.raise_signal(sig)  # to the handler that was there before
 
 
 def write_bytes(path: str | Path, data: bytes) -> bool:
@@ -49,6 +59,7 @@ def write_bytes(path: str | Path, data: bytes) -> bool:
         if p.is_file() and p.read_bytes() == data:
             return False
         p.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(p)
         mode = p.stat().st_mode & 0o7777 if p.exists() else 0o644
         with uninterrupted():
             fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
@@ -70,8 +81,73 @@ def write_bytes(path: str | Path, data: bytes) -> bool:
     return True
 
 
+def _remove_leftovers(p: Path) -> None:
+    """Temporary files a killed run (kill -9) left beside ``p``: removed by the next write."""
+    import time
+
+    now = time.time()
+    try:
+        for tmp in p.parent.glob(f".{glob_escape(p.name)}.*.tmp"):
+            try:
+                if tmp.is_file() and not tmp.is_symlink() and now - tmp.stat().st_mtime > _LEFTOVER_AGE:
+                    tmp.unlink()
+            except OSError:
+                pass
+    except OSError:
+        pass
+
+
+def glob_escape(name: str) -> str:
+    import glob
+
+    return glob.escape(name)
+
+
 def write_text(path: str | Path, text: str) -> bool:
     return write_bytes(path, text.encode("utf-8"))
+
+
+def write_output(path: Path, text: str, *, record: Path | None, protected: tuple[Path, ...] = (),
+                 force: bool = False) -> bool:
+    """Write a command's output file (a report, a findings file) atomically.
+
+    It never goes into a ``protected`` folder (the corpus), and never replaces a file
+    that this tool did not write there before (the record, kept in the cache folder,
+    holds a hash of each output written) unless ``force``.
+    """
+    import hashlib
+    import json
+
+    target = path.resolve()
+    for folder in protected:
+        f = folder.resolve()
+        if target == f or f in target.parents:
+            raise Aomi18nError(f"is inside the corpus folder {folder}; outputs never go into the corpus "
+                               "(choose another path)", path)
+    known: dict[str, str] = {}
+    if record is not None and record.is_file():
+        try:
+            known = json.loads(record.read_text(encoding="utf-8"))
+            known = known if isinstance(known, dict) else {}
+        except (OSError, ValueError):
+            known = {}
+    if path.exists() and not force:
+        try:
+            current = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError:
+            current = None
+        if not path.is_file() or known.get(str(target)) != current:
+            raise Aomi18nError("exists and was not written by aomi18n (or was edited since); "
+                               "use --force to overwrite it", path)
+    data = text.encode("utf-8")
+    changed = write_bytes(path, data)
+    if record is not None:
+        known[str(target)] = hashlib.sha256(data).hexdigest()
+        try:
+            write_text(record, json.dumps(known, indent=1, sort_keys=True))
+        except Aomi18nError:
+            pass  # no record: the next run asks for --force, nothing is lost
+    return changed
 
 
 def unified_diff(path: str, old: bytes, new: bytes) -> str:

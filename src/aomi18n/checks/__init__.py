@@ -14,9 +14,8 @@ from ..codeblocks import CodeBlock, CodeLink
 from ..config import Thresholds
 from ..documents import Unit
 from ..glossary import Glossary
-from ..model import Alignment, DocumentPair, Finding, Severity
+from ..model import KINDS, Alignment, DocumentPair, Finding, Severity  # noqa: F401  (KINDS: re-exported)
 
-KINDS = ("missing-document", "orphan-document", "untranslated", "not-translated", "extra", "drift", "stale", "glossary")
 
 
 @dataclass(frozen=True)
