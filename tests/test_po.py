@@ -266,10 +266,13 @@ def test_update_keeps_translations_marks_changed_french_fuzzy_and_obsoletes(run,
     assert any(e.msgid.startswith("Le groupe de travail se réunira") for e in obsolete)
     new = next(e for e in po if e.msgid.startswith("Une conférence"))
     assert not new.obsolete
+    # Its English is the old paragraph's translation: nobody confirmed it, so it is fuzzy,
+    # and #| names the French that English translated.
+    assert "fuzzy" in new.flags and new.previous_msgid.startswith("Le groupe de travail se réunira")
     # the PO file is the sync record: the changed French is stale, with a word diff
     c = run(["check", str(root), "--format", "json", "--select", "stale"])
     stale = [f for f in json.loads(c.stdout)["findings"] if f["kind"] == "stale"]
-    assert len(stale) == 1 and stale[0]["source"]["lines"] == [3, 3]
+    assert [f["source"]["lines"] for f in stale] == [[3, 3], [12, 12]]
     assert "[-1-]" not in stale[0]["message"] and "[-245-] {+312+}" in stale[0]["message"]
 
 
@@ -386,3 +389,22 @@ def test_po_files_pass_through_pofilter(run, project, tmp_path):
                          capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert (tmp_path / "filtered.po").is_file()
+
+
+def test_update_keeps_the_translators_header_and_writes_nothing_when_nothing_changed(run, tmp_path):
+    root = make(tmp_path)
+    run(["po", "export", str(root)])
+    path = root / "po/en/rapport.po"
+    po = polib.pofile(str(path))
+    po.metadata["Last-Translator"] = "Leila <leila@example.invalid>"
+    po.metadata["Language-Team"] = "AOM translators"
+    po.metadata["X-Generator"] = "Poedit 3.4"
+    po.save(str(path))
+    before = path.read_bytes()
+    assert run(["po", "update", str(root)]).exit_code == 0
+    assert path.read_bytes() == before  # no French changed: not a byte written
+    (root / "corpus/fr/rapport.md").write_text(FR.replace("1 245 plaintes", "1 312 plaintes"))
+    assert run(["po", "update", str(root)]).exit_code == 0
+    meta = polib.pofile(str(path)).metadata
+    assert meta["Last-Translator"] == "Leila <leila@example.invalid>" and meta["X-Generator"] == "Poedit 3.4"
+    assert meta["Language-Team"] == "AOM translators"

@@ -248,8 +248,17 @@ def _path_of(config: Config, relpath: str) -> Path:
 
 
 def _entries_text(po: polib.POFile) -> str:
-    """The file without its dates: what decides whether it changed."""
-    return "\n".join(str(e) for e in po) + "\n" + "\n".join(str(e) for e in po.obsolete_entries())
+    """The file's entries as they read, not as they are laid out: what decides whether it
+    changed (an editor's own line wrapping of comments and strings is no change)."""
+    def norm(text: str | None) -> str:
+        return " ".join((text or "").split())
+
+    rows = []
+    for e in po:
+        rows.append(repr((bool(e.obsolete), e.msgctxt, e.msgid, e.msgid_plural, e.msgstr, sorted(e.msgstr_plural.items()),
+                          sorted(e.flags), e.previous_msgctxt, e.previous_msgid, norm(e.comment), e.tcomment,
+                          [tuple(o) for o in e.occurrences])))
+    return "\n".join(rows)
 
 
 def _write_po(path: Path, po: polib.POFile, old: polib.POFile | None) -> bool:
@@ -338,15 +347,28 @@ def update(analysis: Analysis, *, templates: bool = True) -> Written:
                     out.stats["kept"] += 1
             candidates = {k: o for k, o in old_live.items() if k not in used and o.msgstr}
             choices = {k: o.msgid for k, o in candidates.items()}
+            by_msgstr: dict[str, str] = {}
+            for k, o in candidates.items():
+                by_msgstr.setdefault(o.msgstr, k)
             for e in new:
                 k = key_of(e.msgctxt, e.msgid)
-                if k in used or k in old_live or not choices:
+                if k in used or k in old_live:
                     continue
-                best = process.extractOne(e.msgid, choices, scorer=fuzz.ratio, score_cutoff=threshold)
-                if best is None:
+                best = process.extractOne(e.msgid, choices, scorer=fuzz.ratio, score_cutoff=threshold) if choices else None
+                ok = best[2] if best is not None else None
+                if ok is None:
+                    if e.msgstr:
+                        # English nobody confirmed for French the PO never held: to review.
+                        # The entry whose translation it is (the same msgstr) names the
+                        # French it translated; that entry still becomes obsolete.
+                        if "fuzzy" not in e.flags:
+                            e.flags.append("fuzzy")
+                        was = by_msgstr.get(e.msgstr)
+                        if was is not None and was in candidates:
+                            e.previous_msgid = candidates[was].msgid
+                            e.previous_msgctxt = candidates[was].msgctxt
                     out.stats["new"] += 1
                     continue
-                ok = best[2]
                 o = candidates[ok]
                 e.msgstr = o.msgstr if not e.msgstr or e.msgstr == o.msgstr else e.msgstr
                 if "fuzzy" not in e.flags:
@@ -366,12 +388,21 @@ def update(analysis: Analysis, *, templates: bool = True) -> Written:
             for o in old.obsolete_entries():
                 if key_of(o.msgctxt, o.msgid) not in live:
                     new.append(o)
+        if old is not None:
+            # Header fields a translator or an editor (Poedit, Weblate) set are theirs
+            # (Last-Translator, Language-Team, PO-Revision-Date, X-Generator...), as
+            # msgmerge keeps them; aomi18n owns only what names the documents.
+            new.metadata = {**new.metadata, **{k: v for k, v in old.metadata.items() if k not in _OWNED_HEADERS}}
         _record_write(out, path, _write_po(path, new, old))
         write_record(record_path(config, rel), rec)
         if templates:
             tp = pot_path(config, rel)
             _record_write(out, tp, _write_po(tp, template(new, config), read_po(tp) if tp.is_file() else None))
     return out
+
+
+_OWNED_HEADERS = {"X-Aomi18n-Source", "X-Aomi18n-Target", "POT-Creation-Date", "Content-Type",
+                  "Content-Transfer-Encoding", "MIME-Version"}
 
 
 # -- import -----------------------------------------------------------------------------
