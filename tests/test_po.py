@@ -408,3 +408,53 @@ def test_update_keeps_the_translators_header_and_writes_nothing_when_nothing_cha
     meta = polib.pofile(str(path)).metadata
     assert meta["Last-Translator"] == "Leila <leila@example.invalid>" and meta["X-Generator"] == "Poedit 3.4"
     assert meta["Language-Team"] == "AOM translators"
+
+
+_PIECES = st.sampled_from(["Hello", "the report", "\n\n", "\n", "## Title", "- item", "3. point", "```", "~~~python",
+                           "<!-- aomi18n: ignore-file all -->", "> quote", "| a | b |", "\x0b", "===", "text -",
+                           "1.", "a very long sentence that goes on and on so that wrapping has to happen " * 2])
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(_PIECES, min_size=1, max_size=6))
+def test_imported_msgstr_never_changes_structure_outside_its_entry_and_is_idempotent(tmp_path_factory, pieces):
+    from click.testing import CliRunner
+
+    from aomi18n.cli import cli
+    from aomi18n.documents import parse_document
+
+    run = CliRunner().invoke
+    root = make(tmp_path_factory.mktemp("imp"))
+    assert run(cli, ["--no-cache", "po", "export", str(root)]).exit_code == 0
+    en_path = root / "corpus/en/rapport.md"
+    before = parse_document(en_path.read_bytes(), "rapport.md", identify=False)
+    text = " ".join(pieces).strip() or "x"
+    edit_po(root / "po/en/rapport.po",
+            lambda e: setattr(e, "msgstr", text) if e.msgid.startswith("La Commission de Venise") else None)
+    first = run(cli, ["--no-cache", "po", "import", str(root)])
+    assert first.exit_code in (0, 1) and "Traceback" not in first.output
+    after = parse_document(en_path.read_bytes(), "rapport.md", identify=False)
+    # The same blocks, of the same kinds, in the same order: only the entry's text may change.
+    assert [b.kind for b in after.blocks] == [b.kind for b in before.blocks]
+    assert "aomi18n:" not in en_path.read_text() and "\x0b" not in en_path.read_text()
+    data = en_path.read_bytes()
+    second = run(cli, ["--no-cache", "po", "import", str(root)])
+    assert second.exit_code in (0, 1) and en_path.read_bytes() == data
+
+
+def test_an_unsafe_msgstr_is_refused_with_its_po_line_and_the_rest_imported(run, tmp_path):
+    root = make(tmp_path)
+    run(["po", "export", str(root)])
+    po_path_ = root / "po/en/rapport.po"
+
+    def edit(e):
+        if e.msgid.startswith("La Commission de Venise"):
+            e.msgstr = "Adopted.\n\n```\nall the rest is code"
+        elif e.msgid.startswith("Le groupe de travail"):
+            e.msgstr = "The working group will meet in Valletta on 7 October 2020."
+    edit_po(po_path_, edit)
+    r = run(["po", "import", str(root)])
+    assert r.exit_code == 1
+    assert "po/en/rapport.po:" in r.stderr and "refused: it holds a code fence" in r.stderr
+    en = (root / "corpus/en/rapport.md").read_text()
+    assert "```" not in en and "Valletta" in en

@@ -335,13 +335,16 @@ def po_import(project: Path, po_dir: Path | None, dry_run: bool, use_fuzzy: bool
         click.echo(result.diff(), nl=False)
     for c in result.conflicts:
         click.echo(str(c), err=True)
+    for s in result.refused:
+        click.echo(s, err=True)
     for s in result.skipped:
         click.echo(f"aomi18n: {s}", err=True)
     verb = "would change" if dry_run else "changed"
     click.echo(f"{result.applied} entries imported; {verb} {len(result.changed)} files"
                + (f" (created {len(result.created)})" if result.created else "")
-               + (f"; {len(result.conflicts)} conflicts left alone" if result.conflicts else ""), err=True)
-    sys.exit(EXIT_FINDINGS if result.conflicts else 0)
+               + (f"; {len(result.conflicts)} conflicts left alone" if result.conflicts else "")
+               + (f"; {len(result.refused)} entries refused" if result.refused else ""), err=True)
+    sys.exit(EXIT_FINDINGS if result.conflicts or result.refused else 0)
 
 
 @cli.command()

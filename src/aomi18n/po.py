@@ -10,6 +10,7 @@ import compares collapsed text, so an entry nobody changed never rewrites a byte
 from __future__ import annotations
 
 import functools
+import re
 import textwrap
 import time
 from collections import defaultdict
@@ -424,6 +425,7 @@ class Imported:
     applied: int = 0
     conflicts: list[Conflict] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    refused: list[str] = field(default_factory=list)  # "po-file:line: refused: reason"
 
     def diff(self) -> str:
         return "".join(unified_diff(path, old, new) for path, (old, new) in self.changed.items())
@@ -444,9 +446,52 @@ def _rewrap(new: str, original: str, newline: str) -> str:
         return new.replace("\n", newline)
     width = max(len(x) for x in lines)
     indent = lines[1][: len(lines[1]) - len(lines[1].lstrip())]
-    paras = [textwrap.fill(p, width=max(width, 20), subsequent_indent=indent, break_long_words=False,
-                           break_on_hyphens=False) for p in new.split("\n\n")]
+    paras = [_safe_wrap(p, max(width, 20), indent) for p in new.split("\n\n")]
     return (newline * 2).join(p.replace("\n", newline) for p in paras)
+
+
+# What a line may not start with once wrapped: it would begin a list item, a heading, a
+# quote, a table row, a fence or a setext underline ("- ", "3. ", "# ", "> ", "|").
+_BLOCK_START = re.compile(r"(?:[-*+]|\d{1,9}[.)]|#{1,6}|>|\||`{3}|~{3}|={2,}|-{2,})(?:\s|$)")
+
+
+def _safe_wrap(text: str, width: int, indent: str) -> str:
+    """``textwrap.fill``, but a word that would start a block when it begins a line stays
+    at the end of the line before (a prose "- " or "3." never becomes a list item)."""
+    lines = textwrap.wrap(text, width=width, subsequent_indent=indent, break_long_words=False,
+                          break_on_hyphens=False)
+    out: list[str] = []
+    for line in lines:
+        body = line[len(indent):] if out and line.startswith(indent) else line
+        if out and _BLOCK_START.match(body):
+            out[-1] = out[-1] + " " + body
+        else:
+            out.append(line)
+    return "\n".join(out)
+
+
+_FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.M)
+_DIRECTIVE = re.compile(r"<!--\s*aomi18n\s*:", re.I)
+_BLOCK_LINE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6}|>|\|)(?:[ \t]|$)|^[ \t]*(?:={3,}|-{3,})[ \t]*$", re.M)
+
+
+def unsafe_msgstr(msgid: str, msgstr: str, current: str = "") -> str | None:
+    """Why a translation may not be imported as it is, or None. Text from a PO file or a
+    machine translation is data: it may not open a code block, silence the checks, or
+    start blocks (a heading, a list, a new paragraph) that neither the source entry nor
+    the text it replaces has."""
+    if _FENCE_LINE.search(msgstr) and not _FENCE_LINE.search(msgid):
+        return "it holds a code fence (```), which the source entry has not"
+    if _DIRECTIVE.search(msgstr) and not _DIRECTIVE.search(msgid):
+        return "it holds an aomi18n comment (<!-- aomi18n: ... -->), which the source entry has not"
+    if msgstr.count("\n\n") > max(msgid.count("\n\n"), current.count("\n\n")):
+        return "it has more paragraphs (blank lines) than the source entry"
+    new_blocks = len(_BLOCK_LINE.findall(msgstr))
+    if new_blocks > max(len(_BLOCK_LINE.findall(msgid)), len(_BLOCK_LINE.findall(current))):
+        return "a line of it starts a heading, list item, quote or table row that the source entry has not"
+    if "\x00" in msgstr or any(ord(c) < 32 and c not in "\n\t" for c in msgstr):
+        return "it holds control characters"
+    return None
 
 
 def _replace_edits(text: str, tu, seg: Segment, msgstr: str, newline: str, seq: int) -> list[_Edit]:
@@ -556,7 +601,16 @@ def import_po(analysis: Analysis, *, fuzzy: bool = False, force: bool = False, k
             if 100.0 * done / total < keep:
                 res.skipped.append(f"{target}: not created, {100.0 * done / total:.0f}% translated (under {keep:.0f}%; --keep to lower)")
                 continue
-            text = _create_text(r, segs, {k: e for k, e in lookup.items() if usable(e)})
+            safe = {}
+            for k, e in lookup.items():
+                if usable(e):
+                    why = unsafe_msgstr(e.msgid, e.msgstr)
+                    if why is None:
+                        safe[k] = e
+                    else:
+                        res.refused.append(f"{path}:{getattr(e, 'linenum', 0) or 1}: refused: {why} "
+                                           f"(entry {_short(e.msgid)!r}); the rest is imported")
+            text = _create_text(r, segs, safe)
             data = r.pair.source.encode(text)
             out = config.root / target
             if out.exists() and not force:
@@ -569,6 +623,10 @@ def import_po(analysis: Analysis, *, fuzzy: bool = False, force: bool = False, k
                 write_bytes(out, data)
             continue
         doc = r.pair.target
+        # Target text the alignment left alone: a translation imported before that does
+        # not align (yet) is there already, and an import never inserts it twice.
+        alone = {collapse(r.target_units[j].text) for link in (r.alignment.links if r.alignment else ())
+                 if not link.source for j in link.target}
         edits: list[_Edit] = []
         applied_keys: list[tuple[str, str, bool]] = []
         for k, s in enumerate(segs):
@@ -578,9 +636,18 @@ def import_po(analysis: Analysis, *, fuzzy: bool = False, force: bool = False, k
             new, cur = e.msgstr, s.msgstr
             if collapse(new) == collapse(cur) and new.count("\n\n") == cur.count("\n\n"):
                 continue
+            why = unsafe_msgstr(e.msgid, new, cur)
+            if why is not None:
+                line = getattr(e, "linenum", 0) or 1
+                res.refused.append(f"{path}:{line}: refused: {why} (entry {_short(e.msgid)!r}); the rest is imported")
+                continue
             is_shared = s.key in shared and s.key not in entries
             record = shared_rec if is_shared else rec
             exported = record.entries.get(s.key) if record else None
+            if exported is not None and collapse(new) == collapse(exported) and exported.strip():
+                # What the sync record says was exported or imported last: nobody changed
+                # the entry since, so it writes nothing (an import twice = once).
+                continue
             if cur:
                 if exported is not None and collapse(new) == collapse(exported):
                     continue  # the translator did not touch it; the English was edited since: keep that
@@ -591,6 +658,8 @@ def import_po(analysis: Analysis, *, fuzzy: bool = False, force: bool = False, k
                     continue
                 edits.extend(_replace_edits(doc.text, r.target_units, s, new, doc.newline, k))
             else:
+                if collapse(new) in alone:
+                    continue  # already in the document (imported before, not aligned since): not again
                 edits.append(_insert_edit(r, segs, k, new, k))
             applied_keys.append((s.key, new, is_shared))
         if not edits:
