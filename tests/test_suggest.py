@@ -174,3 +174,63 @@ def test_queue_filters_and_csv(run, project):
     r = run(["queue", str(project), "--document", "*plan-action-2017*"])
     assert r.exit_code == 0 and "1 items" in r.stdout and "plan-action-2017-cooperation" in r.stdout
     assert run(["queue", str(project), "--kind", "nonsense"]).exit_code == 2
+
+
+class EchoingRefusal(BaseHTTPRequestHandler):
+    """A server that refuses the key and quotes it back, as real services do."""
+
+    def do_POST(self):  # noqa: N802
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length).decode() if length else ""
+        q = {k: v[0] for k, v in parse_qs(body).items()}
+        msg = json.dumps({"error": f"Unauthorized access with the api key {q.get('api_key', '?')}"}).encode()
+        self.send_response(403)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(msg)))
+        self.end_headers()
+        self.wfile.write(msg)
+
+    def log_message(self, *args):
+        pass
+
+
+def test_the_key_never_appears_in_output_when_the_service_quotes_it(run, tmp_path, monkeypatch):
+    server = ThreadingHTTPServer(("127.0.0.1", 0), EchoingRefusal)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        monkeypatch.setenv("AOMI18N_LIBRE_KEY", "SECRET-9f8e7d")
+        root = make(tmp_path, en=drop(EN, "The Venice Commission adopted the Venice Principles on 15 March 2019."))
+        run(["po", "export", str(root)])
+        r = run(["suggest", str(root), "--mt", "libre", "--mt-url", f"http://127.0.0.1:{server.server_address[1]}"])
+        assert r.exit_code == 1 and "libre failed" in r.output
+        assert "SECRET-9f8e7d" not in r.output
+        for data in snapshot(root).values():
+            assert b"SECRET-9f8e7d" not in data
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def test_credentials_in_urls_and_headers_are_redacted(monkeypatch):
+    from aomi18n.mt import redact
+
+    monkeypatch.setenv("AOMI18N_DEEPL_KEY", "abc123:fx")
+    assert "abc123" not in redact("HTTPSConnectionPool: /v2/translate?auth_key=abc123:fx&text=x (proxy error)")
+    assert redact("GET /translate?api_key=zzz999&q=x") == "GET /translate?api_key=***&q=x"
+    assert "hunter2" not in redact("{'Authorization': 'DeepL-Auth-Key hunter2'}")
+
+
+def test_a_machine_translation_cache_that_came_with_a_checkout_is_ignored(run, tmp_path, libre, monkeypatch):
+    url, stub = libre
+    root = make(tmp_path, en=drop(EN, "The Venice Commission adopted the Venice Principles on 15 March 2019."))
+    run(["po", "export", str(root)])
+    planted = root / ".aomi18n-cache/mt/libre-fr-en.json"
+    planted.parent.mkdir(parents=True)
+    from aomi18n.mt import MachineTranslator
+
+    key = MachineTranslator("libre", "fr", "en", url=url)._cache_key(
+        "La Commission de Venise a adopté les Principes de Venise le 15 mars 2019.")
+    planted.write_text(json.dumps({"entries": {key: "PLANTED TEXT"}, "signature": "0" * 64}))
+    assert run(["suggest", str(root), "--mt", "libre", "--mt-url", url]).exit_code == 0
+    po = polib.pofile(str(root / "po/en/rapport.po"))
+    assert not any("PLANTED" in e.msgstr for e in po) and stub.calls  # asked the server instead

@@ -13,11 +13,14 @@ forms are fixed in what comes back.
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 import os
+import re
 import socket
 from pathlib import Path
 
+from .cache import _secret
 from .errors import Aomi18nError
 from .glossary import Glossary
 from .writer import write_text
@@ -78,14 +81,24 @@ class MachineTranslator:
         self.glossary = glossary
         self.cache_path = cache_dir / "mt" / f"{service}-{source}-{target}.json" if cache_dir else None
         self._cache: dict[str, str] = {}
-        if self.cache_path and self.cache_path.is_file():
+        self._secret = _secret() if self.cache_path else None
+        if self.cache_path and self.cache_path.is_file() and self._secret:
             try:
                 data = json.loads(self.cache_path.read_text(encoding="utf-8"))
-                self._cache = {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+                entries = data.get("entries") if isinstance(data, dict) else None
+                # Signed with this user's key: a cache that came with a checkout (or was
+                # edited) plants nothing into the PO files; it is ignored.
+                if isinstance(entries, dict) and hmac.compare_digest(str(data.get("signature", "")),
+                                                                     self._sign(entries)):
+                    self._cache = {str(k): str(v) for k, v in entries.items()}
             except (OSError, ValueError):
                 self._cache = {}  # a cache is safe to lose
         self._engine = None
         self.requests = 0
+
+    def _sign(self, entries: dict) -> str:
+        body = json.dumps(entries, ensure_ascii=False, sort_keys=True).encode()
+        return hmac.new(self._secret or b"", b"mt\0" + body, hashlib.sha256).hexdigest()
 
     def _cache_key(self, text: str) -> str:
         return hashlib.sha256(f"{self.service}\0{self.url or ''}\0{text}".encode()).hexdigest()
@@ -117,7 +130,7 @@ class MachineTranslator:
             self.requests += 1
             result = self._engine.translate(sent)
         except Exception as exc:  # deep-translator and requests raise many kinds; all mean "no translation"
-            raise TranslationError(f"{self.service} failed: {type(exc).__name__}: {str(exc)[:200]}") from None
+            raise TranslationError(redact(f"{self.service} failed: {type(exc).__name__}: {str(exc)[:300]}")[:240]) from None
         finally:
             socket.setdefaulttimeout(old)
         if not isinstance(result, str) or not result.strip():
@@ -126,5 +139,23 @@ class MachineTranslator:
         return self.enforce(result)
 
     def save(self) -> None:
-        if self.cache_path and self._cache:
-            write_text(self.cache_path, json.dumps(self._cache, ensure_ascii=False, indent=0, sort_keys=True))
+        if self.cache_path and self._cache and self._secret:
+            write_text(self.cache_path, json.dumps({"entries": self._cache, "signature": self._sign(self._cache)},
+                                                   ensure_ascii=False, indent=0, sort_keys=True))
+
+
+_SECRET_VARIABLES = ("AOMI18N_LIBRE_KEY", "LIBRE_API_KEY", "AOMI18N_DEEPL_KEY", "DEEPL_API_KEY",
+                     "AOMI18N_MICROSOFT_KEY", "MICROSOFT_API_KEY", "AOMI18N_MYMEMORY_EMAIL")
+# A credential in a URL's query or a header, whatever its value: api_key=..., auth_key=...
+_CREDENTIAL = re.compile(r"(?i)((?:api[_-]?key|auth[_-]?key|key|token|secret|password|de|email)=)[^&\s'\"]+"
+                         r"|((?:authorization|ocp-apim-subscription-key)['\"]?\s*[:=]\s*['\"]?)[^'\",\n}]+")
+
+
+def redact(message: str) -> str:
+    """A message from the translation library with every key taken out: the values of
+    the key variables wherever they appear, and any credential in a URL or a header."""
+    for name in _SECRET_VARIABLES:
+        value = os.environ.get(name)
+        if value and len(value) >= 4:
+            message = message.replace(value, "***")
+    return _CREDENTIAL.sub(lambda m: (m.group(1) or m.group(2)) + "***", message)
