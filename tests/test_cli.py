@@ -179,3 +179,31 @@ def test_progress_is_reported_per_pair_and_quiet_when_piped(run, project):
     assert bar.enabled is False  # CliRunner's stderr is not a terminal
     bar(1, 4)
     assert bar.bar is None
+
+
+def test_the_readme_ci_example_is_valid_and_uploads_before_it_gates():
+    import re
+
+    import yaml
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = readme[readme.index("## CI"):readme.index("## Library")]
+    workflow, hooks = (yaml.safe_load(block) for block in re.findall(r"```yaml\n(.*?)```", ci, re.S)[:2])
+    steps = workflow["jobs"]["translation"]["steps"]
+    runs = [s.get("run", "") for s in steps]
+    assert not any(r.strip() == "pip install aomi18n" for r in runs)  # not on PyPI
+    upload = next(k for k, s in enumerate(steps) if "upload-sarif" in s.get("uses", ""))
+    gate = next(k for k, r in enumerate(runs) if "--fail-on error" in r)
+    assert steps[upload].get("if") == "always()" and upload < gate
+    assert hooks["repos"][0]["rev"] not in ("main", "master")
+    # The commands it runs are real options of this aomi18n.
+    from click.testing import CliRunner
+
+    from aomi18n.cli import cli
+
+    for r in runs:
+        if r.startswith("aomi18n "):
+            args = r.split()[1:]
+            assert CliRunner().invoke(cli, [*args[:1], "--help"]).exit_code == 0
+            for opt in (a for a in args if a.startswith("--")):
+                assert opt in CliRunner().invoke(cli, [args[0], "--help"]).output

@@ -4,4 +4,4 @@ The library flows one way: ``documents`` -> ``corpus`` (pairing) -> ``alignment`
 -> ``checks`` -> outputs (``po``, ``reports``). ``cli`` is a thin click layer.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
