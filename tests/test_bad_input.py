@@ -86,3 +86,76 @@ def test_lone_carriage_returns_are_newlines_not_errors(run, project):
     r = run(["segments", str(project / "corpus/fr/mac.txt"), "--format", "json"])
     assert r.exit_code == 0
     assert [b["lines"] for b in json.loads(r.stdout)["blocks"]] == [[1, 1], [3, 3]]
+
+
+def _capped(project, *args, seconds=60):
+    """Run the real command in a subprocess under a 1 GiB memory cap and a time limit."""
+    import subprocess
+    import sys
+
+    code = ("import resource, sys; resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30)); "
+            "from aomi18n.cli import main; sys.argv = ['aomi18n'] + sys.argv[1:]; main()")
+    env = dict(os.environ, AOMI18N_NO_CACHE="1")
+    return subprocess.run([sys.executable, "-c", code, *args, str(project)], capture_output=True, text=True,
+                          timeout=seconds, env=env)
+
+
+@pytest.mark.parametrize("name", ["glossary.yaml", "aomi18n.yaml", "corpus/en/working-group-migrant-children-action-plan.txt"])
+def test_a_fifo_in_place_of_a_file_is_refused_without_blocking(project, name):
+    target = project / name
+    if target.exists():
+        target.unlink()
+    os.mkfifo(target)
+    r = _capped(project, "check")
+    assert r.returncode == 2 and name.split("/")[-1] in r.stderr and "Traceback" not in r.stderr
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="no /dev/zero here")
+@pytest.mark.parametrize("name", ["glossary.yaml", "aomi18n.yaml"])
+def test_a_link_to_dev_zero_is_refused_without_reading_it(project, name):
+    (project / name).unlink(missing_ok=True)
+    os.symlink("/dev/zero", project / name)
+    r = _capped(project, "check")
+    assert r.returncode == 2 and name in r.stderr and "not a regular file" in r.stderr
+
+
+def test_a_cache_entry_that_is_a_fifo_is_a_miss_not_a_hang(project):
+    import subprocess
+    import sys
+
+    subprocess.run([sys.executable, "-m", "aomi18n", "check", str(project)], capture_output=True, timeout=120)
+    entries = [p for p in (project / ".aomi18n-cache" / "analysis").rglob("*") if p.is_file()]
+    assert entries
+    for p in entries:
+        p.unlink()
+        os.mkfifo(p)
+    r = subprocess.run([sys.executable, "-m", "aomi18n", "check", str(project)], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 1 and "missing-document" in r.stdout
+
+
+@pytest.mark.parametrize("name", ["aomi18n.yaml", "glossary.yaml"])
+def test_a_folder_in_place_of_a_file_is_an_error(project, name):
+    (project / name).unlink(missing_ok=True)
+    (project / name).mkdir()
+    r = _capped(project, "check")
+    assert r.returncode == 2 and name in r.stderr
+
+
+def test_a_corpus_folder_that_is_a_file_is_an_error(project):
+    import shutil as sh
+
+    sh.rmtree(project / "corpus/en")
+    (project / "corpus/en").write_text("not a folder")
+    r = _capped(project, "check")
+    assert r.returncode == 2 and "corpus/en" in r.stderr and "not a folder" in r.stderr
+
+
+def test_a_huge_source_date_epoch_is_no_overflow(project):
+    import subprocess
+    import sys
+
+    env = dict(os.environ, SOURCE_DATE_EPOCH="99999999999999999999", AOMI18N_NO_CACHE="1")
+    r = subprocess.run([sys.executable, "-m", "aomi18n", "po", "export", str(project)], capture_output=True, text=True,
+                       timeout=120, env=env)
+    assert r.returncode == 0 and "Traceback" not in r.stderr

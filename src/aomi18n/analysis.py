@@ -18,12 +18,13 @@ from .config import Config, parse_fail_on
 from .cache import Cache, fingerprint, project_cache
 from .corpus import SourceFile, pair_items, parse_file, scan
 from .documents import Unit, units
-from .errors import ConfigError
+from .errors import ConfigError, PoFileError
 from .glossary import Glossary, load_glossary
 from .history import git_head, git_history, sync_point_history
 from .model import Alignment, Document, DocumentPair, Finding, Severity
 from .pofiles import Synced, po_path, synced_french
 from .text import word_count
+from .yamlutil import read_limited
 
 
 @dataclass
@@ -155,7 +156,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
     todo: list[int] = []
     for k, (s, t, method, conf) in enumerate(pairs):
         po = po_path(config, s.relpath) if stale and s and t else None
-        po_bytes = po.read_bytes() if po is not None and po.is_file() else None
+        po_bytes = read_limited(po, PoFileError) if po is not None and (po.exists() or po.is_symlink()) else None
         record = sync_records.get(s.relpath) if s else None
         key = fingerprint(base, *(f and (f.shown, f.relpath, f.sha256) for f in (s, t)), po_bytes,
                           record.order if record else None)

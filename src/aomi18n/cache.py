@@ -24,7 +24,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
+from .errors import Aomi18nError
 from .writer import uninterrupted
+from .yamlutil import read_limited
 
 # The layout of what entries hold: raised when it changes (2: blocks find their
 # language and sentences on demand, pairs keep their documents), so that entries
@@ -84,6 +86,10 @@ def _secret() -> bytes | None:
         return None
 
 
+
+#: A cache entry holds a pair's two documents (each at most max_file_bytes) and findings.
+MAX_ENTRY_BYTES = 256 * 2**20
+
 class Cache:
     """``get``/``put`` of picklable values under hex keys, in ``folder/<kind>/<key[:2]>/<key>``."""
 
@@ -105,8 +111,8 @@ class Cache:
             return None
         path = self._path(kind, key)
         try:
-            blob = path.read_bytes()
-        except OSError:
+            blob = read_limited(path, Aomi18nError, MAX_ENTRY_BYTES)
+        except Aomi18nError:  # missing, not a regular file (a FIFO, /dev/zero), too big: a miss
             self.misses += 1
             return None
         head = len(_MAGIC) + _DIGEST

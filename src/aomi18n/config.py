@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError
-from .yamlutil import LineDict, load_yaml, read_text_file
+from .yamlutil import LineDict, load_yaml, read_text_file, short
 
 CONFIG_NAMES = ("aomi18n.yaml", "aomi18n.yml")
 
@@ -105,7 +105,12 @@ class Config:
 def build_time() -> time.struct_time:
     """Now in UTC, or SOURCE_DATE_EPOCH when set (reproducible PO headers and JUnit files)."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    return time.gmtime(int(epoch)) if epoch and epoch.isdigit() else time.gmtime()
+    if epoch and epoch.isdigit() and len(epoch) <= 12:  # up to the year 33,000: a date, not an overflow
+        try:
+            return time.gmtime(int(epoch))
+        except (OverflowError, OSError, ValueError):
+            pass
+    return time.gmtime()
 
 
 _SIMPLE = {
@@ -120,12 +125,6 @@ _LANG_CODE = re.compile(r"[a-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*")
 _MAX_LIMIT = 1 << 40  # a terabyte: more is no limit, and would overflow where it is used
 
 
-def _short(value: Any, width: int = 80) -> str:
-    """A value for a message, never longer than ``width`` characters."""
-    text = repr(value)
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 def _type_name(t: type) -> str:
     return {str: "a string", int: "a whole number", float: "a number", bool: "true or false"}.get(t, t.__name__)
 
@@ -135,7 +134,7 @@ def _inside(root: Path, rel: str, where: str, line: int | None, path: str) -> st
     p = Path(rel)
     resolved = (root / p).resolve()
     if p.is_absolute() or not (resolved == root.resolve() or root.resolve() in resolved.parents):
-        raise ConfigError(f"{where} {rel!r} is outside the project; name such paths on the command line", path, line)
+        raise ConfigError(f"{where} {short(rel)} is outside the project; name such paths on the command line", path, line)
     return rel
 
 
@@ -153,18 +152,18 @@ def from_mapping(data: Any, root: Path, path: str) -> Config:
     kw: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
-            raise ConfigError(f"unknown setting {key!r} (known: {', '.join(sorted(known))})", path, line(data, key))
+            raise ConfigError(f"unknown setting {short(key)} (known: {', '.join(sorted(known))})", path, line(data, key))
         if key in _SIMPLE:
             want = _SIMPLE[key]
             if not isinstance(value, want) or isinstance(value, bool):
-                raise ConfigError(f"{key} must be {_type_name(want)}, not {_short(value)}", path, line(data, key))
+                raise ConfigError(f"{key} must be {_type_name(want)}, not {short(value)}", path, line(data, key))
             kw[key] = value
         elif key == "languages":
             if not isinstance(value, dict) or set(value) - {"source", "target"}:
                 raise ConfigError("languages must be a mapping with source and target", path, line(data, key))
             for k, v in value.items():
                 if not isinstance(v, str):
-                    raise ConfigError(f"languages.{k} must be a language code such as fr or en, not {_short(v)}",
+                    raise ConfigError(f"languages.{k} must be a language code such as fr or en, not {short(v)}",
                                       path, line(value, k) or line(data, key))
             kw.update({f"{k}_lang": v for k, v in value.items()})
         elif key == "corpus":
@@ -172,9 +171,14 @@ def from_mapping(data: Any, root: Path, path: str) -> Config:
                 raise ConfigError("corpus must be a mapping with source, target, patterns, exclude", path, line(data, key))
             for k, v in value.items():
                 if k in ("source", "target"):
-                    kw[f"{k}_dir"] = str(v)
+                    if not isinstance(v, str):
+                        raise ConfigError(f"corpus.{k} must be a folder path, not {short(v)}", path, line(value, k))
+                    kw[f"{k}_dir"] = v
                 else:
-                    kw[k] = v
+                    v = [v] if isinstance(v, str) else v
+                    if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                        raise ConfigError(f"corpus.{k} must be a list of strings, not {short(v)}", path, line(value, k))
+                    kw[k] = tuple(v)
         elif key == "sync":
             kw[key] = _sync_point(value, root, path, line(data, key))
         elif key in ("patterns", "exclude", "select", "ignore", "front_matter_keys"):
@@ -204,9 +208,9 @@ def from_mapping(data: Any, root: Path, path: str) -> Config:
             th = {}
             for k, v in value.items():
                 if k not in names:
-                    raise ConfigError(f"unknown threshold {k!r} (known: {', '.join(sorted(names))})", path, line(value, k))
+                    raise ConfigError(f"unknown threshold {short(k)} (known: {', '.join(sorted(names))})", path, line(value, k))
                 if not isinstance(v, (int, float)) or isinstance(v, bool) or not math.isfinite(v) or v < 0:
-                    raise ConfigError(f"threshold {k} must be a number of 0 or more, not {_short(v)}", path,
+                    raise ConfigError(f"threshold {k} must be a number of 0 or more, not {short(v)}", path,
                                       line(value, k))
                 th[k] = float(v)
             kw["thresholds"] = Thresholds(**th)
@@ -218,11 +222,11 @@ def from_mapping(data: Any, root: Path, path: str) -> Config:
         _inside(root, tgt, "pair target", line(data, "pairs"), path)
     for key in ("source_lang", "target_lang"):
         if key in kw and not _LANG_CODE.fullmatch(kw[key]):
-            raise ConfigError(f"{key} must be a language code such as fr, en or pt-BR, not {_short(kw[key])}", path,
+            raise ConfigError(f"{key} must be a language code such as fr, en or pt-BR, not {short(kw[key])}", path,
                               line(data, key) or line(data, "languages"))
     for key in ("max_file_bytes", "max_line_chars"):
         if key in kw and not 1 <= kw[key] <= _MAX_LIMIT:
-            raise ConfigError(f"{key} must be from 1 to {_MAX_LIMIT:,}, not {_short(kw[key])}", path, line(data, key))
+            raise ConfigError(f"{key} must be from 1 to {_MAX_LIMIT:,}, not {short(kw[key])}", path, line(data, key))
     if kw.get("source_lang", "fr") == kw.get("target_lang", "en"):
         raise ConfigError("source_lang and target_lang are the same language", path,
                           line(data, "source_lang") or line(data, "target_lang") or line(data, "languages"))
@@ -265,19 +269,19 @@ def parse_fail_on(spec: str):
     words = [w.strip().lower() for w in str(spec).split(",")]
     valid = ["never", *(str(s) for s in Severity), *KINDS]
     if not any(words):
-        raise ValueError(f"{spec!r} names nothing to fail on (a severity: info, warning, error; finding kinds; or never)")
+        raise ValueError(f"{short(spec)} names nothing to fail on (a severity: info, warning, error; finding kinds; or never)")
     for w in words:
         if w not in valid:
             close = difflib.get_close_matches(w, valid, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
-            raise ValueError(f"unknown severity or kind {w!r} in {str(spec)[:80]!r} (severities: info, warning, error; "
+            raise ValueError(f"unknown severity or kind {short(w)} in {short(str(spec))} (severities: info, warning, error; "
                              f"kinds: {', '.join(KINDS)}; or never){hint}")
     if len(words) == 1 and words[0] == "never":
         return "never"
     if len(words) == 1 and words[0] in {str(s) for s in Severity}:
         return Severity.parse(words[0])
     if "never" in words or any(w in {str(s) for s in Severity} for w in words):
-        raise ValueError(f"{spec!r}: a severity or 'never' stands alone, not in a list of kinds")
+        raise ValueError(f"{short(spec)}: a severity or 'never' stands alone, not in a list of kinds")
     return frozenset(words)
 
 
@@ -290,7 +294,7 @@ def load_config(project: str | Path = ".") -> Config:
         raise ConfigError("is a file; give the project folder (the one holding corpus/ or aomi18n.yaml)", root)
     for name in CONFIG_NAMES:
         p = root / name
-        if p.is_file():
+        if p.exists() or p.is_symlink():  # a folder or a pipe of that name is an error, not "no configuration"
             from .errors import ConfigError as E
 
             return from_mapping(load_yaml(read_text_file(p, E), p, E), root, str(p))

@@ -35,6 +35,8 @@ _LANG_TAG = re.compile(r"(?:[._-](?:fr|en|fra|eng|french|english))(?=\.[^.]+$|$)
 def discover(folder: Path, patterns: Iterable[str], exclude: Iterable[str] = (), root: Path | None = None) -> list[Path]:
     """Files under ``folder`` matching ``patterns``, sorted; never follows links out of ``root``."""
     if not folder.is_dir():
+        if folder.exists() or folder.is_symlink():
+            raise DocumentError("is not a folder (the configuration names it as a corpus folder)", folder)
         return []
     root_resolved = (root or folder).resolve()
     out = []

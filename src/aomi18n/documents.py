@@ -42,6 +42,9 @@ def _decode(data: bytes, path: str) -> tuple[str, bool]:
         raise DocumentError("is UTF-16; aomi18n reads UTF-8 only (convert it, e.g. with iconv -f UTF-16 -t UTF-8)", path)
     if b"\x00" in data[:65536]:
         raise DocumentError("is a binary file (it holds NUL bytes), not a text document", path)
+    nul = data.find(b"\x00", 65536)
+    if nul >= 0:  # a NUL further on: no PO file can hold it, so refuse the document here
+        raise DocumentError("holds a NUL byte, which no PO file can hold", path, data.count(b"\n", 0, nul) + 1)
     bom = data.startswith(b"\xef\xbb\xbf")
     body = data[3:] if bom else data
     try:

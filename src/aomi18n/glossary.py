@@ -28,7 +28,7 @@ from pathlib import Path
 
 from .errors import GlossaryError
 from .text import CODE_SPAN, may_hold_link, same_length_normalize
-from .yamlutil import LineDict, load_yaml, read_text_file
+from .yamlutil import LineDict, load_yaml, read_text_file, short
 
 _KEYS = {"fr", "fr_variants", "en", "en_variants", "forbidden", "category", "case", "note", "keep", "id"}
 _MASK = re.compile(CODE_SPAN + r"|https?://\S+|www\.[^\s)]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|<[^>\n]*>")
@@ -224,9 +224,9 @@ def parse_glossary(data: object, path: str) -> Glossary:
     extra = set(data) - {"version", "terms"}
     if extra:
         key = sorted(extra, key=str)[0]
-        raise GlossaryError(f"unknown key {key!r} (the glossary has 'version' and 'terms')", path, data.line_of(key))
+        raise GlossaryError(f"unknown key {short(key)} (the glossary has 'version' and 'terms')", path, data.line_of(key))
     if data.get("version", 1) != 1:
-        raise GlossaryError(f"unsupported glossary version {data.get('version')!r} (expected 1)", path, data.line_of("version"))
+        raise GlossaryError(f"unsupported glossary version {short(data.get('version'))} (expected 1)", path, data.line_of("version"))
     raw_terms = data.get("terms") or []
     if not isinstance(raw_terms, list):
         raise GlossaryError("'terms' must be a list of term entries", path, data.line_of("terms"))
@@ -234,11 +234,11 @@ def parse_glossary(data: object, path: str) -> Glossary:
     seen_fr: dict[str, Term] = {}
     for entry in raw_terms:
         if not isinstance(entry, LineDict):
-            raise GlossaryError(f"each term must be a mapping with fr and en, not {entry!r}", path, data.line_of("terms"))
+            raise GlossaryError(f"each term must be a mapping with fr and en, not {short(entry)}", path, data.line_of("terms"))
         unknown = set(entry) - _KEYS
         if unknown:
             key = sorted(unknown, key=str)[0]
-            raise GlossaryError(f"unknown key {key!r} in a term (known: {', '.join(sorted(_KEYS))})", path, entry.line_of(key))
+            raise GlossaryError(f"unknown key {short(key)} in a term (known: {', '.join(sorted(_KEYS))})", path, entry.line_of(key))
         fr = entry.get("fr")
         if not isinstance(fr, str) or not fr.strip():
             raise GlossaryError("a term needs 'fr', a non-empty string", path, entry.line_of("fr"))
@@ -247,13 +247,13 @@ def parse_glossary(data: object, path: str) -> Glossary:
             raise GlossaryError("keep must be true or false", path, entry.line_of("keep"))
         en = entry.get("en", fr if keep else None)
         if not isinstance(en, str) or not en.strip():
-            raise GlossaryError(f"term {fr!r} needs 'en', a non-empty string (or keep: true)", path, entry.line_of("en"))
+            raise GlossaryError(f"term {short(fr)} needs 'en', a non-empty string (or keep: true)", path, entry.line_of("en"))
         for key in ("category", "note", "id"):
             if key in entry and not isinstance(entry[key], str):
                 raise GlossaryError(f"{key} must be a string", path, entry.line_of(key))
         case = entry.get("case", "exact" if _is_acronym(fr) else "insensitive")
         if case not in ("exact", "insensitive", "first"):
-            raise GlossaryError(f"case must be exact, insensitive or first, not {case!r}", path, entry.line_of("case"))
+            raise GlossaryError(f"case must be exact, insensitive or first, not {short(case)}", path, entry.line_of("case"))
         term = Term(
             fr=fr.strip(),
             en=en.strip(),
@@ -272,17 +272,17 @@ def parse_glossary(data: object, path: str) -> Glossary:
             prev = seen_fr.get(key)
             if prev is not None and prev.en != term.en:
                 raise GlossaryError(
-                    f"French term {form!r} is mapped twice: to {prev.en!r} (line {prev.line}) and to {term.en!r}",
+                    f"French term {short(form)} is mapped twice: to {short(prev.en)} (line {prev.line}) and to {short(term.en)}",
                     path,
                     entry.line,
                 )
             seen_fr[key] = term
         for bad in term.forbidden:
             if bad in term.en_forms:
-                raise GlossaryError(f"term {fr!r}: {bad!r} is both required and forbidden", path, entry.line_of("forbidden"))
+                raise GlossaryError(f"term {short(fr)}: {short(bad)} is both required and forbidden", path, entry.line_of("forbidden"))
             if term.find_forbidden(term.en):
                 raise GlossaryError(
-                    f"term {fr!r}: the forbidden form {bad!r} matches inside the required form {term.en!r}, so a fix would never settle",
+                    f"term {short(fr)}: the forbidden form {short(bad)} matches inside the required form {short(term.en)}, so a fix would never settle",
                     path,
                     entry.line_of("forbidden"),
                 )

@@ -24,6 +24,7 @@ from .cache import _secret
 from .errors import Aomi18nError
 from .glossary import Glossary
 from .writer import write_text
+from .yamlutil import read_limited
 
 SERVICES = ("libre", "deepl", "google", "microsoft", "mymemory")
 TIMEOUT = 30.0
@@ -84,14 +85,14 @@ class MachineTranslator:
         self._secret = _secret() if self.cache_path else None
         if self.cache_path and self.cache_path.is_file() and self._secret:
             try:
-                data = json.loads(self.cache_path.read_text(encoding="utf-8"))
+                data = json.loads(read_limited(self.cache_path, TranslationError).decode("utf-8"))
                 entries = data.get("entries") if isinstance(data, dict) else None
                 # Signed with this user's key: a cache that came with a checkout (or was
                 # edited) plants nothing into the PO files; it is ignored.
                 if isinstance(entries, dict) and hmac.compare_digest(str(data.get("signature", "")),
                                                                      self._sign(entries)):
                     self._cache = {str(k): str(v) for k, v in entries.items()}
-            except (OSError, ValueError):
+            except (OSError, ValueError, RecursionError, TranslationError):
                 self._cache = {}  # a cache is safe to lose
         self._engine = None
         self.requests = 0

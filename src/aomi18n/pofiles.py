@@ -154,14 +154,16 @@ class SyncRecord:
 
 
 def read_record(path: Path) -> SyncRecord | None:
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = json.loads(read_text_file(path, PoFileError))
         if not isinstance(data, dict) or data.get("version") != 1 or not isinstance(data.get("entries"), dict):
             raise ValueError("not a version-1 sync record")
         return SyncRecord(str(data["source"]), data.get("target"), {str(k): str(v) for k, v in data["entries"].items()})
-    except (OSError, ValueError, KeyError, UnicodeDecodeError) as exc:
+    except (OSError, ValueError, KeyError, UnicodeDecodeError, RecursionError, TypeError) as exc:
+        if isinstance(exc, RecursionError):
+            exc = ValueError("nested too deep")
         raise PoFileError(f"is not a readable sync record ({exc}); delete it and run 'aomi18n po update'", path) from None
 
 

@@ -125,16 +125,20 @@ def write_output(path: Path, text: str, *, record: Path | None, protected: tuple
             raise Aomi18nError(f"is inside the corpus folder {folder}; outputs never go into the corpus "
                                "(choose another path)", path)
     known: dict[str, str] = {}
-    if record is not None and record.is_file():
+    if record is not None and record.exists():
+        from .yamlutil import read_limited
+
         try:
-            known = json.loads(record.read_text(encoding="utf-8"))
+            known = json.loads(read_limited(record, Aomi18nError).decode("utf-8"))
             known = known if isinstance(known, dict) else {}
-        except (OSError, ValueError):
+        except (Aomi18nError, ValueError, RecursionError):
             known = {}
     if path.exists() and not force:
+        from .yamlutil import read_limited
+
         try:
-            current = hashlib.sha256(path.read_bytes()).hexdigest()
-        except OSError:
+            current = hashlib.sha256(read_limited(path, Aomi18nError, 1 << 40)).hexdigest()
+        except Aomi18nError:
             current = None
         if not path.is_file() or known.get(str(target)) != current:
             raise Aomi18nError("exists and was not written by aomi18n (or was edited since); "
