@@ -128,3 +128,12 @@ def test_report_in_headless_chromium(run, project, tmp_path):
     assert f.ids["coverage-blocks"].strip() == f"{rep['report']['coverage_blocks']}%"
     assert f.ids["findings-count"].strip() == str(rep["summary"]["findings"])
     assert [float(r["data-coverage"]) for r in f.rows] == [d["coverage"] for d in rep["report"]["documents"]]
+
+
+def test_markdown_report_escapes_corpus_text_and_file_names(run, project):
+    evil = project / "corpus/fr/<svg onload=alert(1)>.txt"
+    evil.write_text("Le comité <script>alert(1)</script> s'est réuni [ici](javascript:x).\n", encoding="utf-8")
+    r = run(["--no-cache", "report", str(project), "--format", "md"])
+    assert r.exit_code == 0
+    assert "<script>" not in r.stdout and "<svg" not in r.stdout and "](javascript" not in r.stdout
+    assert "&lt;svg onload=alert\\(1\\)&gt;" in r.stdout

@@ -234,3 +234,73 @@ def test_a_machine_translation_cache_that_came_with_a_checkout_is_ignored(run, t
     assert run(["suggest", str(root), "--mt", "libre", "--mt-url", url]).exit_code == 0
     po = polib.pofile(str(root / "po/en/rapport.po"))
     assert not any("PLANTED" in e.msgstr for e in po) and stub.calls  # asked the server instead
+
+
+class Hostile(BaseHTTPRequestHandler):
+    """A translation server that misbehaves as told: drip, stall, flood, stream."""
+
+    mode = "drip"
+
+    def do_POST(self):  # noqa: N802
+        import time as t
+
+        length = int(self.headers.get("Content-Length") or 0)
+        self.rfile.read(length)
+        try:
+            if self.mode == "stall":
+                t.sleep(30)
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            if self.mode == "drip":
+                self.send_header("Content-Length", "100000")
+                self.end_headers()
+                for _ in range(60):
+                    self.wfile.write(b" ")
+                    self.wfile.flush()
+                    t.sleep(0.5)
+            elif self.mode == "flood":
+                self.send_header("Content-Length", str(60 * 2**20))
+                self.end_headers()
+                for _ in range(60 * 16):
+                    self.wfile.write(b" " * 65536)
+            else:  # an endless chunked answer
+                self.send_header("Transfer-Encoding", "chunked")
+                self.end_headers()
+                for _ in range(100000):
+                    self.wfile.write(b"10000\r\n" + b" " * 65536 + b"\r\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.mark.parametrize("mode", ["drip", "stall", "flood", "stream"])
+def test_a_hostile_server_ends_the_machine_translation_in_time_with_memory_bounded(run, tmp_path, monkeypatch, mode):
+    import resource
+    import time as t
+
+    from aomi18n import mt
+
+    monkeypatch.setattr(mt, "CALL_DEADLINE", 3.0)
+    monkeypatch.setattr(mt, "READ_TIMEOUT", 2.0)
+    Hostile.mode = mode
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Hostile)
+    server.daemon_threads = True
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        root = make(tmp_path, en=drop(EN, "The Venice Commission adopted the Venice Principles on 15 March 2019."))
+        run(["po", "export", str(root)])
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        start = t.monotonic()
+        r = run(["suggest", str(root), "--mt", "libre", "--mt-url", f"http://127.0.0.1:{server.server_address[1]}"])
+        took = t.monotonic() - start
+        grown = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before
+        assert r.exit_code == 1 and "libre failed" in r.output and "Traceback" not in r.output
+        assert took < 15 and grown < 200 * 1024  # KB: the answer was never held whole
+        po = polib.pofile(str(root / "po/en/rapport.po"))
+        assert all(not e.msgstr for e in po if e.msgid.startswith("La Commission de Venise"))
+    finally:
+        server.shutdown()
+        server.server_close()

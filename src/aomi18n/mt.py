@@ -12,12 +12,14 @@ forms are fixed in what comes back.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import json
 import os
 import re
 import socket
+import time
 from pathlib import Path
 
 from .cache import _secret
@@ -28,6 +30,11 @@ from .yamlutil import read_limited
 
 SERVICES = ("libre", "deepl", "google", "microsoft", "mymemory")
 TIMEOUT = 30.0
+CONNECT_TIMEOUT = 10.0  # seconds to connect to the service
+READ_TIMEOUT = 20.0  # seconds of silence in an answer
+CALL_DEADLINE = 60.0  # seconds for one whole answer (a server that drips a byte at a time)
+RUN_DEADLINE = 600.0  # seconds for all the machine translation of one run
+MAX_ANSWER_BYTES = 2 * 2**20  # an answer larger than this is not a translation
 
 
 class TranslationError(Aomi18nError):
@@ -96,6 +103,8 @@ class MachineTranslator:
                 self._cache = {}  # a cache is safe to lose
         self._engine = None
         self.requests = 0
+        self.run_seconds = RUN_DEADLINE
+        self.deadline = time.monotonic() + RUN_DEADLINE
 
     def _sign(self, entries: dict) -> str:
         body = json.dumps(entries, ensure_ascii=False, sort_keys=True).encode()
@@ -125,11 +134,16 @@ class MachineTranslator:
             return self.enforce(self._cache[key])
         if self._engine is None:
             self._engine = _engine(self.service, self.source, self.target, self.url)
+        now = time.monotonic()
+        if now > self.deadline:
+            raise TranslationError(f"{self.service}: the run's time for machine translation "
+                                   f"({self.run_seconds:.0f} s) is over")
         old = socket.getdefaulttimeout()
         socket.setdefaulttimeout(TIMEOUT)
         try:
             self.requests += 1
-            result = self._engine.translate(sent)
+            with _bounded_http(min(self.deadline, now + CALL_DEADLINE)):
+                result = self._engine.translate(sent)
         except Exception as exc:  # deep-translator and requests raise many kinds; all mean "no translation"
             raise TranslationError(redact(f"{self.service} failed: {type(exc).__name__}: {str(exc)[:300]}")[:240]) from None
         finally:
@@ -143,6 +157,53 @@ class MachineTranslator:
         if self.cache_path and self._cache and self._secret:
             write_text(self.cache_path, json.dumps({"entries": self._cache, "signature": self._sign(self._cache)},
                                                    ensure_ascii=False, indent=0, sort_keys=True))
+
+
+class _Bounded(Exception):
+    """An answer over its size or time: no translation."""
+
+
+@contextlib.contextmanager
+def _bounded_http(deadline: float):
+    """Every HTTP request the translation library makes, bounded: connect and read
+    timeouts, the answer read in chunks up to :data:`MAX_ANSWER_BYTES`, before
+    ``deadline`` (a server that stalls, drips, floods or streams forever ends here)."""
+    try:
+        import requests
+    except ImportError:
+        yield
+        return
+    original = requests.Session.request
+
+    def request(session, method, url, **kwargs):
+        kwargs["timeout"] = (CONNECT_TIMEOUT, READ_TIMEOUT)
+        kwargs["stream"] = True
+        kwargs["headers"] = {**(kwargs.get("headers") or {}), "Accept-Encoding": "identity"}
+        response = original(session, method, url, **kwargs)
+        raw = response.raw
+        # read1: what has arrived, so that a dripping server meets the deadline check.
+        pieces = iter(lambda: raw.read1(65536), b"") if hasattr(raw, "read1") else response.iter_content(1024)
+        chunks, total = [], 0
+        try:
+            for chunk in pieces:
+                total += len(chunk)
+                if total > MAX_ANSWER_BYTES:
+                    raise _Bounded(f"the answer is over {MAX_ANSWER_BYTES:,} bytes")
+                if time.monotonic() > deadline:
+                    raise _Bounded("no complete answer in time")
+                chunks.append(chunk)
+        finally:
+            if total > MAX_ANSWER_BYTES or time.monotonic() > deadline:
+                response.close()
+        response._content = b"".join(chunks)
+        response._content_consumed = True
+        return response
+
+    requests.Session.request = request
+    try:
+        yield
+    finally:
+        requests.Session.request = original
 
 
 _SECRET_VARIABLES = ("AOMI18N_LIBRE_KEY", "LIBRE_API_KEY", "AOMI18N_DEEPL_KEY", "DEEPL_API_KEY",

@@ -7,6 +7,7 @@ superset of ``check --format json``) and ``status`` agree by construction.
 
 from __future__ import annotations
 
+import re
 import time
 from typing import Any
 
@@ -95,13 +96,19 @@ def render_html(analysis: Analysis, lang: str = "en") -> str:
     )
 
 
+_MD_SPECIAL = re.compile(r"[\\`*_\[\]()!|#~]")
+
+
 def render_markdown(analysis: Analysis, lang: str = "en") -> str:
     t = strings(lang, analysis.config.source_lang, analysis.config.target_lang)
     data = report_data(analysis)
     rep = data["report"]
 
     def cell(text: str) -> str:
-        return str(text).replace("|", "\\|").replace("\n", " ")
+        # Corpus text and file names are data: nothing of them may become HTML (a raw
+        # <script>, <svg onload>) or Markdown markup (links, images, emphasis, code).
+        text = str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        return _MD_SPECIAL.sub(r"\\\g<0>", text).replace("\n", " ")
 
     out = [f"# {t['title']}", "",
            f"- {t['coverage_words']}: **{rep['coverage_words']}%**",
