@@ -22,8 +22,8 @@ _FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})")
 # What a reader reads in code, scanned once from left to right. A string or a
 # comment is one token; each alternative has a single bounded scan (linear).
 _SCAN = re.compile(
-    r"""(?P<s>"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`)"""
-    r"""|(?P<c>//[^\n]*|/\*.*?\*/|\{/\*.*?\*/\}|<!--.*?-->)""",
+    r"""(?P<s>"(?:[^"\\\n]|\\.){0,2000}"|'(?:[^'\\\n]|\\.){0,2000}'|`(?:[^`\\]|\\.){0,5000}`)"""
+    r"""|(?P<c>//[^\n]*|/\*.{0,5000}?\*/|\{/\*.{0,5000}?\*/\}|<!--.{0,5000}?-->)""",  # bounded: linear
     re.S,
 )
 _HASH_COMMENT = re.compile(r"(?:^|(?<=\s))#[^\n]*")

@@ -195,10 +195,17 @@ def from_mapping(data: Any, root: Path, path: str) -> Config:
             if not isinstance(value, list):
                 raise ConfigError("pairs must be a list of {source: ..., target: ...}", path, line(data, key))
             pairs = []
+            seen: dict[str, int | None] = {}
             for item in value:
                 ln = item.line if isinstance(item, LineDict) else line(data, key)
                 if not isinstance(item, dict) or set(item) != {"source", "target"} or not all(isinstance(v, str) for v in item.values()):
                     raise ConfigError("each pair needs exactly source and target (paths relative to the project)", path, ln)
+                for side in ("source", "target"):
+                    name = os.path.normpath(item[side])
+                    if (side, name) in seen:
+                        raise ConfigError(f"pairs: {short(item[side])} is already the {side} of the pair at line "
+                                          f"{seen[(side, name)]}; a document is in one pair only", path, ln)
+                    seen[(side, name)] = ln
                 pairs.append((item["source"], item["target"]))
             kw[key] = tuple(pairs)
         elif key == "thresholds":

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Mapping
 from .text import CODE_SPAN, code_key, fold, may_hold_link
 
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
-_SPECIAL = re.compile(r"https?://\S+|www\.\S+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|" + CODE_SPAN)
+_SPECIAL = re.compile(r"https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|" + CODE_SPAN)
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 _PUNCT = {"?": "p:?", "!": "p:!", ":": "p::", "(": "p:(", "«": "p:q", '"': "p:q", "“": "p:q", ";": "p:;"}
 _PUNCT_CHARS = re.compile("[" + re.escape("".join(_PUNCT)) + "]")

@@ -31,7 +31,7 @@ from .text import CODE_SPAN, may_hold_link, same_length_normalize
 from .yamlutil import LineDict, load_yaml, read_text_file, short
 
 _KEYS = {"fr", "fr_variants", "en", "en_variants", "forbidden", "category", "case", "note", "keep", "id"}
-_MASK = re.compile(CODE_SPAN + r"|https?://\S+|www\.[^\s)]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+|<[^>\n]*>")
+_MASK = re.compile(CODE_SPAN + r"|https?://\S+|www\.[^\s)]+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|<[^>\n]{0,1000}>")
 
 
 @dataclass(frozen=True)

@@ -51,12 +51,12 @@ class Raw:
 # One markup token at a position. Every alternative starts with its own character
 # and has a single bounded scan, so testing a line is linear in its length.
 _MARKUP_TOKEN = re.compile(
-    r"<!--.*?-->"  # HTML comment
-    r"|</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>"  # HTML or JSX tag
+    r"<!--.{0,5000}?-->"  # HTML comment
+    r"|</?[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,5000})?/?>"  # HTML or JSX tag
     r"|<>|</>"  # JSX fragment
-    r"|\{/\*.*?\*/\}"  # MDX comment
-    r"|\{\{[<%].*?[>%]\}\}"  # Hugo shortcode
-    r"|\{%.*?%\}"  # Jekyll / Liquid tag
+    r"|\{/\*.{0,5000}?\*/\}"  # MDX comment
+    r"|\{\{[<%].{0,2000}?[>%]\}\}"  # Hugo shortcode
+    r"|\{%.{0,2000}?%\}"  # Jekyll / Liquid tag
 )
 _ADMONITION = re.compile(r"^\s*:{3,}")
 _SPACE = re.compile(r"\s*")

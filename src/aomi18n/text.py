@@ -34,7 +34,7 @@ _PUNCT = re.compile(r"[^\w\s]")
 _WORD = re.compile(r"[^\W_]+(?:['\-][^\W_]+)*", re.UNICODE)
 # An inline code span: a run of backticks closed by a run of the same length
 # (CommonMark; also reStructuredText's ``literal`` and `interpreted text`).
-CODE_SPAN = r"(?<!`)(`+)(?!`)([^\n]+?)(?<!`)\1(?!`)"
+CODE_SPAN = r"(?<!`)(`+)(?!`)([^\n]{1,2000}?)(?<!`)\1(?!`)"  # bounded: linear on any line
 _CODE_SPAN = re.compile(CODE_SPAN)
 _LINK_TARGET = re.compile(r"<([^<>]+)>\s*$")
 
@@ -152,15 +152,15 @@ def cosmetic_change(old: str, new: str) -> bool:
 # What is not prose in documentation text: each pattern is anchored on its own first
 # character and scans once (no nested repetition), so removing them is linear.
 _NOT_PROSE = re.compile(
-    r"\{/\*.*?\*/\}"  # MDX comment
+    r"\{/\*.{0,2000}?\*/\}"  # MDX comment (every repetition below is bounded: linear on any text)
     r"|\{#[^}\s]*\}"  # heading id {#id}
-    r"|\{\{[<%].*?[>%]\}\}|\{%.*?%\}"  # Hugo shortcode, Jekyll tag
-    r"|<!--.*?-->"  # HTML comment
-    r"|</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>|</?>"  # HTML/JSX tag, fragment
-    r"|https?://\S+|www\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+"  # URL, e-mail
+    r"|\{\{[<%].{0,2000}?[>%]\}\}|\{%.{0,2000}?%\}"  # Hugo shortcode, Jekyll tag
+    r"|<!--.{0,5000}?-->"  # HTML comment
+    r"|</?[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,2000})?/?>|</?>"  # HTML/JSX tag, fragment
+    r"|https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}"  # URL, e-mail
 )
-_IMAGE = re.compile(r"!\[[^\]\n]*\]\([^)\n]*\)")
-_LINK_TEXT = re.compile(r"\[([^\]\n]*)\](?:\([^)\s]*(?:\s+\"[^\"\n]*\")?\)|\[[^\]\n]*\])")
+_IMAGE = re.compile(r"!\[[^\]\n]{0,1000}\]\([^)\n]{0,5000}\)")
+_LINK_TEXT = re.compile(r"\[([^\]\n]{0,1000})\](?:\([^)\s]{0,5000}(?:\s+\"[^\"\n]{0,1000}\")?\)|\[[^\]\n]{0,1000}\])")
 _EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
 
 

@@ -91,8 +91,11 @@ def load_yaml(text: str, path: str | Path, error: type[Aomi18nError]) -> Any:
         elif "could not determine a constructor" in str(problem):
             problem = f"unsupported YAML tag ({problem.split('tag ')[-1].strip()}); plain YAML data only"
         raise error(f"invalid YAML: {problem}", path, line) from None
+    except yaml.reader.ReaderError as exc:  # a character YAML does not allow (NUL, a control character)
+        line = text.count("\n", 0, exc.position) + 1
+        raise error(f"invalid YAML: the character {exc.character!r} is not allowed in YAML text", path, line) from None
     except yaml.YAMLError as exc:
-        raise error(f"invalid YAML: {exc}", path) from None
+        raise error(f"invalid YAML: {short(str(exc), 200)}", path) from None
 
 
 def short(value, width: int = 80) -> str:

@@ -19,10 +19,10 @@ from .coverage import in_place, loc
 # first so the regex engine can jump from digit to digit (a leading lookbehind
 # would make it try every position).
 _NUM = re.compile(r"\d(?:(?<![\w.]\d)\d{0,2}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d*(?:[.,]\d+)*)")
-_URL = re.compile(r"https?://[^\s)>\]]+|www\.[^\s)>\]]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"https?://[^\s)>\]]+|www\.[^\s)>\]]+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _ACRONYM = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z0-9]+\b")  # \b[A-Z][A-Z0-9]+\b, capital first
 _DIGIT = re.compile(r"\d")
-_TAGS = re.compile(r"</?[A-Za-z][\w.:-]*(?:\s[^<>]*)?/?>|\{/\*.*?\*/\}|\{#[^}\s]*\}")
+_TAGS = re.compile(r"</?[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,2000})?/?>|\{/\*.{0,2000}?\*/\}|\{#[^}\s]{0,200}\}")
 _NUM_SEPARATORS = re.compile(r"[\s\u00a0\u202f.,]")
 _COMPOUND = re.compile(r"-[^\W\d_]")
 _NUMBER_WORDS = {
@@ -32,6 +32,7 @@ _NUMBER_WORDS = {
 
 
 _GLUED = re.compile(r"\d+[^\W\d_]+")  # a name ending in a number, read backwards
+_GLUED_NAMES = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,64}\d+")
 
 
 def _numbers(text: str, other: str | None = None) -> tuple[Counter, Counter]:
@@ -44,6 +45,7 @@ def _numbers(text: str, other: str | None = None) -> tuple[Counter, Counter]:
     soft: Counter = Counter()
     if not _DIGIT.search(text):
         return plain, soft
+    names = None
     clean = _URL.sub(" ", text) if may_hold_link(text) else text
     if "<" in clean or "{" in clean:  # numbers in tags' attributes are markup (<CodeStep step={4}>)
         clean = _TAGS.sub(" ", clean)
@@ -53,8 +55,10 @@ def _numbers(text: str, other: str | None = None) -> tuple[Counter, Counter]:
         # unless the other side has the same name (datetime1), which is then compared.
         glued = m.start() and clean[m.start() - 1].isalpha()
         if glued and other is not None:
-            name = _GLUED.match(clean[:m.end()][::-1])
-            glued = name is None or name.group(0)[::-1] not in other
+            if names is None:
+                names = set(_GLUED_NAMES.findall(other))  # once per text: linear
+            name = _GLUED.match(clean[max(0, m.start() - 64):m.end()][::-1])  # a bounded window: linear
+            glued = name is None or name.group(0)[::-1] not in names
         compound = _COMPOUND.match(clean, m.end()) or glued
         for value in _values(m.group(0)):
             (soft if compound else plain)[value] += 1
@@ -442,12 +446,20 @@ def _structure(link, src_name: str, tgt_name: str) -> str:
     return f"{len(link.source)} {src_name} blocks are {len(link.target)} in the {tgt_name}"
 
 
+#: Sentences of a block beyond which its sentences are not aligned (the block's other
+#: tests still run): the work inside one block stays bounded.
+MAX_BLOCK_SENTENCES = 300
+
+
 def _sentence_gaps(fr: str, en: str, ctx: PairContext) -> str | None:
     """A sentence missing or added inside linked blocks (sentence-level alignment)."""
     fs = [fr[a:b] for a, b in split_sentences(fr, ctx.source_lang)]
     es = [en[a:b] for a, b in split_sentences(en, ctx.target_lang)]
     if max(len(fs), len(es)) < 2 or len(fs) == len(es):
         return None  # as many sentences on both sides: a changed one is the content score's to see
+    if max(len(fs), len(es)) > MAX_BLOCK_SENTENCES:
+        return None  # not a paragraph a reader compares sentence by sentence: bounded work
+
     al = align(fs, es, level="sentences")
     lost = [fs[l.source[0]] for l in al.links if l.source and not l.target and word_count(fs[l.source[0]]) >= 6]
     added = [es[l.target[0]] for l in al.links if l.target and not l.source and word_count(es[l.target[0]]) >= 6]

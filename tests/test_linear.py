@@ -1,0 +1,68 @@
+"""Every pattern that runs on corpus text stays linear on its worst case (issue 18).
+
+Not a speed measurement (those are in bench/): each function gets 100 KB built to
+make a backtracking pattern quadratic, and must end within seconds rather than the
+minutes a quadratic scan takes at that size.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+N = 100_000
+
+def _block(text: str):
+    from aomi18n.documents import parse_document
+
+    doc = parse_document(("```js\n" + text + "\n```\n").encode(), "x.md", identify=False, max_line=10 * N)
+    return doc.blocks[0]
+
+
+WORST = {
+    "open strings": '"a ' * (N // 3) + "`b " * (N // 3) + "/* " * (N // 6),
+    "word run then @": "a" * N + "@",
+    "e-mail-like run": ("x.y+z-" * (N // 6)) + "@",
+    "data URI and e-mail": "![x](data:image/png;base64," + "QUJD" * (N // 4) + ") jean@example.org",
+    "backticks": "`a " * (N // 3),
+    "open tags": "<a " * (N // 3),
+    "open brackets": "[a](" * (N // 4),
+    "MDX comment opened": "{/* " * (N // 4),
+    "shortcodes opened": "{{< " * (N // 4),
+    "digits and separators": "1 000." * (N // 6),
+    "glued numbers": "ab1 " * (N // 4),
+    "url-like": "http://" * (N // 7),
+    "parentheses": "(" * N,
+}
+
+
+def _functions():
+    from aomi18n.checks.drift import _code_differences, _link_differences, _missing_acronyms, _numbers
+    from aomi18n.codeblocks import _blank_text, normalize_code
+    from aomi18n.features import neutral_features
+    from aomi18n.glossary import load_glossary, mask
+    from aomi18n.markdown import markup_only
+    from aomi18n.sentences import split_sentences
+    from aomi18n.text import normalize, prose, words_to_translate
+
+    from .conftest import ROOT
+
+    glossary = load_glossary(ROOT / "glossary.yaml")
+    return {
+        "prose": prose, "words_to_translate": words_to_translate, "normalize": normalize,
+        "numbers": lambda t: _numbers(t, t), "links": lambda t: _link_differences(t, "x"),
+        "inline code": lambda t: _code_differences(t, "x"), "acronyms": lambda t: _missing_acronyms(t, "x", set()),
+        "code text": _blank_text, "code block": lambda t: normalize_code(_block(t)), "markup_only": markup_only, "features": neutral_features,
+        "sentences": split_sentences, "glossary mask": mask, "glossary fix": lambda t: glossary.fix(t),
+    }
+
+
+@pytest.mark.parametrize("case", sorted(WORST))
+def test_every_text_pattern_is_linear_on_its_worst_case(case):
+    text = WORST[case]
+    for name, fn in _functions().items():
+        start = time.perf_counter()
+        fn(text)
+        took = time.perf_counter() - start
+        assert took < 5.0, f"{name} took {took:.1f} s on 100 KB of {case!r}"
