@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import pytest
 
@@ -106,3 +107,116 @@ def test_sigterm_is_held_back_while_a_temporary_file_exists():
         assert got == [signal.SIGTERM]  # delivered right after it
     finally:
         signal.signal(signal.SIGTERM, previous)
+
+
+def _aomi18n(*args, **kw):
+    import subprocess
+    import sys
+
+    env = dict(os.environ, AOMI18N_NO_CACHE="1")
+    return subprocess.Popen([sys.executable, "-m", "aomi18n", *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=env, **kw)
+
+
+EN_DOC = "corpus/en/working-group-migrant-children-action-plan.txt"
+
+
+def test_import_and_glossary_apply_at_the_same_time_lose_nothing(run, project):
+    import polib
+
+    assert run(["--no-cache", "po", "export", str(project)]).exit_code == 0
+    po_file = next((project / "po/en").glob("groupe-*.po"))
+    po = polib.pofile(str(po_file))
+    target = next(e for e in po if e.msgstr and "HCR" not in e.msgstr and "OIM" not in e.msgstr and len(e.msgstr) > 40)
+    target.msgstr = target.msgstr + " (revised by the translator)"
+    po.save()
+    for _ in range(3):
+        a = _aomi18n("po", "import", str(project))
+        b = _aomi18n("glossary", "apply", str(project))
+        a.communicate(timeout=120)
+        b.communicate(timeout=120)
+        assert a.returncode in (0, 1) and b.returncode in (0, 1)
+    text = (project / EN_DOC).read_text(encoding="utf-8")
+    assert "(revised by the translator)" in text  # the import is there
+    assert " HCR " not in text and "UNHCR" in text  # and so are the glossary fixes
+
+
+def test_a_second_writer_waits_or_says_another_is_writing(project):
+    from aomi18n.writer import project_lock
+
+    with project_lock(project):
+        with pytest.raises(Aomi18nError, match="another aomi18n is writing this project"):
+            with project_lock(project, wait=0.2):
+                pass
+    with project_lock(project, wait=0.2):  # free again
+        pass
+
+
+@pytest.mark.parametrize("sig", [signal.SIGKILL, signal.SIGTERM])
+def test_a_killed_import_leaves_every_document_old_or_new_and_no_temporary_file(run, project, sig):
+    import random
+    import subprocess
+
+    import polib
+
+    assert run(["--no-cache", "po", "export", str(project)]).exit_code == 0
+    po_file = next((project / "po/en").glob("groupe-*.po"))
+    po = polib.pofile(str(po_file))
+    for e in po:
+        if e.msgstr:
+            e.msgstr = e.msgstr + " (v2)"
+    po.save()
+    old = (project / EN_DOC).read_bytes()
+    rnd = random.Random(sig)
+    for _ in range(10):
+        p = _aomi18n("po", "import", str(project))
+        time.sleep(rnd.uniform(0.2, 2.5))
+        p.send_signal(sig)
+        p.communicate(timeout=60)
+        data = (project / EN_DOC).read_bytes()
+        assert data == old or b"(v2)" in data  # old or new, never half
+    # The next run removes what a kill left, whatever it writes itself.
+    (project / "corpus/en/.left.abcd1234.tmp").write_text("half")
+    (project / "po/en/.x.po.efgh5678.tmp").write_text("half")
+    subprocess.run([os.sys.executable, "-m", "aomi18n", "po", "import", str(project)], capture_output=True, timeout=120,
+                   env=dict(os.environ, AOMI18N_NO_CACHE="1"))
+    assert not list(project.rglob(".*.tmp"))
+    assert b"(v2)" in (project / EN_DOC).read_bytes()
+
+
+def test_an_unwritable_sync_record_stops_the_import_before_any_write(run, project, monkeypatch):
+    import tempfile
+
+    import polib
+
+    from aomi18n import writer
+
+    assert run(["--no-cache", "po", "export", str(project)]).exit_code == 0
+    po_file = next((project / "po/en").glob("groupe-*.po"))
+    po = polib.pofile(str(po_file))
+    next(e for e in po if e.msgstr and len(e.msgstr) > 40).msgstr += " (revised)"
+    po.save()
+    real = tempfile.mkstemp
+
+    def mkstemp(*args, dir=None, **kwargs):  # po/.sync/en refuses new files (as root, chmod would not)
+        if dir is not None and Path(dir).as_posix().endswith("po/.sync/en"):
+            raise PermissionError(13, "Permission denied")
+        return real(*args, dir=dir, **kwargs)
+
+    monkeypatch.setattr(writer.tempfile, "mkstemp", mkstemp)
+    before = (project / EN_DOC).read_bytes()
+    r = run(["--no-cache", "po", "import", str(project)])
+    assert r.exit_code == 2 and "nothing was written" in r.stderr and "po/.sync/en" in r.stderr
+    assert (project / EN_DOC).read_bytes() == before
+
+
+def test_a_corpus_folder_linked_out_of_the_project_is_refused(run, project, tmp_path):
+    import shutil
+
+    outside = tmp_path / "elsewhere"
+    shutil.move(str(project / "corpus/en"), str(outside))
+    os.symlink(outside, project / "corpus/en")
+    r = run(["--no-cache", "po", "import", str(project)])
+    assert r.exit_code == 2 and "outside the project" in r.stderr
+    r = run(["--no-cache", "check", str(project)])
+    assert r.exit_code == 2 and "outside the project" in r.stderr

@@ -51,6 +51,25 @@ def _finite(ctx, param, value):
     return value
 
 
+def _locked(fn):
+    """A command that writes into the project: one at a time (see writer.project_lock)."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        from .writer import project_lock
+
+        project = Path(kwargs.get("project") or ".")
+        with project_lock(project if project.is_dir() else Path(".")):
+            from .config import load_config
+            from .writer import sweep_leftovers
+
+            config = load_config(project)
+            for p in sweep_leftovers((config.target_path, config.source_path, config.po_path)):
+                click.echo(f"aomi18n: removed {p}, left by an interrupted run", err=True)
+            return fn(*args, **kwargs)
+
+    return wrapper
+
+
 def _errors(fn):
     """Turn library errors into a clear message and exit status 2 (never a traceback)."""
 
@@ -282,6 +301,7 @@ def _report_written(result) -> None:
 @click.option("--force", is_flag=True, help="Overwrite PO files that exist with other content (default: leave them to 'po update').")
 @click.option("--no-templates", is_flag=True, help="Do not write the POT templates.")
 @_errors
+@_locked
 def po_export(project: Path, output: Path | None, force: bool, no_templates: bool) -> None:
     """Write one PO file per French document: msgid French, msgstr the aligned English.
 
@@ -297,6 +317,7 @@ def po_export(project: Path, output: Path | None, force: bool, no_templates: boo
 @click.option("-o", "--output", type=click.Path(file_okay=False, path_type=Path), default=None, help="Folder of the PO files.")
 @click.option("--no-templates", is_flag=True, help="Do not write the POT templates.")
 @_errors
+@_locked
 def po_update(project: Path, output: Path | None, no_templates: bool) -> None:
     """Merge the current French into the PO files, keeping every translation.
 
@@ -319,6 +340,7 @@ def po_update(project: Path, output: Path | None, no_templates: bool) -> None:
 @click.option("--keep", type=click.FloatRange(0, 100), default=80.0, show_default=True, metavar="PCT",
               help="Create a missing English document only when PCT % of its French words are translated.")
 @_errors
+@_locked
 def po_import(project: Path, po_dir: Path | None, dry_run: bool, use_fuzzy: bool, force: bool, keep: float) -> None:
     """Write the translated msgstr back into the English documents, in place.
 
@@ -356,6 +378,7 @@ def po_import(project: Path, po_dir: Path | None, dry_run: bool, use_fuzzy: bool
 @click.option("--mt-url", default=None, metavar="URL", help="LibreTranslate server (default: https://libretranslate.com).")
 @click.option("--dry-run", is_flag=True, help="Count the suggestions; write nothing.")
 @_errors
+@_locked
 def suggest(project: Path, min_score: float | None, service: str | None, mt_url: str | None, dry_run: bool) -> None:
     """Fill empty PO entries from the translation memory (and machine translation, if asked).
 
@@ -449,6 +472,7 @@ def glossary_check(project: Path, fmt: str) -> None:
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
 @click.option("--dry-run", is_flag=True, help="Show the diff only; write nothing.")
 @_errors
+@_locked
 def glossary_apply(project: Path, dry_run: bool) -> None:
     """Fix the English where the fix is unambiguous ("HCR" -> "UNHCR"); the diff is shown first.
 

@@ -294,6 +294,30 @@ def parse_fail_on(spec: str):
 
 def load_config(project: str | Path = ".") -> Config:
     """Find and read the configuration of the project at ``project`` (defaults if none)."""
+    config = _load_config(project)
+    _no_links_out(config)
+    return config
+
+
+def _no_links_out(config: Config) -> None:
+    """The project's folders (corpus, po, cache) may not be links that lead out of the
+    project: what aomi18n writes there would land elsewhere. A user names an outside
+    folder on the command line (po export -o DIR) instead."""
+    root = config.root.resolve()
+    for key in ("source_dir", "target_dir", "po_dir", "cache_dir"):
+        rel = getattr(config, key)
+        # Every link on the way counts: corpus -> /elsewhere as much as corpus/en -> ...
+        here = config.root
+        for part in Path(rel).parts:
+            here = here / part
+            if here.is_symlink():
+                target = here.resolve()
+                if target != root and root not in target.parents:
+                    raise ConfigError(f"{key} {short(rel)} goes through a link to {short(str(target))}, outside the "
+                                      "project; name outside folders on the command line", here)
+
+
+def _load_config(project: str | Path = ".") -> Config:
     root = Path(project)
     if not root.exists():
         raise ConfigError("no such project folder", root)

@@ -30,7 +30,7 @@ from .pofiles import (
     shared_po_path, write_po, write_record,
 )
 from .text import collapse
-from .writer import unified_diff, write_bytes
+from .writer import check_writable, unified_diff, write_bytes
 
 FUZZY_KINDS = ("drift", "not-translated", "stale")
 
@@ -570,6 +570,7 @@ def import_po(analysis: Analysis, *, fuzzy: bool = False, force: bool = False, k
 
     config = analysis.config
     res = Imported()
+    pending: list[tuple[Path, bytes]] = []  # written at the end, all or none
     shared_path = shared_po_path(config)
     shared: dict[str, polib.POEntry] = {}
     shared_rec = read_record(record_path(config, SHARED))
@@ -620,7 +621,7 @@ def import_po(analysis: Analysis, *, fuzzy: bool = False, force: bool = False, k
             res.created.append(target)
             res.applied += sum(1 for s in segs if usable(lookup.get(s.key)))
             if not dry_run:
-                write_bytes(out, data)
+                pending.append((out, data))
             continue
         doc = r.pair.target
         # Target text the alignment left alone: a translation imported before that does
@@ -672,12 +673,17 @@ def import_po(analysis: Analysis, *, fuzzy: bool = False, force: bool = False, k
         res.changed[doc.path] = (old, data)
         res.applied += len(applied_keys)
         if not dry_run:
-            write_bytes(config.target_path / doc.relpath, data)
+            pending.append((config.target_path / doc.relpath, data))
             if rec is not None:
                 for key, new, is_shared in applied_keys:
                     if not is_shared:
                         rec.entries[key] = new
-                write_record(record_path(config, r.pair.source.relpath), rec)
+                pending.append((record_path(config, r.pair.source.relpath), rec.to_json().encode("utf-8")))
+    # Every file this import writes can be written, or none is: a document rewritten and
+    # its sync record not would make the next import see a hand edit.
+    check_writable(path for path, _ in pending)
+    for path, data in pending:
+        write_bytes(path, data)
     return res
 
 

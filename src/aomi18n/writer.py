@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import signal
 import tempfile
 from collections.abc import Iterator
@@ -101,6 +102,84 @@ def glob_escape(name: str) -> str:
     import glob
 
     return glob.escape(name)
+
+
+#: How long a writer waits for another one to finish before giving up.
+LOCK_WAIT = 30.0
+
+
+@contextlib.contextmanager
+def project_lock(root: Path, wait: float | None = None) -> Iterator[None]:
+    """One writer at a time in a project: an exclusive lock on the project folder itself
+    (no lock file to leave behind), waited for up to ``wait`` seconds, then an error.
+    Everything a writer reads, it reads after taking the lock, so no write is based on
+    a file another writer is replacing."""
+    import fcntl
+    import time
+
+    wait = LOCK_WAIT if wait is None else wait
+    try:
+        fd = os.open(root, os.O_RDONLY)
+    except OSError as exc:
+        raise Aomi18nError(f"cannot be locked: {exc.strerror}", root) from None
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise Aomi18nError(f"another aomi18n is writing this project (waited {wait:.0f} s); run again "
+                                       "when it has finished", root) from None
+                time.sleep(0.05)
+        yield
+    finally:
+        os.close(fd)
+
+
+_TMP_NAME = re.compile(r"^\..+\.[a-z0-9_]{8}\.tmp$")
+
+
+def sweep_leftovers(folders) -> list[Path]:
+    """Temporary files a killed writer left in ``folders`` (called under the project lock,
+    when no other writer can be at work): removed, and returned for the record."""
+    removed = []
+    for folder in folders:
+        folder = Path(folder)
+        if not folder.is_dir() or folder.is_symlink():
+            continue
+        for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+            for name in filenames:
+                p = Path(dirpath) / name
+                if _TMP_NAME.match(name) and p.is_file() and not p.is_symlink():
+                    try:
+                        p.unlink()
+                        removed.append(p)
+                    except OSError:
+                        pass
+    return removed
+
+
+def check_writable(paths) -> None:
+    """Before the first write of a command: every file it will write can be written (its
+    folder can be made and holds a new file), or nothing is written at all."""
+    seen = set()
+    for path in paths:
+        parent = Path(path).parent
+        if parent in seen:
+            continue
+        seen.add(parent)
+        try:
+            parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".aomi18n-probe.", suffix=".tmp", dir=parent)
+            os.close(fd)
+            os.unlink(tmp)
+        except OSError as exc:
+            raise Aomi18nError(f"cannot be written ({exc.strerror}); nothing was written", parent) from None
+        p = Path(path)
+        if p.exists() and not os.access(p, os.W_OK):
+            raise Aomi18nError("cannot be written (permission denied); nothing was written", p)
 
 
 def write_text(path: str | Path, text: str) -> bool:
