@@ -114,3 +114,27 @@ def test_glossary_show_as_tbx_loads_in_translate_toolkit(run, project):
     assert pairs["HCR"] == "UNHCR" and pairs["OIM"] == "IOM"
     csv_out = run(["glossary", "show", str(project), "--format", "csv"]).stdout
     assert csv_out.splitlines()[0] == "fr,en,forbidden,category,note"
+
+
+def test_apply_fixes_what_is_certain_and_leaves_a_french_article_to_the_translator():
+    from aomi18n.glossary import load_glossary
+
+    from .conftest import ROOT
+
+    g = load_glossary(ROOT / "glossary.yaml")
+    text, taken = g.fix("The OIM met l'OIM, staff de l'OIM and le HCR.")
+    assert text == "The IOM met l'OIM, staff de l'OIM and le HCR."  # never "l'IOM"
+    assert [m.text for m, _ in taken] == ["OIM"]
+    assert g.fix(text)[0] == text  # twice = once
+    # The ones left are still reported as forbidden forms.
+    assert [m.text for m in g.forbidden_in(text)] == ["OIM", "OIM", "HCR"]
+
+
+def test_a_french_article_glued_to_the_english_form_is_a_finding(run, project):
+    import json
+
+    doc = project / "corpus/en/working-group-migrant-children-action-plan.txt"
+    doc.write_text(doc.read_text(encoding="utf-8") + "\nA meeting with l'IOM was held.\n", encoding="utf-8")
+    r = run(["--no-cache", "check", str(project), "--format", "json", "--select", "glossary"])
+    found = [f for f in json.loads(r.stdout)["findings"] if "French article" in f["message"]]
+    assert len(found) == 1 and found[0]["details"]["found"] == "l'IOM"

@@ -35,6 +35,16 @@ def glossary(ctx: PairContext):
                 source=fr_loc, target=Location(p.target.path, line, line), check="glossary", term=m.term.fr, expected=m.term.en,
                 details={"found": m.text, "column": m.start + 1},
             )
+    # "l'IOM" in a translation that is not French: the article of the French is left over.
+    if not ctx.target_lang.startswith("fr"):
+        for j, u in enumerate(ctx.target_units):
+            for offset, written, form in g.french_article_before(u.text):
+                yield Finding(
+                    "glossary", Severity.ERROR,
+                    f"\"{written}\": a French article before \"{form}\" in {ctx.names[1]}",
+                    target=Location(p.target.path, _line_of(u.text, u.line, offset), _line_of(u.text, u.line, offset)),
+                    check="glossary", term=form, expected=form, details={"found": written, "column": offset + 1},
+                )
     if ctx.alignment is None or p.source is None:
         return
     for link in ctx.alignment.links:
