@@ -159,3 +159,25 @@ def test_a_huge_source_date_epoch_is_no_overflow(project):
     r = subprocess.run([sys.executable, "-m", "aomi18n", "po", "export", str(project)], capture_output=True, text=True,
                        timeout=120, env=env)
     assert r.returncode == 0 and "Traceback" not in r.stderr
+
+
+BOUNDED = ["glossary-alias-bomb", "config-alias-bomb", "glossary-deep-nesting", "config-deep-nesting",
+           "po-sync-deep-json", "config-huge-number", "config-corpus-wrong-types", "doc-nul-late", "glossary-raw-nul",
+           "config-threshold-nan", "config-language-list", "config-pair-twice"]
+
+
+@pytest.mark.parametrize("name", BOUNDED)
+def test_hostile_configuration_and_documents_end_bounded_in_a_real_process(project, name):
+    """The issue-18 cases again, as a user meets them: the installed command in its own
+    process, under a 1 GiB memory cap and a time limit; exit 2 with file:line."""
+    case = DATA / "bad" / name
+    spec = json.loads((case / "case.json").read_text())
+    for src in (case / "files").rglob("*"):
+        if src.is_file():
+            dest = project / src.relative_to(case / "files")
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dest)
+    r = _capped(project, *spec["command"], seconds=60)
+    assert r.returncode == 2, r.stderr[-500:]
+    assert spec["expect"] in r.stderr and "Traceback" not in r.stderr
+    assert "MemoryError" not in r.stderr and "RecursionError" not in r.stderr
