@@ -45,6 +45,9 @@ def discover(folder: Path, patterns: Iterable[str], exclude: Iterable[str] = (),
         for name in sorted(filenames):
             p = Path(dirpath) / name
             rel = p.relative_to(folder).as_posix()
+            if any(ord(c) < 32 or c == "\x7f" for c in rel):
+                raise DocumentError(f"has a control character (a line break?) in its name: {rel!r}; rename it",
+                                    Path(dirpath))
             if not any(_match(rel, pat) for pat in patterns) or any(_match(rel, pat) for pat in exclude):
                 continue
             if p.is_symlink():

@@ -33,7 +33,13 @@ MAX_PO_BYTES = 50 * 1024 * 1024
 _KEYWORD = re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+(".*)$')
 _STRING = re.compile(r'^"((?:[^"\\]|\\.)*)"\s*$')
 _ESCAPE = re.compile(r'\\(.)')
-_VALID_ESCAPES = set('ntr"\\abfv01234567x')
+# The header entry: msgid "" then its msgstr lines (bounded scans: linear).
+_HEADER = re.compile(r'^msgid ""\s*\nmsgstr "[^"\n]{0,2000}"(?:\s*\n"[^\n]{0,2000}")*', re.M)
+_CHARSET = re.compile(r"charset=([\w.-]{1,40})")
+# The escapes polib turns into the character msgfmt does (a control character that comes
+# of them is refused entry by entry on import); \a and octal or hex escapes polib leaves
+# as they are written, unlike msgfmt: refused.
+_VALID_ESCAPES = set('ntr"\\bfv')
 
 
 def key_of(msgctxt: str | None, msgid: str) -> str:
@@ -95,7 +101,8 @@ def _check_syntax(text: str, path: Path) -> None:
             raise PoFileError("unterminated or badly quoted string", path, n)
         for e in _ESCAPE.finditer(sm.group(1)):
             if e.group(1) not in _VALID_ESCAPES:
-                raise PoFileError(f"invalid escape \\{e.group(1)} in a string", path, n)
+                raise PoFileError(f"escape \\{e.group(1)} in a string: aomi18n reads \\n \\t \\r \\b \\f \\v \\\" "
+                                  "\\\\ as msgfmt does, not this one (write the character itself)", path, n)
     if state in ("msgid", "msgctxt", "msgid_plural"):
         raise PoFileError("the last msgid has no msgstr", path, len(text.splitlines()))
 
@@ -107,7 +114,9 @@ def read_po(path: str | Path) -> polib.POFile:
     if "\x00" in text:
         raise PoFileError("is a binary file, not a PO file", p, text[: text.index("\x00")].count("\n") + 1)
     _check_syntax(text, p)
-    m = re.search(r"charset=([\w.-]+)", text[:4000])
+    # The header's charset, wherever the header ends (a long comment before it included).
+    header = _HEADER.search(text)
+    m = _CHARSET.search(text, header.start(), header.end()) if header else None
     if m and m.group(1).lower().replace("_", "-") not in ("utf-8", "utf8", "charset"):
         line = text[: m.start()].count("\n") + 1
         raise PoFileError(f"declares charset={m.group(1)}; PO files of this project must be UTF-8", p, line)
