@@ -266,13 +266,13 @@ def test_update_keeps_translations_marks_changed_french_fuzzy_and_obsoletes(run,
     assert any(e.msgid.startswith("Le groupe de travail se réunira") for e in obsolete)
     new = next(e for e in po if e.msgid.startswith("Une conférence"))
     assert not new.obsolete
-    # Its English is the old paragraph's translation: nobody confirmed it, so it is fuzzy,
-    # and #| names the French that English translated.
-    assert "fuzzy" in new.flags and new.previous_msgid.startswith("Le groupe de travail se réunira")
+    # The English in its place (the Malta meeting) is about something else: the new French
+    # is untranslated, its entry empty (an import inserts its translation, never over that English).
+    assert new.msgstr == "" and "fuzzy" not in new.flags
     # the PO file is the sync record: the changed French is stale, with a word diff
     c = run(["check", str(root), "--format", "json", "--select", "stale"])
     stale = [f for f in json.loads(c.stdout)["findings"] if f["kind"] == "stale"]
-    assert [f["source"]["lines"] for f in stale] == [[3, 3], [12, 12]]
+    assert [f["source"]["lines"] for f in stale] == [[3, 3]]
     assert "[-1-]" not in stale[0]["message"] and "[-245-] {+312+}" in stale[0]["message"]
 
 
@@ -458,3 +458,24 @@ def test_an_unsafe_msgstr_is_refused_with_its_po_line_and_the_rest_imported(run,
     assert "po/en/rapport.po:" in r.stderr and "refused: it holds a code fence" in r.stderr
     en = (root / "corpus/en/rapport.md").read_text()
     assert "```" not in en and "Valletta" in en
+
+
+def test_new_french_beside_english_only_text_is_untranslated_and_its_translation_is_inserted(run, tmp_path):
+    extra = "Tools for all ombudsman offices are available on the websites of both associations since last year."
+    en = EN.replace("The working group will meet", extra + "\n\nThe working group will meet")
+    root = make(tmp_path, en=en)
+    assert run(["po", "export", str(root)]).exit_code == 0  # the sync record: the French without the new paragraph
+    new_fr = "Une conférence régionale aura lieu à Beyrouth en novembre avec les médiateurs de toute la région."
+    (root / "corpus/fr/rapport.md").write_text(FR.replace("Le groupe de travail se réunira",
+                                                          new_fr + "\n\nLe groupe de travail se réunira"))
+    c = run(["check", str(root), "--format", "json", "--select", "untranslated,drift"])
+    found = [(f["kind"], f["source"] and f["source"]["lines"]) for f in json.loads(c.stdout)["findings"]]
+    assert ("untranslated", [12, 12]) in found and not any(k == "drift" for k, _ in found)
+    assert run(["po", "update", str(root)]).exit_code == 0
+    translation = "A regional conference will take place in Beirut in November with ombudsmen from the whole region."
+    edit_po(root / "po/en/rapport.po", lambda e: setattr(e, "msgstr", translation) if e.msgid == new_fr else None)
+    assert run(["po", "import", str(root)]).exit_code == 0
+    text = (root / "corpus/en/rapport.md").read_text()
+    assert translation in text and extra in text  # inserted; the English-only text stays
+    assert run(["po", "import", str(root)]).exit_code == 0
+    assert (root / "corpus/en/rapport.md").read_text() == text  # and a second import changes nothing

@@ -141,7 +141,9 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
 
     pairs = pair_items(sources, targets, config, glossary, load)
     check_ids = tuple(c.id for c in checks)
-    stale = "stale" in check_ids
+    # The sync record (PO file, sync point, git) serves stale, and tells the coverage and
+    # drift checks which source text is new since the last sync.
+    stale = any(k in check_ids for k in ("stale", "untranslated", "drift", "extra"))
     # Everything a pair's result depends on besides its files: the entry keeps the
     # documents too, so what reading them depends on (languages, line limit) is here.
     sync_label, sync_records = None, {}

@@ -49,9 +49,12 @@ def untranslated(ctx: PairContext):
     if ctx.alignment is None:
         return
     p = ctx.pair
-    placed = set(in_place(ctx.alignment.links).values())
+    placed = set(placed_pairs(ctx).values())
+    new = new_sources(ctx)
     for link in ctx.alignment.links:
-        if link.source and not link.target and link not in placed:
+        # New source text the aligner paired with unrelated translation text is new text.
+        fresh = bool(link.target) and _unrelated(ctx, link) and all(i in new for i in link.source)
+        if link.source and (not link.target or fresh) and link not in placed:
             text = " ".join(ctx.source_units[i].text for i in link.source)
             yield Finding(
                 "untranslated", Severity.ERROR,
@@ -74,7 +77,7 @@ def extra(ctx: PairContext):
     if ctx.alignment is None:
         return
     p = ctx.pair
-    placed = in_place(ctx.alignment.links)
+    placed = placed_pairs(ctx)
     for link in ctx.alignment.links:
         if link.target and not link.source and link not in placed:
             text = " ".join(ctx.target_units[j].text for j in link.target)
@@ -165,6 +168,29 @@ def translator_note(text: str) -> bool:
     language), added on purpose, not text it should lack."""
     text = text.strip()
     return text.startswith(("(", "*(", "_(", "**(", "__(")) and _NOTE.fullmatch(text) is not None
+
+
+def new_sources(ctx: PairContext) -> set[int]:
+    """Source units the sync record says are new: text it never held, and not a changed
+    version of text it held (empty without a record)."""
+    synced = ctx.synced
+    if synced is None or not getattr(synced, "order", None):
+        return set()
+    from ..checks.stale import previous_texts
+    from ..text import collapse
+
+    current = [collapse(u.text) for u in ctx.source_units]
+    changed = previous_texts(current, synced)
+    return {i for i, t in enumerate(current) if t not in synced.texts and i not in changed}
+
+
+def placed_pairs(ctx: PairContext) -> dict[Link, Link]:
+    """:func:`in_place`, less the source blocks the sync record says are new (text it
+    never held, and no changed text it held): new source text beside text only the
+    translation has is untranslated, not a drift of that text."""
+    placed = in_place(ctx.alignment.links)
+    new = new_sources(ctx) if placed else set()
+    return {en: fr for en, fr in placed.items() if not all(i in new for i in fr.source)}
 
 
 def in_place(links: Sequence[Link]) -> dict[Link, Link]:

@@ -12,7 +12,7 @@ from ..model import Finding, Link, Location, Severity
 from ..sentences import split_sentences
 from ..text import CODE_SPAN, code_key, code_spans, fold, may_hold_link, word_count
 from . import PairContext, check
-from .coverage import in_place, loc
+from .coverage import _unrelated, loc, new_sources, placed_pairs
 
 # A number: "1 000" (groups of three after a space, NBSP or narrow NBSP, not after a
 # word or a dot), or digits with . or , inside. Both start with a digit, written
@@ -326,7 +326,7 @@ def drift(ctx: PairContext):
     glossary_forms = {f for t in ctx.glossary.terms for f in (*t.fr_forms, *t.en_forms, *t.forbidden)}
     links = [l for l in ctx.alignment.links if l.source and l.target]
     # An English block alone in the place of a French one: compared as if linked.
-    placed = [Link(fr.source, en.target, 0.0) for en, fr in in_place(ctx.alignment.links).items()]
+    placed = [Link(fr.source, en.target, 0.0) for en, fr in placed_pairs(ctx).items()]
     # The code the English document names anywhere, for telling code from translated names.
     en_document = "\n".join(_plain(u.text).lower() for u in ctx.target_units if "`" in u.text)
     fr_total = sum(len(ctx.source_units[i].text) for l in links for i in l.source) or 1
@@ -337,6 +337,9 @@ def drift(ctx: PairContext):
     # document a faithful sentence shares few features with its translation, and only
     # a link sharing (almost) nothing (the unrelated-link threshold) is suspicious.
     learned = sum(1 for l in links if len(l.source) == len(l.target) == 1) >= DEFAULT.lexicon_min_links
+    # New source text paired with unrelated translation text is untranslated, not a drift.
+    new = new_sources(ctx)
+    links = [l for l in links if not (new and all(i in new for i in l.source) and _unrelated(ctx, l))]
     todo = [(l, False) for l in links] + [(l, True) for l in placed]
     texts = [(" ".join(ctx.source_units[i].text for i in l.source), " ".join(ctx.target_units[j].text for j in l.target))
              for l, _ in todo]
