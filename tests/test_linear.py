@@ -40,6 +40,7 @@ WORST = {
 def _functions():
     from aomi18n.checks.drift import _code_differences, _link_differences, _missing_acronyms, _numbers
     from aomi18n.codeblocks import _blank_text, normalize_code
+    from aomi18n.documents import parse_document
     from aomi18n.features import neutral_features
     from aomi18n.glossary import load_glossary, mask
     from aomi18n.markdown import markup_only
@@ -54,7 +55,9 @@ def _functions():
         "numbers": lambda t: _numbers(t, t), "links": lambda t: _link_differences(t, "x"),
         "inline code": lambda t: _code_differences(t, "x"), "acronyms": lambda t: _missing_acronyms(t, "x", set()),
         "code text": _blank_text, "code block": lambda t: normalize_code(_block(t)), "markup_only": markup_only, "features": neutral_features,
-        "sentences": split_sentences, "glossary mask": mask, "glossary fix": lambda t: glossary.fix(t),
+        "sentences": split_sentences,
+        "markdown reader": lambda t: parse_document(t.encode(), "x.md", identify=False, max_line=10 * N),
+        "text reader": lambda t: parse_document(t.encode(), "x.txt", identify=False, max_line=10 * N), "glossary mask": mask, "glossary fix": lambda t: glossary.fix(t),
     }
 
 
