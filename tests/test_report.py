@@ -137,3 +137,17 @@ def test_markdown_report_escapes_corpus_text_and_file_names(run, project):
     assert r.exit_code == 0
     assert "<script>" not in r.stdout and "<svg" not in r.stdout and "](javascript" not in r.stdout
     assert "&lt;svg onload=alert\\(1\\)&gt;" in r.stdout
+
+
+def test_no_glossary_is_said_not_counted_as_compliance(run, project, tmp_path):
+    (project / "glossary.yaml").unlink()
+    r = run(["--no-cache", "report", str(project), "--format", "md"])
+    assert "no glossary configured" in r.stdout and "100.0%" not in r.stdout.split("Glossary")[1][:40]
+    out = tmp_path / "r.html"
+    run(["--no-cache", "report", str(project), "-o", str(out)])
+    assert "no glossary configured" in out.read_text()
+
+
+def test_a_queue_filter_that_matches_nothing_says_so(run, project):
+    r = run(["--no-cache", "queue", str(project), "--document", "*no-such-document*"])
+    assert r.exit_code == 2 and "matches no document" in r.output

@@ -42,6 +42,12 @@ def _quiet_interrupts(default_hook):
     return hook
 
 
+def _under(path: str, folder: str) -> str:
+    """A document's path relative to its corpus folder (index.md pages stay apart)."""
+    prefix = folder.rstrip("/") + "/"
+    return path[len(prefix):] if path.startswith(prefix) else path
+
+
 def _finite(ctx, param, value):
     """A number option must be a number: nan and inf are refused."""
     import math
@@ -432,7 +438,15 @@ def queue(project: Path, fmt: str, documents: tuple[str, ...], kinds: str, outpu
         if k not in KINDS:
             raise click.BadParameter(f"unknown kind {k!r} (known: {', '.join(KINDS)})", param_hint="--kind")
     config = load_config(project)
-    items = build_queue(analyze(config, **_run()), documents=documents, kinds=wanted)
+    analysis = analyze(config, **_run())
+    if documents:
+        import fnmatch
+
+        paths = [(r.pair.source or r.pair.target).path for r in analysis.results]
+        for d in documents:
+            if not any(fnmatch.fnmatch(p, d) or d in p for p in paths):
+                raise click.BadParameter(f"{d!r} matches no document of the project", param_hint="--document")
+    items = build_queue(analysis, documents=documents, kinds=wanted)
     if fmt == "json":
         text = json.dumps(queue_json(items), ensure_ascii=False, indent=2) + "\n"
     elif fmt == "csv":
@@ -569,13 +583,17 @@ def status(project: Path) -> None:
     data = report_data(analyze(config, **_run()))
     rep = data["report"]
     table = Table(title=f"{tgt_name} coverage {rep['coverage_words']}% of {data['summary']['words']} {src_name} words "
-                        f"({rep['coverage_blocks']}% of blocks); glossary {rep['glossary']['compliance']}%")
+                        f"({rep['coverage_blocks']}% of blocks); "
+                        + (f"glossary {rep['glossary']['compliance']}%" if rep["glossary"]["configured"]
+                           else "no glossary configured"))
     for name, just in ((f"{src_name} document", "left"), (tgt_name, "left"), ("words", "right"), ("%", "right"),
                        ("", "left"), ("drift", "right"), ("stale", "right"), ("untransl.", "right"), ("findings", "right")):
         table.add_column(name, justify=just)
     for d in rep["documents"]:
         st = d["states"]
-        table.add_row(Path(d["source"]).name, Path(d["target"]).name if d["target"] else "[bold red]missing[/]", str(d["words"]), f"{d['coverage']:.1f}",
+        table.add_row(_under(d["source"], config.source_dir),
+                      _under(d["target"], config.target_dir) if d["target"] else "[bold red]missing[/]",
+                      str(d["words"]), f"{d['coverage']:.1f}",
                       ProgressBar(total=max(d["words"], 1), completed=st["translated"], width=20),
                       str(st["drift"]), str(st["stale"]), str(st["untranslated"] + st["missing"]), str(d["findings"]))
     console = Console()

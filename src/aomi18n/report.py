@@ -49,8 +49,11 @@ def report_data(analysis: Analysis) -> dict[str, Any]:
     data["report"] = {
         "coverage_words": summary["coverage"],
         "coverage_blocks": _pct(summary["translated_blocks"], summary["blocks"]),
-        "glossary": {"occurrences": occurrences, "findings": glossary_findings,
-                     "compliance": _pct(max(0, occurrences - glossary_findings), occurrences)},
+        # No glossary, no compliance figure (None): the report says so instead of "100 %".
+        "glossary": {"configured": bool(analysis.glossary.terms), "occurrences": occurrences,
+                     "findings": glossary_findings,
+                     "compliance": _pct(max(0, occurrences - glossary_findings), occurrences)
+                     if analysis.glossary.terms else None},
         "documents": sorted(docs, key=lambda d: (d["coverage"], -d["words"])),
         "missing": [d["source"] for d in docs if d["target"] is None],
     }
@@ -113,9 +116,10 @@ def render_markdown(analysis: Analysis, lang: str = "en") -> str:
     out = [f"# {t['title']}", "",
            f"- {t['coverage_words']}: **{rep['coverage_words']}%**",
            f"- {t['coverage_blocks']}: **{rep['coverage_blocks']}%**",
-           f"- {t['glossary_compliance']}: **{rep['glossary']['compliance']}%** "
-           f"({rep['glossary']['occurrences'] - min(rep['glossary']['findings'], rep['glossary']['occurrences'])} {t['of']} "
-           f"{rep['glossary']['occurrences']} {t['terms_checked']})",
+           (f"- {t['glossary_compliance']}: **{rep['glossary']['compliance']}%** "
+            f"({rep['glossary']['occurrences'] - min(rep['glossary']['findings'], rep['glossary']['occurrences'])} "
+            f"{t['of']} {rep['glossary']['occurrences']} {t['terms_checked']})"
+            if rep["glossary"]["configured"] else f"- {t['glossary_compliance']}: {t['no_glossary']}"),
            f"- {t['findings']}: **{data['summary']['findings']}**", "",
            f"## {t['documents']}", "",
            f"| {t['document']} | {t['english']} | {t['words']} | % | " + " | ".join(t[s] for s in STATES) + " |",

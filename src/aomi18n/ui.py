@@ -41,6 +41,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "of": "of",
         "terms_checked": "glossary terms in the {source}, correct in the {target}",
         "priority": "Translate first",
+        "no_glossary": "no glossary configured",
     },
     "fr": {
         "title": "Traduction en {target} : état d'avancement",
@@ -75,6 +76,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "of": "sur",
         "terms_checked": "termes du glossaire dans le texte en {source}, corrects en {target}",
         "priority": "À traduire d'abord",
+        "no_glossary": "aucun glossaire configuré",
     },
 }
 
