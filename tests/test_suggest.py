@@ -304,3 +304,21 @@ def test_a_hostile_server_ends_the_machine_translation_in_time_with_memory_bound
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_queue_names_the_po_entry_and_counts_work_waiting_in_po_files(run, tmp_path):
+    root = make(tmp_path, en=drop(EN, "The Venice Commission adopted the Venice Principles on 15 March 2019."))
+    run(["po", "export", str(root)])
+    venice = "La Commission de Venise a adopté les Principes de Venise le 15 mars 2019."
+    data = json.loads(run(["--no-cache", "queue", str(root), "--format", "json"]).stdout)
+    item = next(i for i in data["items"] if i["kind"] == "untranslated")
+    assert item["po"].startswith("po/en/rapport.po:") and item["state"] == "to do"
+    line = int(item["po"].rsplit(":", 1)[1])  # where the entry starts (its comments), as editors show it
+    after = (root / "po/en/rapport.po").read_text().splitlines()[line - 1:line + 8]
+    assert any("La Commission de Venise" in x for x in after) and any(x.startswith("msgid") for x in after)
+    edit_po(root / "po/en/rapport.po", lambda e: setattr(e, "msgstr", "The Venice Commission adopted them.")
+            if e.msgid == venice else None)
+    data = json.loads(run(["--no-cache", "queue", str(root), "--format", "json"]).stdout)
+    item = next(i for i in data["items"] if i["kind"] == "untranslated")
+    assert item["state"] == "translated in the PO file, not imported yet"
+    assert "in PO, not imported" in run(["--no-cache", "queue", str(root)]).stdout
