@@ -479,3 +479,31 @@ def test_new_french_beside_english_only_text_is_untranslated_and_its_translation
     assert translation in text and extra in text  # inserted; the English-only text stays
     assert run(["po", "import", str(root)]).exit_code == 0
     assert (root / "corpus/en/rapport.md").read_text() == text  # and a second import changes nothing
+
+
+def test_import_of_line_per_paragraph_documents_is_idempotent(run, tmp_path):
+    """Scraped-style text (a paragraph per line, no blank lines, an indented line): an
+    unchanged PO imported again and again changes no byte; a translated entry once."""
+    fr = ("Rapport annuel 2019\n"
+          "Le Médiateur a reçu 1 245 plaintes en 2019, soit 12 % de plus qu'en 2018, dans toutes les régions du pays.\n"
+          "    La Commission de Venise a adopté les Principes de Venise le 15 mars 2019 à Venise, en Italie.\n"
+          "Le groupe de travail se réunira à Malte le 7 octobre 2020 avec les médiateurs de la région.\n")
+    en = ("Annual report 2019\n"
+          "The Ombudsman received 1,245 complaints in 2019, 12% more than in 2018, in every region of the country.\n"
+          "The working group will meet in Malta on 7 October 2020 with the ombudsmen of the region.\n")
+    root = tmp_path / "proj"
+    (root / "corpus/fr").mkdir(parents=True)
+    (root / "corpus/en").mkdir(parents=True)
+    (root / "corpus/fr/rapport.txt").write_text(fr)
+    (root / "corpus/en/rapport.txt").write_text(en)
+    assert run(["po", "export", str(root)]).exit_code == 0
+    before = (root / "corpus/en/rapport.txt").read_bytes()
+    for _ in range(3):
+        assert run(["po", "import", str(root)]).exit_code == 0
+        assert (root / "corpus/en/rapport.txt").read_bytes() == before
+    edit_po(root / "po/en/rapport.po", lambda e: setattr(e, "msgstr", "The Venice Commission adopted the Venice "
+            "Principles on 15 March 2019 in Venice, Italy.") if e.msgid.startswith("La Commission") else None)
+    for _ in range(3):
+        assert run(["po", "import", str(root)]).exit_code == 0
+    text = (root / "corpus/en/rapport.txt").read_text()
+    assert text.count("The Venice Commission adopted") == 1
