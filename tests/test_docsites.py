@@ -245,3 +245,14 @@ def test_sync_point_of_a_translation_kept_in_a_fork(tmp_path):
 
     with pytest.raises(ConfigError, match="not a commit"):
         _stale_lines(root)
+
+
+def test_a_document_is_called_by_its_title(tmp_path):
+    from aomi18n.report import report_data
+
+    root = _project(tmp_path, EN_PAGE, FR_PAGE)
+    (root / "corpus/en/other.md").write_text("# Keys and `key` {/*keys*/}\n\nText.\n", encoding="utf-8")
+    (root / "corpus/en/plain.md").write_text("Just text.\n", encoding="utf-8")
+    docs = {Path(d["source"]).name: d["title"] for d in report_data(analyze(load_config(root), use_cache=False))
+            ["report"]["documents"]}
+    assert docs == {"page.md": "Rendering lists", "other.md": "Keys and key", "plain.md": "plain.md"}

@@ -591,7 +591,8 @@ def status(project: Path) -> None:
         table.add_column(name, justify=just)
     for d in rep["documents"]:
         st = d["states"]
-        table.add_row(_under(d["source"], config.source_dir),
+        shown = _under(d["source"], config.source_dir)
+        table.add_row(shown if d["title"] == Path(shown).name else f"{d['title']}\n[dim]{shown}[/]",
                       _under(d["target"], config.target_dir) if d["target"] else "[bold red]missing[/]",
                       str(d["words"]), f"{d['coverage']:.1f}",
                       ProgressBar(total=max(d["words"], 1), completed=st["translated"], width=20),

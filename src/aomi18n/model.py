@@ -156,6 +156,25 @@ class Document:
     wrapped: bool = False
 
     @property
+    def title(self) -> str:
+        """What a reader calls the document: its front-matter title, else its first heading
+        (markup aside), else its file name."""
+        import re
+
+        def plain(text: str) -> str:
+            text = re.sub(r"\{/\*.{0,2000}?\*/\}|\{#[^}\s]{0,200}\}|</?[A-Za-z][^<>]{0,2000}>", " ", text)
+            text = re.sub(r"[`*]+|(?<!\w)_+|_+(?!\w)", "", text)
+            return " ".join(text.split())
+
+        heading = None
+        for b in self.blocks:
+            if b.kind == "meta" and b.marker.lstrip().lower().startswith("title") and b.content.strip():
+                return plain(b.content) or b.content.strip()
+            if heading is None and b.kind == "heading" and b.content.strip():
+                heading = plain(b.content) or b.content.strip()
+        return heading or Path(self.relpath or self.path).name
+
+    @property
     def translatable_blocks(self) -> tuple[Block, ...]:
         return tuple(b for b in self.blocks if b.translatable)
 

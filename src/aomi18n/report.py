@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import time
+from pathlib import Path
 from typing import Any
 
 from .analysis import Analysis
@@ -35,6 +36,7 @@ def report_data(analysis: Analysis) -> dict[str, Any]:
         if r.pair.target is not None:
             occurrences += sum(len(analysis.glossary.find_fr(u.text)) for u in r.source_units)
         docs.append({
+            "title": r.pair.source.title if r.pair.source.blocks else Path(r.pair.source.path).name,
             "source": r.pair.source.path,
             "target": r.pair.target.path if r.pair.target else None,
             "words": words,
