@@ -11,7 +11,6 @@ import pickle
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .alignment import FeatureScorer, align
 from .checks import PairContext, run_checks, selected
 from .codeblocks import align_code, code_blocks
 from .config import Config, parse_fail_on
@@ -231,6 +230,8 @@ def _init_worker(state: _State, pooled: bool = False) -> None:
         import signal
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .alignment import FeatureScorer  # numpy: only when a pair is (re)aligned
+
     _WORKER.clear()
     _WORKER.update(state=state, cache=Cache(state.cache_folder), scorer=FeatureScorer(acronyms=acronym_map(state.glossary)),
                    checks=[c for c in selected() if c.id in state.checks])
@@ -249,6 +250,8 @@ def _work(task: _Task) -> tuple[int, PairResult]:
     tu = tuple(units(tgt, level)) if tgt else ()
     al = None
     if pair.paired:
+        from .alignment import align
+
         al = align([u.text for u in su], [u.text for u in tu], scorer=_WORKER["scorer"], level=level,
                    source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu])
     sc, tc, cl = (), (), ()

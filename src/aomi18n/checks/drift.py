@@ -7,7 +7,6 @@ from collections import Counter
 
 from rapidfuzz import fuzz, process
 
-from ..alignment import DEFAULT, align
 from ..model import Finding, Link, Location, Severity
 from ..sentences import split_sentences
 from ..text import CODE_SPAN, code_key, code_spans, fold, may_hold_link, word_count
@@ -336,6 +335,8 @@ def drift(ctx: PairContext):
     # vocabulary (as many confident 1-1 links as it learns a lexicon from); in a short
     # document a faithful sentence shares few features with its translation, and only
     # a link sharing (almost) nothing (the unrelated-link threshold) is suspicious.
+    from ..alignment import DEFAULT  # numpy: only when checks run (a pair being redone)
+
     learned = sum(1 for l in links if len(l.source) == len(l.target) == 1) >= DEFAULT.lexicon_min_links
     # New source text paired with unrelated translation text is untranslated, not a drift.
     new = new_sources(ctx)
@@ -462,6 +463,8 @@ def _sentence_gaps(fr: str, en: str, ctx: PairContext) -> str | None:
         return None  # as many sentences on both sides: a changed one is the content score's to see
     if max(len(fs), len(es)) > MAX_BLOCK_SENTENCES:
         return None  # not a paragraph a reader compares sentence by sentence: bounded work
+
+    from ..alignment import align
 
     al = align(fs, es, level="sentences")
     lost = [fs[l.source[0]] for l in al.links if l.source and not l.target and word_count(fs[l.source[0]]) >= 6]
