@@ -91,7 +91,7 @@ def test_corpus_text_is_escaped_in_the_report(run, project, tmp_path):
     assert "&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html and "&lt;img src=x onerror=alert(1)&gt;" in html
     assert html.count("<script>") == 1  # only the report's own sorting/filtering script
     md = run(["report", str(project), "--format", "md"]).stdout
-    assert "| extra |" in md
+    assert "| English-only text |" in md  # kinds in plain words (ids stay in JSON, SARIF, the CLI)
 
 
 def test_report_markdown(run, project):
@@ -151,3 +151,14 @@ def test_no_glossary_is_said_not_counted_as_compliance(run, project, tmp_path):
 def test_a_queue_filter_that_matches_nothing_says_so(run, project):
     r = run(["--no-cache", "queue", str(project), "--document", "*no-such-document*"])
     assert r.exit_code == 2 and "matches no document" in r.output
+
+
+def test_report_kinds_are_plain_words_in_the_reports_language(run, project, tmp_path):
+    out = tmp_path / "fr.html"
+    run(["--no-cache", "report", str(project), "-o", str(out), "--lang", "fr"])
+    html = out.read_text()
+    assert "documents sans traduction: 3" in html and "erreurs de glossaire: 3" in html
+    assert "missing-document: 3" not in html
+    out_en = tmp_path / "en.html"
+    run(["--no-cache", "report", str(project), "-o", str(out_en)])
+    assert "documents with no English: 3" in out_en.read_text()

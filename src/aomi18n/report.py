@@ -134,5 +134,5 @@ def render_markdown(analysis: Analysis, lang: str = "en") -> str:
     out += ["", f"## {t['all_findings']}", "", f"| {t['kind']} | {t['where']} | {t['message']} |", "|---|---|---|"]
     for f in data["findings"]:
         loc = f["target"] or f["source"]
-        out.append(f"| {f['kind']} | {cell(loc['path'])}:{loc['lines'][0]} | {cell(f['message'])} |")
+        out.append(f"| {t.get('kind_' + f['kind'], f['kind'])} | {cell(loc['path'])}:{loc['lines'][0]} | {cell(f['message'])} |")
     return "\n".join(out) + "\n"

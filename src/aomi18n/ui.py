@@ -42,6 +42,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "terms_checked": "glossary terms in the {source}, correct in the {target}",
         "priority": "Translate first",
         "no_glossary": "no glossary configured",
+        # The finding kinds in plain words (the ids stay in JSON, SARIF and the CLI).
+        "kind_missing-document": "documents with no {target}",
+        "kind_orphan-document": "{target} documents with no {source}",
+        "kind_untranslated": "not translated yet",
+        "kind_not-translated": "still in {source}",
+        "kind_extra": "{target}-only text",
+        "kind_drift": "{target} that no longer matches",
+        "kind_stale": "out of date",
+        "kind_glossary": "glossary errors",
     },
     "fr": {
         "title": "Traduction en {target} : état d'avancement",
@@ -77,6 +86,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "terms_checked": "termes du glossaire dans le texte en {source}, corrects en {target}",
         "priority": "À traduire d'abord",
         "no_glossary": "aucun glossaire configuré",
+        "kind_missing-document": "documents sans traduction",
+        "kind_orphan-document": "documents en {target} sans original",
+        "kind_untranslated": "pas encore traduit",
+        "kind_not-translated": "encore en {source}",
+        "kind_extra": "texte seulement en {target}",
+        "kind_drift": "traduction qui ne correspond plus",
+        "kind_stale": "périmé",
+        "kind_glossary": "erreurs de glossaire",
     },
 }
 
