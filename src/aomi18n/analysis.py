@@ -142,21 +142,21 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
     check_ids = tuple(c.id for c in checks)
     # The sync record (PO file, sync point, git) serves stale, and tells the coverage and
     # drift checks which source text is new since the last sync.
-    stale = any(k in check_ids for k in ("stale", "untranslated", "drift", "extra"))
+    needs_sync = any(k in check_ids for k in ("stale", "untranslated", "drift", "extra"))
     # Everything a pair's result depends on besides its files: the entry keeps the
     # documents too, so what reading them depends on (languages, line limit) is here.
     sync_label, sync_records = None, {}
-    if stale and config.sync is not None:
+    if needs_sync and config.sync is not None:
         sync_label, sync_records = sync_point_history(
             config, [(s.relpath, t.relpath, s.data) for s, t, _, _ in pairs if s and t], level)
     base = fingerprint("pair", config.thresholds, config.languages, config.max_line_chars, config.front_matter_keys,
                        check_ids, level, glossary.terms,
-                       (git_head(config) if config.sync is None else sync_label) if stale else None)
+                       (git_head(config) if config.sync is None else sync_label) if needs_sync else None)
     keys: list[str] = []
     results: list[PairResult | None] = [None] * len(pairs)
     todo: list[int] = []
     for k, (s, t, method, conf) in enumerate(pairs):
-        po = po_path(config, s.relpath) if stale and s and t else None
+        po = po_path(config, s.relpath) if needs_sync and s and t else None
         po_bytes = read_limited(po, PoFileError) if po is not None and (po.exists() or po.is_symlink()) else None
         record = sync_records.get(s.relpath) if s else None
         key = fingerprint(base, *(f and (f.shown, f.relpath, f.sha256) for f in (s, t)), po_bytes,
@@ -176,14 +176,14 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
         progress(done, len(pairs))
     if todo:
         history = {}
-        if stale and config.sync is None:
+        if needs_sync and config.sync is None:
             history = git_history(config, [(pairs[k][0].relpath, pairs[k][1].relpath, pairs[k][0].data)
                                            for k in todo if pairs[k][0] and pairs[k][1]], level)
         tasks = []
         for k in todo:
             s, t, method, conf = pairs[k]
             synced = None
-            if stale and s and t:
+            if needs_sync and s and t:
                 synced = synced_french(config, s.relpath) or sync_records.get(s.relpath) or history.get(s.relpath)
             tasks.append(_Task(k, keys[k], s, t, method, conf, synced,
                                parsed.get(s.shown) if s else None, parsed.get(t.shown) if t else None))

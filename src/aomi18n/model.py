@@ -161,10 +161,10 @@ class Document:
         (markup aside), else its file name."""
         import re
 
+        from .text import strip_markup
+
         def plain(text: str) -> str:
-            text = re.sub(r"\{/\*.{0,2000}?\*/\}|\{#[^}\s]{0,200}\}|</?[A-Za-z][^<>]{0,2000}>", " ", text)
-            text = re.sub(r"[`*]+|(?<!\w)_+|_+(?!\w)", "", text)
-            return " ".join(text.split())
+            return " ".join(re.sub(r"[`*]+|(?<!\w)_+|_+(?!\w)", "", strip_markup(text)).split())
 
         heading = None
         for b in self.blocks:

@@ -149,14 +149,25 @@ def cosmetic_change(old: str, new: str) -> bool:
     return cosmetic_form(old) == cosmetic_form(new)
 
 
+# Inline markup of documentation sites (every repetition bounded: linear on any text).
+MARKUP_TAG = r"</?[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,2000})?/?>"  # HTML/JSX tag
+MDX_COMMENT = r"\{/\*.{0,2000}?\*/\}"
+HEADING_ID = r"\{#[^}\s]{0,200}\}"  # {#id}
+_INLINE_MARKUP = re.compile(f"{MDX_COMMENT}|{HEADING_ID}|{MARKUP_TAG}")
+
+
+def strip_markup(text: str, by: str = " ") -> str:
+    """``text`` with its tags, MDX comments and heading ids replaced by ``by``."""
+    return _INLINE_MARKUP.sub(by, text) if ("<" in text or "{" in text) else text
+
+
 # What is not prose in documentation text: each pattern is anchored on its own first
 # character and scans once (no nested repetition), so removing them is linear.
 _NOT_PROSE = re.compile(
-    r"\{/\*.{0,2000}?\*/\}"  # MDX comment (every repetition below is bounded: linear on any text)
-    r"|\{#[^}\s]*\}"  # heading id {#id}
+    f"{MDX_COMMENT}|{HEADING_ID}"
     r"|\{\{[<%].{0,2000}?[>%]\}\}|\{%.{0,2000}?%\}"  # Hugo shortcode, Jekyll tag
     r"|<!--.{0,5000}?-->"  # HTML comment
-    r"|</?[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,2000})?/?>|</?>"  # HTML/JSX tag, fragment
+    f"|{MARKUP_TAG}|</?>"  # HTML/JSX tag, fragment
     r"|https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}"  # URL, e-mail
 )
 _IMAGE = re.compile(r"!\[[^\]\n]{0,1000}\]\([^)\n]{0,5000}\)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import glob
 import os
 import re
 import signal
@@ -88,7 +89,7 @@ def _remove_leftovers(p: Path) -> None:
 
     now = time.time()
     try:
-        for tmp in p.parent.glob(f".{glob_escape(p.name)}.*.tmp"):
+        for tmp in p.parent.glob(f".{glob.escape(p.name)}.*.tmp"):
             try:
                 if tmp.is_file() and not tmp.is_symlink() and now - tmp.stat().st_mtime > _LEFTOVER_AGE:
                     tmp.unlink()
@@ -96,12 +97,6 @@ def _remove_leftovers(p: Path) -> None:
                 pass
     except OSError:
         pass
-
-
-def glob_escape(name: str) -> str:
-    import glob
-
-    return glob.escape(name)
 
 
 #: How long a writer waits for another one to finish before giving up.

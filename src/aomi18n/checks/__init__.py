@@ -34,6 +34,14 @@ class PairContext:
     target_code: tuple[CodeBlock, ...] = ()
     code_links: tuple[CodeLink, ...] = ()
 
+    def derived(self, name: str, compute: Callable[["PairContext"], object]):
+        """What several checks derive from this pair (its new source units, its blocks in
+        place), computed once: kept on the context, which lives for one pair."""
+        cache = self.__dict__.setdefault("_derived", {})
+        if name not in cache:
+            cache[name] = compute(self)
+        return cache[name]
+
     @property
     def names(self) -> tuple[str, str]:
         """The names of the source and target languages, for messages ("French", "English")."""

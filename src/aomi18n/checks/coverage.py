@@ -62,14 +62,7 @@ def untranslated(ctx: PairContext):
                 source=loc(p.source.path, ctx.source_units, link.source), check="untranslated",
                 details={"insert_after": _neighbour(ctx, link)},
             )
-    for c in ctx.code_links:
-        if c.target is None:
-            b = ctx.source_code[c.source].block
-            yield Finding(
-                "untranslated", Severity.ERROR,
-                f"this {ctx.names[0]} code block has no counterpart in the {ctx.names[1]} ({b.end_line - b.line + 1} lines)",
-                source=Location(p.source.path, b.line, b.end_line), check="untranslated", details={"code": True},
-            )
+    yield from _unpaired_code(ctx, "untranslated")
 
 
 @check("extra", Severity.WARNING, "Translation text with no counterpart in the source.")
@@ -90,13 +83,22 @@ def extra(ctx: PairContext):
             )
         elif _unrelated(ctx, link):
             yield _unrelated_extra(ctx, link)
+    yield from _unpaired_code(ctx, "extra")
+
+
+def _unpaired_code(ctx: PairContext, kind: str):
+    """Code blocks with no counterpart: the source's are untranslated, the target's extra."""
+    source = kind == "untranslated"
+    blocks, doc = (ctx.source_code, ctx.pair.source) if source else (ctx.target_code, ctx.pair.target)
+    this, other = ctx.names if source else ctx.names[::-1]
     for c in ctx.code_links:
-        if c.source is None:
-            b = ctx.target_code[c.target].block
+        if (c.target if source else c.source) is None:
+            b = blocks[c.source if source else c.target].block
+            place = {"source" if source else "target": Location(doc.path, b.line, b.end_line)}
             yield Finding(
-                "extra", Severity.WARNING,
-                f"this {ctx.names[1]} code block has no counterpart in the {ctx.names[0]} ({b.end_line - b.line + 1} lines)",
-                target=Location(p.target.path, b.line, b.end_line), check="extra", details={"code": True},
+                kind, Severity.ERROR if source else Severity.WARNING,
+                f"this {this} code block has no counterpart in the {other} ({b.end_line - b.line + 1} lines)",
+                check=kind, details={"code": True}, **place,
             )
 
 
@@ -172,7 +174,11 @@ def translator_note(text: str) -> bool:
 
 def new_sources(ctx: PairContext) -> set[int]:
     """Source units the sync record says are new: text it never held, and not a changed
-    version of text it held (empty without a record)."""
+    version of text it held (empty without a record). Computed once per pair."""
+    return ctx.derived("new_sources", _new_sources)
+
+
+def _new_sources(ctx: PairContext) -> set[int]:
     synced = ctx.synced
     if synced is None or not getattr(synced, "order", None):
         return set()
@@ -188,9 +194,12 @@ def placed_pairs(ctx: PairContext) -> dict[Link, Link]:
     """:func:`in_place`, less the source blocks the sync record says are new (text it
     never held, and no changed text it held): new source text beside text only the
     translation has is untranslated, not a drift of that text."""
-    placed = in_place(ctx.alignment.links)
-    new = new_sources(ctx) if placed else set()
-    return {en: fr for en, fr in placed.items() if not all(i in new for i in fr.source)}
+    def compute(ctx: PairContext) -> dict[Link, Link]:
+        placed = in_place(ctx.alignment.links)
+        new = new_sources(ctx) if placed else set()
+        return {en: fr for en, fr in placed.items() if not all(i in new for i in fr.source)}
+
+    return ctx.derived("placed_pairs", compute)
 
 
 def in_place(links: Sequence[Link]) -> dict[Link, Link]:

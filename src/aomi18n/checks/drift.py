@@ -9,7 +9,7 @@ from rapidfuzz import fuzz, process
 
 from ..model import Finding, Link, Location, Severity
 from ..sentences import split_sentences
-from ..text import CODE_SPAN, code_key, code_spans, fold, may_hold_link, word_count
+from ..text import CODE_SPAN, code_key, code_spans, fold, may_hold_link, strip_markup, word_count
 from . import PairContext, check
 from .coverage import _unrelated, loc, new_sources, placed_pairs
 
@@ -21,7 +21,6 @@ _NUM = re.compile(r"\d(?:(?<![\w.]\d)\d{0,2}(?:[\u00a0\u202f ]\d{3})+(?!\d)|\d*(
 _URL = re.compile(r"https?://[^\s)>\]]+|www\.[^\s)>\]]+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}")
 _ACRONYM = re.compile(r"[A-Z](?<!\w[A-Z])[A-Z0-9]+\b")  # \b[A-Z][A-Z0-9]+\b, capital first
 _DIGIT = re.compile(r"\d")
-_TAGS = re.compile(r"</?[A-Za-z][\w.:-]{0,100}(?:\s[^<>]{0,2000})?/?>|\{/\*.{0,2000}?\*/\}|\{#[^}\s]{0,200}\}")
 _NUM_SEPARATORS = re.compile(r"[\s\u00a0\u202f.,]")
 _COMPOUND = re.compile(r"-[^\W\d_]")
 _NUMBER_WORDS = {
@@ -46,8 +45,7 @@ def _numbers(text: str, other: str | None = None) -> tuple[Counter, Counter]:
         return plain, soft
     names = None
     clean = _URL.sub(" ", text) if may_hold_link(text) else text
-    if "<" in clean or "{" in clean:  # numbers in tags' attributes are markup (<CodeStep step={4}>)
-        clean = _TAGS.sub(" ", clean)
+    clean = strip_markup(clean)  # numbers in tags' attributes are markup (<CodeStep step={4}>)
     for m in _NUM.finditer(clean):
         # A number glued to letters is part of a name (ES2015, x86, base64): like a
         # compound's, it need not be on the other side, and matches a number there;
