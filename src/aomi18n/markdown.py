@@ -123,7 +123,6 @@ def _walk(body: list[str], offset: int, stop: int, raws: list[Raw], *, html: boo
     depth = 0  # list nesting
     in_item: list[bool] = []  # per open list item: its first paragraph is still to come
     quote = 0
-    covered = set()
     for k, tok in enumerate(tokens):
         t = tok.type
         if t in ("bullet_list_open", "ordered_list_open"):
@@ -139,7 +138,6 @@ def _walk(body: list[str], offset: int, stop: int, raws: list[Raw], *, html: boo
                 m = _LIST_MARKER.match(body[a])
                 raws.append(Raw("list_item", a, a, marker=body[a][: m.end()] if m else "", level=depth - 1,
                                 number=m.group(1) if m else None))
-                covered.add(a)
                 in_item[-1] = False
         elif t == "list_item_close":
             in_item.pop()
