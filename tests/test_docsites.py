@@ -70,6 +70,40 @@ def test_changed_code_is_located_by_line_and_new_code_is_unpaired():
     assert links[0].changed == (4,)  # the URL line of the source
 
 
+@pytest.mark.parametrize("en, fr", [
+    # A highlighted piece in the info string, with Markdown's escaped backslash: text.
+    ('```js [[1, 2, "<Row title=\\\\"Cabbage\\\\" />"]]\nreturn <Row title="Cabbage" />;\n```\n',
+     '```js [[1, 2, "<Row title=\\\\"Chou\\\\" />"]]\nreturn <Row title="Chou" />;\n```\n'),
+    # A JSX space ({' '}) is text between tags, written or not.
+    ("```js\n<button>Start</button>{' '}\n<button>Stop</button>\n```\n",
+     "```js\n<button>Démarrer</button>\n<button>Arrêter</button>\n```\n"),
+    # The translation declares its own language.
+    ("```html\n<html>\n<title>My app</title>\n</html>\n```\n",
+     '```html\n<html lang="fr">\n<title>Mon appli</title>\n</html>\n```\n'),
+    # Quotation marks in the text between tags are the language's own.
+    ('```js\nreturn <p>No matches for <i>"{query}"</i></p>;\n```\n',
+     "```js\nreturn <p>Aucun résultat pour <i>« {query} »</i></p>;\n```\n"),
+])
+def test_what_a_translation_localizes_in_code_is_not_a_code_change(en, fr):
+    [link] = align_code(_code(en), _code(fr))
+    assert link.source == link.target == 0 and link.changed == ()
+
+
+def test_code_that_differs_is_still_found_beside_those_rules():
+    en = _code('```js\nreturn <p>No matches for <i>"{query}"</i></p>;\n```\n')
+    fr = _code("```js\nreturn <p>Aucun résultat pour <i>« {query.trim()} »</i></p>;\n```\n")
+    [link] = align_code(en, fr)
+    assert link.changed == (2,)
+
+
+def test_a_new_example_is_unpaired_when_less_than_half_its_code_is_the_old_one():
+    # The characters of the two blocks look alike (long names that differ by a letter),
+    # their code does not: compared token by token, the new example is new.
+    old = "```js\nsubscribeToNotificationsChannel();\nunsubscribeFromNotificationsChannel();\n```\n"
+    new = "```js\nsubscribeToNotificationChannels;\nunsubscribeFromNotificationChannels;\n```\n"
+    assert {(l.source, l.target) for l in align_code(_code(new), _code(old))} == {(None, 0), (0, None)}
+
+
 def _project(tmp_path: Path, en: str, fr: str, source: str = "en") -> Path:
     target = "fr" if source == "en" else "en"
     (tmp_path / "corpus/en").mkdir(parents=True)
@@ -256,3 +290,47 @@ def test_a_document_is_called_by_its_title(tmp_path):
     docs = {Path(d["source"]).name: d["title"] for d in report_data(analyze(load_config(root), use_cache=False))
             ["report"]["documents"]}
     assert docs == {"page.md": "Rendering lists", "other.md": "Keys and key", "plain.md": "plain.md"}
+
+
+def _kinds(root: Path) -> list[tuple[str, int | None, int | None]]:
+    return sorted((f.kind, f.source.line if f.source else None, f.target.line if f.target else None)
+                  for f in analyze(load_config(root), use_cache=False).findings)
+
+
+def test_repeated_number_said_once_and_typographic_ellipsis_are_no_drift(tmp_path):
+    en = EN_PAGE.replace("You will often want", "React 18 is out. Upgrade to React 18 now: you will often want") \
+        .replace("the `key` prop", "the `key = ...` prop")
+    fr = FR_PAGE.replace("Vous aurez souvent", "React 18 est sorti. Passez à cette version : vous aurez souvent") \
+        .replace("la prop `key`", "la prop `key = …`")
+    assert _kinds(_project(tmp_path, en, fr)) == []
+    (tmp_path / "corpus/en/page.md").write_text(en.replace("React 18 now", "React 19 now"), encoding="utf-8")
+    [f] = analyze(load_config(tmp_path), use_cache=False).findings
+    assert f.kind == "drift" and "19" in f.message
+
+
+NEW_SECTION = """
+## Custom elements
+
+Custom elements take attributes as strings, and everything else as properties of the element.
+
+Events of custom elements keep their case, and dashes are allowed in their names as well.
+"""
+
+
+def test_source_text_beside_new_text_with_unrelated_translation_is_untranslated(tmp_path):
+    # A section added to the English beside a French paragraph that says something else
+    # entirely: the English has no French (untranslated), the French no English (extra).
+    fr_extra = "Les anciennes versions demandaient un polyfill pour chaque navigateur, ce qui alourdissait les pages.\n\n"
+    en = EN_PAGE.replace("You will often", NEW_SECTION.lstrip("\n") + "\nYou will often", 1)
+    fr = FR_PAGE.replace("Vous aurez souvent", fr_extra + "Vous aurez souvent", 1)
+    assert _kinds(_project(tmp_path, en, fr)) == [("extra", None, 5), ("untranslated", 5, None),
+                                                  ("untranslated", 7, None), ("untranslated", 9, None)]
+
+
+def test_a_paragraph_rewritten_in_place_is_a_drift(tmp_path):
+    # The same French paragraph between two good links, the English in its place
+    # rewritten to say something else: the French is the old translation, a drift (and
+    # the English in its place, which shares nothing with it, extra).
+    en = EN_PAGE.replace("You will often want to display similar components from a collection of data.",
+                         "Events of custom elements keep their case, and dashes are allowed in their names as well.")
+    assert [k for k, _, _ in _kinds(_project(tmp_path, en, FR_PAGE))] == ["drift", "extra"]

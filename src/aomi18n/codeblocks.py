@@ -42,8 +42,11 @@ _MARKUP_LANGS = {"", "js", "jsx", "javascript", "ts", "tsx", "typescript", "html
 _LETTER = re.compile(r"[^\W\d_]")
 _DIGITS = re.compile(r"\d+")
 _JOINED_TEXT = re.compile(r"''\s*\+|\+\s*''")
-_ESCAPE = re.compile(r"\\.")
 _LINE_RANGES = re.compile(r"\{[\d\s,-]*\}")  # {1-3,5}: lines to highlight
+# A JSX expression holding a text string only ({' '}, {"Hello"}): text, as between tags.
+_TEXT_EXPRESSION = re.compile(r"\{\s*''\s*\}")
+# An element's language (lang="fr", xml:lang='fr'): a translation declares its own.
+_LANG_ATTRIBUTE = re.compile(r"\s(?:xml:)?lang\s*=\s*(?:''|`[^`\n]{0,40}`)")
 # A call or a keyword's parenthesis ("if (", "foo("): code, where text in parentheses
 # ("(located in {city})") is text.
 _CALL = re.compile(r"\w\s*\(")
@@ -67,6 +70,10 @@ class CodeBlock:
     @property
     def key(self) -> str:
         return "\n".join(self.lines)
+
+    @property
+    def tokens(self) -> list[str]:
+        return self.key.split()
 
 
 @dataclass(frozen=True)
@@ -95,16 +102,20 @@ def normalize_code(block: Block) -> CodeBlock:
         if len(raw) > 1 and _FENCE_LINE.match(raw[-1]):
             raw = raw[:-1]
     body = "\n".join(raw[first:])
-    body = _SCAN.sub(lambda m: _blank(m), body)
+    markup = language in _MARKUP_LANGS
+    body = _SCAN.sub(lambda m: _blank(m, markup), body)
+    if markup:
+        body = _LANG_ATTRIBUTE.sub(" ", _TEXT_EXPRESSION.sub(" ", body))
     if language in _HASH_LANGS:
         body = _HASH_COMMENT.sub(" ", body)
     lines, numbers = [], []
     if info:  # the info string (language, file name, options) is code too, but its
         # numbers are line numbers, which follow the translation's own lines
-        info = _LINE_RANGES.sub(" ", _SCAN.sub(_blank, _ESCAPE.sub("", info)))
+        # A backslash in the info string is escaped (two backslashes then a quote for an
+        # escaped quote): unescaped, a highlighted piece of the code is one string.
+        info = _LINE_RANGES.sub(" ", _SCAN.sub(_blank, info.replace("\\\\", "\\")))
         lines.append(" ".join(_TOKEN.findall(_DIGITS.sub("", info))))
         numbers.append(block.line)
-    markup = language in _MARKUP_LANGS
     # A text string joined to an expression is text too: a translation may put the
     # expression first ("'Winner: ' + winner" -> "winner + ' a gagné'").
     body = _JOINED_TEXT.sub(" ", body)
@@ -144,14 +155,18 @@ def _is_text(seg: str) -> bool:
     return _TEXT_RUN.fullmatch(seg) is not None or (_TEXT_PARENS.fullmatch(seg) is not None and not _CALL.search(seg))
 
 
-def _blank(m: re.Match) -> str:
+def _blank(m: re.Match, markup: bool = False) -> str:
     """A comment goes; a string of text becomes an empty string; a string of code stays.
-    Line breaks inside either are kept, so that line numbers stay right."""
+    Line breaks inside either are kept, so that line numbers stay right. In markup, a
+    quoted piece between tags (<i>"{query}"</i>) is text in quotation marks, which a
+    translation writes its own way (« {query} »): its quotes go, its content stays."""
     text = m.group(0)
     breaks = "\n" * text.count("\n")
     if m.group("c") is not None:
         return " " + breaks
     inner = text[1:-1]
+    if markup and text[0] == '"' and m.string[m.start() - 1:m.start()] == ">" and m.string[m.end():m.end() + 1] == "<":
+        return " " + inner + " "
     if _CODE_STRING.match(inner) and not _EMAIL.match(inner):
         # './App.js', 'react-dom/client', 'https://...' stay code (in backquotes, which
         # text never holds); example data is text.
@@ -167,7 +182,7 @@ def align_code(source: list[CodeBlock], target: list[CodeBlock], min_similarity:
     n, m = len(source), len(target)
     if not n or not m:
         return [CodeLink(i, None, 0.0) for i in range(n)] + [CodeLink(None, j, 0.0) for j in range(m)]
-    sim = process.cdist([c.key for c in source], [c.key for c in target], scorer=fuzz.ratio, workers=1)
+    sim = process.cdist([c.tokens for c in source], [c.tokens for c in target], scorer=fuzz.ratio, workers=1)
     sim = sim / 100.0
     # best[i][j]: the best total gain of pairing source[:i] with target[:j].
     best = [[0.0] * (m + 1) for _ in range(n + 1)]

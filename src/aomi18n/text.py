@@ -170,8 +170,12 @@ _NOT_PROSE = re.compile(
     f"|{MARKUP_TAG}|</?>"  # HTML/JSX tag, fragment
     r"|https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}"  # URL, e-mail
 )
-_IMAGE = re.compile(r"!\[[^\]\n]{0,1000}\]\([^)\n]{0,5000}\)")
-_LINK_TEXT = re.compile(r"\[([^\]\n]{0,1000})\](?:\([^)\s]{0,5000}(?:\s+\"[^\"\n]{0,1000}\")?\)|\[[^\]\n]{0,1000}\])")
+# A link's text holds no bracket, and its target parentheses one deep at most
+# ("/wiki/Python_(language)"): each scan stops at the next bracket or unbalanced
+# parenthesis, so a run of unclosed "[a](" costs each position a few characters.
+_TARGET = r"(?:[^()\s]|\([^()\s]{0,500}\)){0,5000}"
+_IMAGE = re.compile(r"!\[[^\[\]\n]{0,1000}\]\(" + _TARGET + r"(?:\s+\"[^\"\n]{0,1000}\")?\)")
+_LINK_TEXT = re.compile(r"\[([^\[\]\n]{0,1000})\](?:\(" + _TARGET + r"(?:\s+\"[^\"\n]{0,1000}\")?\)|\[[^\[\]\n]{0,1000}\])")
 _EMPHASIS = re.compile(r"(?<!\w)[*_~]+|[*_~]+(?!\w)")
 
 

@@ -53,7 +53,7 @@ def untranslated(ctx: PairContext):
     new = new_sources(ctx)
     for link in ctx.alignment.links:
         # New source text the aligner paired with unrelated translation text is new text.
-        fresh = bool(link.target) and _unrelated(ctx, link) and all(i in new for i in link.source)
+        fresh = link in unrelated_new(ctx) or (bool(link.target) and _unrelated(ctx, link) and all(i in new for i in link.source))
         if link.source and (not link.target or fresh) and link not in placed:
             text = " ".join(ctx.source_units[i].text for i in link.source)
             yield Finding(
@@ -223,6 +223,26 @@ def in_place(links: Sequence[Link]) -> dict[Link, Link]:
         else:
             run.append(link)
     return out
+
+
+def unrelated_new(ctx: PairContext) -> set[Link]:
+    """Unrelated links (:func:`_unrelated`) that are not alone in their place: where the
+    links before or after are not confident pairs either, the documents were edited
+    there by more than a rewording (sections added, removed or moved), and source text
+    beside unrelated translation text is new text (untranslated), not a drift of it. A
+    lone unrelated link between two good ones is a paragraph rewritten in place: a drift."""
+    def compute(ctx: PairContext) -> set[Link]:
+        links = ctx.alignment.links
+        out = set()
+        for k, link in enumerate(links):
+            if not (link.source and link.target and _unrelated(ctx, link)):
+                continue
+            around = [links[k + d] for d in (-1, 1) if 0 <= k + d < len(links)]
+            if any((l.source and not l.target) or _unrelated(ctx, l) for l in around):
+                out.add(link)
+        return out
+
+    return ctx.derived("unrelated_new", compute)
 
 
 def _unrelated(ctx: PairContext, link) -> bool:

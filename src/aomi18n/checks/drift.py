@@ -11,7 +11,7 @@ from ..model import Finding, Link, Location, Severity
 from ..sentences import split_sentences
 from ..text import CODE_SPAN, code_key, code_spans, fold, may_hold_link, strip_markup, word_count
 from . import PairContext, check
-from .coverage import _unrelated, loc, new_sources, placed_pairs
+from .coverage import _unrelated, loc, new_sources, placed_pairs, unrelated_new
 
 # A number: "1 000" (groups of three after a space, NBSP or narrow NBSP, not after a
 # word or a dot), or digits with . or , inside. Both start with a digit, written
@@ -78,6 +78,10 @@ def _values(number: str) -> list[str]:
     return [_NUM_SEPARATORS.sub("", number).lstrip("0") or "0"]
 
 
+def _once(numbers: Counter) -> Counter:
+    return Counter(numbers.keys())
+
+
 def _number_words(text: str, lang: str) -> Counter:
     table = _NUMBER_WORDS.get(lang, {})
     return Counter(str(table[w]) for w in re.findall(r"[^\W\d_]+", fold(text)) if w in table and w not in ("un", "une", "one"))
@@ -91,8 +95,9 @@ def _plain(text: str) -> str:
 
 
 def _code_key(span: str) -> str:
-    # Sphinx's "!" (no link) and "~" (show the last name) are markup, not code.
-    return _plain(span).lstrip(".!~").removesuffix("()").strip()
+    # Sphinx's "!" (no link) and "~" (show the last name) are markup, not code; an
+    # ellipsis is one character or three dots ("x = …" / "x = ...").
+    return _plain(span.replace("\u2026", "...")).lstrip(".!~").removesuffix("()").strip()
 
 
 # Words of letters (spaces between them, or an apostrophe or hyphen inside): a term, or the
@@ -338,7 +343,8 @@ def drift(ctx: PairContext):
     learned = sum(1 for l in links if len(l.source) == len(l.target) == 1) >= DEFAULT.lexicon_min_links
     # New source text paired with unrelated translation text is untranslated, not a drift.
     new = new_sources(ctx)
-    links = [l for l in links if not (new and all(i in new for i in l.source) and _unrelated(ctx, l))]
+    fresh = unrelated_new(ctx)
+    links = [l for l in links if l not in fresh and not (new and all(i in new for i in l.source) and _unrelated(ctx, l))]
     todo = [(l, False) for l in links] + [(l, True) for l in placed]
     texts = [(" ".join(ctx.source_units[i].text for i in l.source), " ".join(ctx.target_units[j].text for j in l.target))
              for l, _ in todo]
@@ -351,10 +357,12 @@ def drift(ctx: PairContext):
             reasons.append(f"no {tgt_name} is linked to this {src_name}; the {tgt_name} in its place "
                            f"(line {ctx.target_units[link.target[0]].line}) does not match it")
         (fn, fr_soft), (en_n, en_soft) = _numbers(fr, en), _numbers(en, fr)
-        if fn != en_n:
+        if fn.keys() != en_n.keys():
+            # Each number once: a translation may say "this version" the second time
+            # the source repeats "React 18".
             # A number written as a word, or inside a compound, on one side is the same number.
-            missing = fn - en_n - en_soft - _number_words(en, ctx.target_lang)
-            added = en_n - fn - fr_soft - _number_words(fr, ctx.source_lang)
+            missing = _once(fn) - en_n - en_soft - _number_words(en, ctx.target_lang)
+            added = _once(en_n) - fn - fr_soft - _number_words(fr, ctx.source_lang)
             if missing or added:
                 parts = []
                 if missing:
