@@ -21,7 +21,7 @@ from pathlib import Path
 from aomi18n import alignment
 from aomi18n.analysis import analyze
 from aomi18n.config import load_config
-from aomi18n.reports import findings_json
+from aomi18n.render.findings import findings_json
 
 BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
 ACCEPT = {"untranslated": {"untranslated"}, "not-translated": {"not-translated", "untranslated"},

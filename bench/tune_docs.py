@@ -43,7 +43,7 @@ def _case(path: str):
 
     from aomi18n.analysis import analyze
     from aomi18n.config import load_config
-    from aomi18n.reports import findings_json
+    from aomi18n.render.findings import findings_json
 
     case = Path(path)
     out = findings_json(analyze(load_config(case), use_cache=False))

@@ -169,7 +169,7 @@ def test_every_command_is_documented_in_the_readme(run):
 
 def test_progress_is_reported_per_pair_and_quiet_when_piped(run, project):
     from aomi18n.analysis import analyze
-    from aomi18n.cli import _Progress
+    from aomi18n.render.terminal import RunProgress as _Progress
     from aomi18n.config import load_config
 
     calls = []

@@ -282,7 +282,7 @@ def test_sync_point_of_a_translation_kept_in_a_fork(tmp_path):
 
 
 def test_a_document_is_called_by_its_title(tmp_path):
-    from aomi18n.report import report_data
+    from aomi18n.render.report import report_data
 
     root = _project(tmp_path, EN_PAGE, FR_PAGE)
     (root / "corpus/en/other.md").write_text("# Keys and `key` {/*keys*/}\n\nText.\n", encoding="utf-8")

@@ -321,4 +321,4 @@ def test_queue_names_the_po_entry_and_counts_work_waiting_in_po_files(run, tmp_p
     data = json.loads(run(["--no-cache", "queue", str(root), "--format", "json"]).stdout)
     item = next(i for i in data["items"] if i["kind"] == "untranslated")
     assert item["state"] == "translated in the PO file, not imported yet"
-    assert "in PO, not imported" in run(["--no-cache", "queue", str(root)]).stdout
+    assert "(translated, not imported yet)" in run(["--no-cache", "queue", str(root)]).stdout

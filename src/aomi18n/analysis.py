@@ -51,21 +51,29 @@ class PairResult:
             return {"words": total_w, "blocks": total_b, "translated_words": 0, "translated_blocks": 0,
                     "drifted_words": 0, "drifted_blocks": 0, "untranslated_words": 0, "untranslated_blocks": 0,
                     "missing_words": total_w, "stale_words": 0, "stale_blocks": 0}
-        state = ["translated"] * total_b
-        for f in self.findings:
-            if f.source is None or f.kind not in ("untranslated", "not-translated", "drift", "stale"):
-                continue
-            for k, u in enumerate(self.source_units):
-                if f.source.line <= u.line <= f.source.end_line:
-                    new = {"not-translated": "untranslated"}.get(f.kind, f.kind)
-                    rank = {"translated": 0, "stale": 1, "drift": 2, "untranslated": 3}
-                    if rank[new] > rank[state[k]]:
-                        state[k] = new
+        state = self.unit_states()
         out = {"words": total_w, "blocks": total_b, "missing_words": 0}
         for name, key in (("translated", "translated"), ("drift", "drifted"), ("untranslated", "untranslated"), ("stale", "stale")):
             out[f"{key}_words"] = sum(w for w, s in zip(words, state) if s == name)
             out[f"{key}_blocks"] = sum(1 for s in state if s == name)
         return out
+
+    def unit_states(self) -> list[str]:
+        """Each source unit's state, its most serious finding's: "missing" (no
+        translation document), "untranslated", "stale" (the source changed since the
+        sync: known, so it comes before a suspected "drift"), "drift", "translated"."""
+        if self.alignment is None:
+            return ["missing"] * len(self.source_units)
+        rank = {"translated": 0, "drift": 1, "stale": 2, "untranslated": 3}
+        state = ["translated"] * len(self.source_units)
+        for f in self.findings:
+            if f.source is None or f.kind not in ("untranslated", "not-translated", "drift", "stale"):
+                continue
+            new = {"not-translated": "untranslated"}.get(f.kind, f.kind)
+            for k, u in enumerate(self.source_units):
+                if f.source.line <= u.line <= f.source.end_line and rank[new] > rank[state[k]]:
+                    state[k] = new
+        return state
 
 
 @dataclass

@@ -133,7 +133,7 @@ def segments(file: Path, fmt: str, languages: tuple[str, ...]) -> None:
     Example: aomi18n segments corpus/fr/oim-maroc-conference-cloture-salemm.txt --format json
     """
     from .documents import read_document
-    from .reports import segments_json, segments_text
+    from .render.alignment import segments_json, segments_text
 
     doc = read_document(file, languages=tuple(languages))
     if fmt == "json":
@@ -163,7 +163,7 @@ def align(fr_file: Path, en_file: Path, fmt: str, level: str, source_lang: str, 
     from .analysis import acronym_map
     from .documents import read_document, units
     from .glossary import load_glossary
-    from .reports import alignment_json, alignment_text, alignment_tmx
+    from .render.alignment import alignment_json, alignment_text, alignment_tmx
 
     langs = (source_lang, target_lang)
     ident = level != "lines"
@@ -240,7 +240,7 @@ def check(project: Path, fmt: str, fail_on: str | None, min_coverage: float | No
     """
     from .analysis import analyze, gate
     from .config import load_config, parse_fail_on
-    from .reports import findings_github, findings_json, findings_junit, findings_sarif, findings_text
+    from .render.findings import findings_github, findings_json, findings_junit, findings_sarif, findings_text
 
     config = load_config(project)
     spec = fail_on or config.fail_on
@@ -248,7 +248,7 @@ def check(project: Path, fmt: str, fail_on: str | None, min_coverage: float | No
         parse_fail_on(spec)
     except ValueError as exc:
         raise click.BadParameter(str(exc), param_hint="--fail-on") from None
-    analysis = analyze(config, select=_ids(select), ignore=_ids(ignore), progress=_Progress("checking"),
+    analysis = analyze(config, select=_ids(select), ignore=_ids(ignore), progress=_progress("checking"),
                        light=True, **_run())
     if analysis.glossary.path is None and "glossary" not in _ids(ignore):
         click.echo(f"aomi18n: note: no glossary ({config.glossary} not found): glossary terms are not checked", err=True)
@@ -288,7 +288,7 @@ def _po_analysis(project: Path, output: Path | None):
     config = load_config(project)
     if output is not None:
         config = replace(config, po_dir=str(output if output.is_absolute() else Path.cwd() / output))
-    return analyze(config, level=config.segments, progress=_Progress("aligning"), **_run())
+    return analyze(config, level=config.segments, progress=_progress("aligning"), **_run())
 
 
 def _report_written(result) -> None:
@@ -431,7 +431,8 @@ def queue(project: Path, fmt: str, documents: tuple[str, ...], kinds: str, outpu
     from .analysis import analyze
     from .checks import KINDS
     from .config import load_config
-    from .queue import build_queue, queue_csv, queue_json, queue_text
+    from .queue import build_queue
+    from .render.queue import queue_csv, queue_json, queue_text
 
     wanted = _ids(kinds)
     for k in wanted:
@@ -472,7 +473,7 @@ def glossary_check(project: Path, fmt: str) -> None:
     """
     from .analysis import analyze
     from .config import load_config
-    from .reports import findings_json, findings_text
+    from .render.findings import findings_json, findings_text
 
     analysis = analyze(load_config(project), select=("glossary",), **_run())
     if fmt == "json":
@@ -525,7 +526,7 @@ def glossary_show(project: Path, fmt: str, output: Path | None, force: bool) -> 
     """
     from .config import load_config
     from .glossary import load_glossary
-    from .reports import glossary_csv, glossary_tbx, glossary_text
+    from .render.glossary import glossary_csv, glossary_tbx, glossary_text
 
     config = load_config(project)
     terms = load_glossary(config.glossary_path, config.source_lang, config.target_lang)
@@ -535,102 +536,65 @@ def glossary_show(project: Path, fmt: str, output: Path | None, force: bool) -> 
 
 @cli.command()
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="Write to this file (default: report.html for html, standard output for md and json).")
+@click.option("-o", "--output", type=click.Path(path_type=Path), default=None,
+              help="html: a folder (default: report/), or a file name ending in .html for the overview with its "
+                   "pages in NAME_pairs/ beside it; md, json: a file (default: standard output).")
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "json"]), default="html", show_default=True,
-              help="html: one self-contained file; md: for an issue or a wiki; json: check's JSON plus the report figures.")
-@click.option("--lang", "ui_lang", type=click.Choice(["en", "fr"]), default="en", show_default=True, help="Language of the report's headings.")
-@click.option("--force", is_flag=True, help="Overwrite an output file that aomi18n did not write.")
+              help="html: an overview page and one page per document, side by side; md: for an issue or a wiki; "
+                   "json: check's JSON plus the report figures.")
+@click.option("--lang", "ui_lang", type=click.Choice(["en", "fr"]), default="en", show_default=True, help="Language of the report.")
+@click.option("--force", is_flag=True, help="Overwrite output files that aomi18n did not write.")
 @_errors
 def report(project: Path, output: Path | None, fmt: str, ui_lang: str, force: bool) -> None:
-    """The completeness report for the president's office: coverage, findings, side by side.
+    """The completeness report for the president's office: where the translation stands, in plain words.
 
-    Example: aomi18n report . -o report.html --lang fr
+    Example: aomi18n report . -o report --lang fr
     """
     from .analysis import analyze
     from .config import load_config
-    from .report import render_html, render_markdown, report_data
+    from .render.report import render_markdown, report_data
 
     config = load_config(project)
-    analysis = analyze(config, progress=_Progress("analysing"), **_run())
+    analysis = analyze(config, progress=_progress("analysing"), **_run())
     if fmt == "json":
         _emit(json.dumps(report_data(analysis), ensure_ascii=False, indent=2) + "\n", output, config, force)
         return
-    text = render_html(analysis, ui_lang) if fmt == "html" else render_markdown(analysis, ui_lang)
-    _emit(text, output or (Path("report.html") if fmt == "html" else None), config, force)
+    if fmt == "md":
+        _emit(render_markdown(analysis, ui_lang), output, config, force)
+        return
+    from .render.html import render_html
+
+    output = output or Path("report")
+    if output.suffix.lower() in (".html", ".htm"):
+        folder, overview_name, pages = output.parent, output.name, f"{output.stem}_pairs"
+    else:
+        folder, overview_name, pages = output, "index.html", "pairs"
+    overview, pair_pages = render_html(analysis, ui_lang, overview_name=overview_name, pages=pages)
+    files = {folder / overview_name: overview} | {folder / name: html for name, html in pair_pages.items()}
+    _emit_files(files, config, force, replaces=(folder / pages,))
+    click.echo(f"wrote {folder / overview_name} and {len(pair_pages)} document pages in {folder / pages}", err=True)
 
 
 @cli.command()
 @click.argument("project", type=click.Path(file_okay=False, path_type=Path), default=".")
 @_errors
 def status(project: Path) -> None:
-    """The report's figures as a terminal table, with a progress bar per document.
+    """Where the translation stands, as a terminal table: a title and a bar per document.
 
     Example: aomi18n status .
     """
-    from rich.console import Console
-    from rich.progress_bar import ProgressBar
-    from rich.table import Table
-
     from .analysis import analyze
     from .config import load_config
-    from .report import report_data
-
-    from .langid import language_name
+    from .render.terminal import print_status
 
     config = load_config(project)
-    src_name, tgt_name = language_name(config.source_lang), language_name(config.target_lang)
-    data = report_data(analyze(config, **_run()))
-    rep = data["report"]
-    table = Table(title=f"{tgt_name} coverage {rep['coverage_words']}% of {data['summary']['words']} {src_name} words "
-                        f"({rep['coverage_blocks']}% of blocks); "
-                        + (f"glossary {rep['glossary']['compliance']}%" if rep["glossary"]["configured"]
-                           else "no glossary configured"))
-    for name, just in ((f"{src_name} document", "left"), (tgt_name, "left"), ("words", "right"), ("%", "right"),
-                       ("", "left"), ("drift", "right"), ("stale", "right"), ("untransl.", "right"), ("findings", "right")):
-        table.add_column(name, justify=just)
-    for d in rep["documents"]:
-        st = d["states"]
-        shown = _under(d["source"], config.source_dir)
-        table.add_row(shown if d["title"] == Path(shown).name else f"{d['title']}\n[dim]{shown}[/]",
-                      _under(d["target"], config.target_dir) if d["target"] else "[bold red]missing[/]",
-                      str(d["words"]), f"{d['coverage']:.1f}",
-                      ProgressBar(total=max(d["words"], 1), completed=st["translated"], width=20),
-                      str(st["drift"]), str(st["stale"]), str(st["untranslated"] + st["missing"]), str(d["findings"]))
-    console = Console()
-    if not console.is_terminal:
-        console = Console(width=max(console.width, 160), no_color=True)
-    console.print(table)
+    print_status(analyze(config, **_run()))
 
 
-class _Progress:
-    """A progress bar on standard error for runs over a second, only on a terminal (never in CI or a pipe)."""
+def _progress(label: str):
+    from .render.terminal import RunProgress
 
-    def __init__(self, label: str = "checking"):
-        import os
-        import time
-
-        self.label, self.start, self.bar, self.task = label, time.monotonic(), None, None
-        self.enabled = sys.stderr.isatty() and not os.environ.get("CI") and os.environ.get("TERM") != "dumb"
-
-    def __call__(self, done: int, total: int) -> None:
-        import time
-
-        if not self.enabled:
-            return
-        if self.bar is None:
-            if time.monotonic() - self.start < 1.0 or done >= total:
-                return
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-            self.bar = Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                                TimeRemainingColumn(), console=Console(stderr=True), transient=True)
-            self.bar.start()
-            self.task = self.bar.add_task(self.label, total=total)
-        self.bar.update(self.task, completed=done)
-        if done >= total:
-            self.bar.stop()
+    return RunProgress(label)
 
 
 def _ids(text: str) -> tuple[str, ...]:
@@ -656,6 +620,20 @@ def _emit(text: str, output: Path | None, config=None, force: bool = False) -> N
         protected = (config.source_path, config.target_path)
     write_output(output, text, record=record, protected=protected or (), force=force)
     click.echo(f"wrote {output}", err=True)
+
+
+def _emit_files(files: dict[Path, str], config, force: bool, replaces: tuple[Path, ...] = ()) -> None:
+    """Output files written as one batch (a report's pages): all checked, then each renamed
+    into place; never into the corpus, never over a file aomi18n did not write."""
+    import os
+
+    from .writer import write_outputs
+
+    record = None
+    if _run()["use_cache"] and not os.environ.get("AOMI18N_NO_CACHE"):
+        record = config.root / config.cache_dir / "outputs.json"
+    write_outputs(files, record=record, protected=(config.source_path, config.target_path), force=force,
+                  durable=False, replaces=replaces)
 
 
 def main() -> None:

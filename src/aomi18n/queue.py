@@ -15,6 +15,8 @@ from dataclasses import asdict, dataclass
 from .analysis import Analysis
 from .text import collapse, word_count
 
+IN_PO = "translated in the PO file, not imported yet"
+PARTLY = "partly translated in the PO file, not imported yet"
 PRIORITY = ("missing-document", "untranslated", "not-translated", "drift", "stale", "glossary", "extra", "orphan-document")
 
 
@@ -28,12 +30,13 @@ class Item:
     where: str
     message: str
     po: str = ""  # "po/en/x.po:12": the entry a translator opens, when there is one
-    state: str = "to do"  # or "translated in the PO file, not imported yet"
+    state: str = "to do"  # or IN_PO (translated in the PO file, not imported yet), or PARTLY
+    text: str = ""  # the source text of the item, shortened
 
 
 def build_queue(analysis: Analysis, *, documents: tuple[str, ...] = (), kinds: tuple[str, ...] = ()) -> list[Item]:
     items = []
-    entries = _po_entries(analysis)
+    entries = po_entries(analysis)
     for r in analysis.results:
         doc = r.pair.source.path if r.pair.source else r.pair.target.path
         if documents and not any(fnmatch.fnmatch(doc, d) or d in doc for d in documents):
@@ -50,19 +53,68 @@ def build_queue(analysis: Analysis, *, documents: tuple[str, ...] = (), kinds: t
             loc = f.source if f.kind in ("missing-document", "untranslated") or f.target is None else f.target
             rank = PRIORITY.index(f.kind) if f.kind in PRIORITY else len(PRIORITY)
             po, state = "", "to do"
-            if f.source is not None and r.pair.source is not None and f.kind != "missing-document":
-                texts = [collapse(u.text) for u in r.source_units if f.source.line <= u.line <= f.source.end_line]
-                hit = entries.get(r.pair.source.relpath, {}).get(texts[0]) if texts else None
-                if hit is not None:
-                    po = hit[0]
-                    if hit[1] and f.kind in ("untranslated", "missing-document"):
-                        state = "translated in the PO file, not imported yet"
-            items.append(Item(rank, f.kind, str(f.severity), words, doc, f"{loc.path}:{loc.line}", f.message, po, state))
+            if f.source is not None and r.pair.source is not None:
+                table = entries.get(r.pair.source.relpath, {})
+                whole = f.kind == "missing-document"
+                hits = [table.get(collapse(u.text)) for u in r.source_units
+                        if whole or f.source.line <= u.line <= f.source.end_line]
+                found = [h for h in hits if h is not None]
+                if found:
+                    po = found[0][0]
+                if f.kind in ("untranslated", "missing-document") and any(h[1] for h in found):
+                    state = IN_PO if all(h is not None and h[1] for h in hits) else PARTLY
+            if f.kind == "missing-document" and r.pair.source is not None:
+                po = po or _po_file(analysis, r.pair.source.relpath)
+                text = r.pair.source.title
+            else:
+                units = r.source_units if f.source is not None else r.target_units
+                span = f.source if f.source is not None else f.target
+                text = " ".join(u.text for u in units if span and span.line <= u.line <= span.end_line)
+            items.append(Item(rank, f.kind, str(f.severity), words, doc, f"{loc.path}:{loc.line}", f.message, po, state,
+                              shorten(text)))
     items.sort(key=lambda i: (i.rank, -i.words, i.where))
     return items
 
 
-def _po_entries(analysis: Analysis) -> dict[str, dict[str, tuple[str, bool]]]:
+def shorten(text: str, width: int = 70) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _po_file(analysis: Analysis, relpath: str) -> str:
+    """The PO file a document's entries go to, when it exists."""
+    from .pofiles import po_path
+
+    path = po_path(analysis.config, relpath)
+    if not path.is_file():
+        return ""
+    root = analysis.config.root
+    return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
+
+
+def po_states(analysis: Analysis, entries: dict | None = None) -> list[list[str]]:
+    """Each pair's source units in three states for the office: "published" (the
+    translation document has them), "in_po" (translated in a PO file, not imported yet)
+    and "todo"; in the order of :attr:`Analysis.results`."""
+    entries = po_entries(analysis) if entries is None else entries
+    out = []
+    for r in analysis.results:
+        if r.pair.source is None:
+            out.append([])
+            continue
+        table = entries.get(r.pair.source.relpath, {})
+        row = []
+        for u, state in zip(r.source_units, r.unit_states()):
+            if state in ("translated", "drift", "stale"):
+                row.append("published")
+            else:
+                hit = table.get(collapse(u.text))
+                row.append("in_po" if hit is not None and hit[1] else "todo")
+        out.append(row)
+    return out
+
+
+def po_entries(analysis: Analysis) -> dict[str, dict[str, tuple[str, bool]]]:
     """Source relpath -> {source unit text: ("po-file:line", translated and not fuzzy)}."""
     from .errors import Aomi18nError
     from .pofiles import po_path, read_po
@@ -86,36 +138,3 @@ def _po_entries(analysis: Analysis) -> dict[str, dict[str, tuple[str, bool]]]:
             for part in e.msgid.split("\n\n"):
                 table.setdefault(collapse(part), (f"{shown}:{e.linenum}", bool(e.msgstr) and "fuzzy" not in e.flags))
     return out
-
-
-def queue_text(items: list[Item], source_lang: str = "fr", target_lang: str = "en") -> str:
-    from .langid import language_name
-
-    src, tgt = language_name(source_lang), language_name(target_lang)
-    if not items:
-        return f"Nothing to do: every {src} block has a current {tgt} translation.\n"
-    rows = [("#", "kind", "words", "where", "what")]
-    for n, i in enumerate(items, 1):
-        msg = i.message if len(i.message) <= 90 else i.message[:89] + "…"
-        if i.po:
-            msg = f"[{i.po}{'; in PO, not imported' if i.state != 'to do' else ''}] {msg}"
-        rows.append((str(n), i.kind, str(i.words), i.where, msg))
-    widths = [max(len(r[c]) for r in rows) for c in range(4)]
-    lines = [f"{r[0]:>{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]:>{widths[2]}}  {r[3]:<{widths[3]}}  {r[4]}" for r in rows]
-    total = sum(i.words for i in items)
-    return "\n".join(lines) + f"\n\n{len(items)} items, {total} {src} words\n"
-
-
-def queue_json(items: list[Item]) -> dict:
-    return {"version": 1, "items": [{k: v for k, v in asdict(i).items() if k != "rank"} | {"priority": n}
-                                    for n, i in enumerate(items, 1)],
-            "words": sum(i.words for i in items)}
-
-
-def queue_csv(items: list[Item]) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["priority", "kind", "severity", "words", "document", "where", "po", "state", "message"])
-    for n, i in enumerate(items, 1):
-        w.writerow([n, i.kind, i.severity, i.words, i.document, i.where, i.po, i.state, i.message])
-    return buf.getvalue()

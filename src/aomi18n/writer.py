@@ -49,27 +49,31 @@ def uninterrupted() -> Iterator[None]:
             signal.raise_signal(sig)  # to the handler that was there before
 
 
-def write_bytes(path: str | Path, data: bytes) -> bool:
+def write_bytes(path: str | Path, data: bytes, *, durable: bool = True, sweep: bool = True) -> bool:
     """Write ``data`` to ``path`` atomically; return False (and write nothing) when unchanged.
 
     The file is either the old one or the new one, never half-written, even if the
     process is interrupted: the new content goes to a temporary file that is
-    fsync'ed and renamed over the old one.
+    fsync'ed and renamed over the old one. An output that can be made again (a
+    report's pages) is written ``durable=False``: renamed, not fsync'ed; and a batch
+    of files in one folder sweeps that folder's leftovers once (``sweep=False`` after).
     """
     p = Path(path)
     try:
         if p.is_file() and p.read_bytes() == data:
             return False
         p.parent.mkdir(parents=True, exist_ok=True)
-        _remove_leftovers(p)
+        if sweep:
+            _remove_leftovers(p)
         mode = p.stat().st_mode & 0o7777 if p.exists() else 0o644
         with uninterrupted():
             fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
             try:
                 with os.fdopen(fd, "wb") as fh:
                     fh.write(data)
-                    fh.flush()
-                    os.fsync(fh.fileno())
+                    if durable:
+                        fh.flush()
+                        os.fsync(fh.fileno())
                 os.chmod(tmp, mode)
                 os.replace(tmp, p)
             except BaseException:
@@ -189,15 +193,19 @@ def write_output(path: Path, text: str, *, record: Path | None, protected: tuple
     that this tool did not write there before (the record, kept in the cache folder,
     holds a hash of each output written) unless ``force``.
     """
+    return bool(write_outputs({path: text}, record=record, protected=protected, force=force))
+
+
+def write_outputs(files: dict[Path, str], *, record: Path | None, protected: tuple[Path, ...] = (),
+                  force: bool = False, durable: bool = True, replaces: tuple[Path, ...] = ()) -> list[Path]:
+    """Write a command's output files (:func:`write_output` for many): every file is
+    checked before any is written, each is renamed into place, and the record is
+    written once. Files of ``replaces`` folders that an earlier run wrote and this one
+    does not (a report's page for a document since removed) are removed. Returns the
+    files changed."""
     import hashlib
     import json
 
-    target = path.resolve()
-    for folder in protected:
-        f = folder.resolve()
-        if target == f or f in target.parents:
-            raise Aomi18nError(f"is inside the corpus folder {folder}; outputs never go into the corpus "
-                               "(choose another path)", path)
     known: dict[str, str] = {}
     if record is not None and record.exists():
         from .yamlutil import read_limited
@@ -207,25 +215,55 @@ def write_output(path: Path, text: str, *, record: Path | None, protected: tuple
             known = known if isinstance(known, dict) else {}
         except (Aomi18nError, ValueError, RecursionError):
             known = {}
-    if path.exists() and not force:
-        from .yamlutil import read_limited
-
-        try:
-            current = hashlib.sha256(read_limited(path, Aomi18nError, 1 << 40)).hexdigest()
-        except Aomi18nError:
-            current = None
-        if not path.is_file() or known.get(str(target)) != current:
+    targets = {path: path.resolve() for path in files}
+    for path, target in targets.items():
+        for folder in protected:
+            f = folder.resolve()
+            if target == f or f in target.parents:
+                raise Aomi18nError(f"is inside the corpus folder {folder}; outputs never go into the corpus "
+                                   "(choose another path)", path)
+        if path.exists() and not force and not _written_by_us(path, known.get(str(target))):
             raise Aomi18nError("exists and was not written by aomi18n (or was edited since); "
                                "use --force to overwrite it", path)
-    data = text.encode("utf-8")
-    changed = write_bytes(path, data)
+    changed, swept = [], set()
+    for path, text in files.items():
+        data = text.encode("utf-8")
+        if write_bytes(path, data, durable=durable, sweep=path.parent not in swept):
+            changed.append(path)
+        swept.add(path.parent)
+        if record is not None:
+            known[str(targets[path])] = hashlib.sha256(data).hexdigest()
+    wanted = {str(t) for t in targets.values()}
+    for folder in replaces:
+        base = str(folder.resolve()) + os.sep
+        for name in [k for k in known if k.startswith(base) and k not in wanted]:
+            old = Path(name)
+            if _written_by_us(old, known[name]):
+                try:
+                    old.unlink()
+                except OSError:
+                    continue
+            del known[name]
     if record is not None:
-        known[str(target)] = hashlib.sha256(data).hexdigest()
         try:
             write_text(record, json.dumps(known, indent=1, sort_keys=True))
         except Aomi18nError:
             pass  # no record: the next run asks for --force, nothing is lost
     return changed
+
+
+def _written_by_us(path: Path, recorded: str | None) -> bool:
+    """Whether ``path`` is a regular file holding what this tool recorded writing there."""
+    import hashlib
+
+    from .yamlutil import read_limited
+
+    if recorded is None or not path.is_file() or path.is_symlink():
+        return False
+    try:
+        return hashlib.sha256(read_limited(path, Aomi18nError, 1 << 40)).hexdigest() == recorded
+    except Aomi18nError:
+        return False
 
 
 def unified_diff(path: str, old: bytes, new: bytes) -> str:
