@@ -507,3 +507,79 @@ def test_import_of_line_per_paragraph_documents_is_idempotent(run, tmp_path):
         assert run(["po", "import", str(root)]).exit_code == 0
     text = (root / "corpus/en/rapport.txt").read_text()
     assert text.count("The Venice Commission adopted") == 1
+
+
+def test_the_po_index_reads_what_polib_reads(tmp_path):
+    # The queue and the report look entries up with a one-pass reader: the same msgid,
+    # line and state as polib on every shape of entry (header, comments, fuzzy,
+    # context, continuation lines, escapes, plurals, obsolete entries).
+    from aomi18n.pofiles import po_index, read_po
+
+    path = tmp_path / "x.po"
+    path.write_text('''# Translator comment
+msgid ""
+msgstr ""
+"Content-Type: text/plain; charset=UTF-8\\n"
+
+#. Extracted
+#: corpus/fr/a.md:3
+#, fuzzy
+msgctxt "heading"
+msgid "Le comité"
+msgstr "The committee"
+
+#: corpus/fr/a.md:5
+msgid ""
+"Une phrase "
+"sur deux lignes avec \\"guillemets\\"\\n"
+"et un saut."
+msgstr "A sentence."
+
+msgid "Un fichier"
+msgid_plural "%d fichiers"
+msgstr[0] ""
+msgstr[1] "%d files"
+
+msgctxt "other"
+msgid "Le comité"
+msgstr ""
+
+#~ msgid "Ancien"
+#~ msgstr "Old"
+''', encoding="utf-8")
+    want = [(e.msgid, e.linenum, bool(e.msgstr or e.msgstr_plural.get(0)) and "fuzzy" not in e.flags)
+            for e in read_po(path) if not e.obsolete and e.msgid]
+    assert po_index(path) == want
+    assert [t for _, _, t in want] == [False, True, False, False]
+
+
+from hypothesis import given, settings, strategies as st
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("ab cé-\\\"\t\n\u00a0—.,")), max_size=300), st.sampled_from([10, 20, 76, 77]))
+def test_fast_wrap_gives_textwraps_lines(text, width):
+    # PO files are wrapped as polib wraps them: the same lines as textwrap.wrap.
+    import textwrap
+
+    from aomi18n.pofiles import fast_wrap
+
+    assert fast_wrap(text, width, drop_whitespace=False, break_long_words=False) == \
+        textwrap.wrap(text, width, drop_whitespace=False, break_long_words=False)
+
+
+def test_po_text_is_what_polib_writes(tmp_path):
+    import polib
+
+    from aomi18n.pofiles import po_text
+
+    po = polib.POFile(wrapwidth=79)
+    po.metadata = {"Content-Type": "text/plain; charset=UTF-8"}
+    long = "Le comité a adopté la résolution sur les droits des enfants migrants, qui demande aux États-membres " * 3
+    po.append(polib.POEntry(msgid=long, msgstr=long.upper(), occurrences=[("corpus/fr/a-very-long-name.md", str(n))
+                                                                          for n in range(1, 30)],
+                            comment="Glossary: HCR -> UNHCR " * 8, flags=["fuzzy"], previous_msgid=long[:150]))
+    assert po_text(po) == str(po)
+    import textwrap
+
+    assert polib.textwrap is textwrap  # the module polib uses is given back

@@ -355,3 +355,44 @@ def test_work_waiting_in_a_po_file_counts_in_queue_status_and_report(run, projec
     status = run(["--no-cache", "status", str(project)]).stdout
     row = next(line for line in status.splitlines() if "plan-action-2017" in line)
     assert row.split()[-3] == str(doc["work"]["in_po"])
+
+
+def test_markdown_is_rendered_in_the_side_by_side_view_and_stays_data(run, tmp_path):
+    root = tmp_path / "site"
+    (root / "corpus/fr").mkdir(parents=True)
+    (root / "corpus/en").mkdir(parents=True)
+    (root / "corpus/fr/page.md").write_text(
+        "# Le **comité** {/*comite*/}\n\n* Voir [le site](https://example.org) et `code`, [pas ça](javascript:alert(1)).\n\n"
+        "Texte <img src=x onerror=alert(1)> ![logo](x.png).\n", encoding="utf-8")
+    (root / "corpus/en/page.md").write_text(
+        "# The **committee** {/*comite*/}\n\n* See [the site](https://example.org) and `code`, [not that](javascript:alert(1)).\n\n"
+        "Text <img src=x onerror=alert(1)> ![logo](x.png).\n", encoding="utf-8")
+    out = tmp_path / "r"
+    assert run(["--no-cache", "report", str(root), "-o", str(out)]).exit_code in (0, 1)
+    [page] = list((out / "pairs").iterdir())
+    html = page.read_text()
+    assert "<strong><strong>comité</strong></strong>" not in html and "<strong>Le <strong>comité</strong></strong>" in html
+    assert "{/*comite*/}" not in html  # MDX comments are markup, not text
+    assert "• Voir <span class=\"link\" title=\"https://example.org\">le site</span>" in html and "<code>code</code>" in html
+    assert "[pas ça](javascript:alert(1))" in html  # an unsafe link is not even a link: text
+    assert "href=" not in html.split("<main>")[1]  # no link out of the corpus text: links are shown as text
+    assert "<img" not in html and "&lt;img src=x onerror=alert(1)&gt;" in html
+    assert '<span class="image">[logo]</span>' in html
+
+
+def test_a_report_again_renders_only_the_pages_that_changed(run, project, tmp_path):
+    out = tmp_path / "r"
+    first = run(["report", str(project), "-o", str(out)])
+    assert "4 document pages" in first.stderr and "(0 unchanged)" in first.stderr
+    again = run(["report", str(project), "-o", str(out)])
+    assert "0 document pages" in again.stderr and "(4 unchanged)" in again.stderr
+    doc = project / "corpus/en/working-group-migrant-children-action-plan.txt"
+    doc.write_text(doc.read_text() + "\nA new English paragraph with no French at all, written today.\n")
+    changed = run(["report", str(project), "-o", str(out)])
+    assert "1 document pages" in changed.stderr and "(3 unchanged)" in changed.stderr
+    [page] = [p for p in (out / "pairs").iterdir() if "groupe-travail" in p.name]
+    assert "written today" in page.read_text()
+    gone = project / "corpus/fr/plan-action-2017-cooperation-formation-site.txt"
+    gone.unlink()
+    run(["report", str(project), "-o", str(out)])
+    assert not any("plan-action-2017" in p.name for p in (out / "pairs").iterdir())  # its page went with it

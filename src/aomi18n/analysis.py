@@ -275,6 +275,10 @@ def _work(task: _Task) -> tuple[int, PairResult]:
         else:
             res.findings.append(f)
     res.cached_figures = res.figures()
+    if pair.paired and st.glossary.terms:  # glossary terms in the source, for the report's compliance figure
+        from .checks.terminology import source_terms
+
+        res.cached_figures["glossary_terms"] = sum(len(m) for m in source_terms(ctx))
     entry = {"alignment": al, "findings": res.findings, "suppressed": res.suppressed, "figures": res.cached_figures,
              # pickled apart, so that a light run (check) never unpickles them
              "documents": pickle.dumps((src, tgt), protocol=pickle.HIGHEST_PROTOCOL)}

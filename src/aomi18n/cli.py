@@ -569,10 +569,17 @@ def report(project: Path, output: Path | None, fmt: str, ui_lang: str, force: bo
         folder, overview_name, pages = output.parent, output.name, f"{output.stem}_pairs"
     else:
         folder, overview_name, pages = output, "index.html", "pairs"
-    overview, pair_pages = render_html(analysis, ui_lang, overview_name=overview_name, pages=pages)
-    files = {folder / overview_name: overview} | {folder / name: html for name, html in pair_pages.items()}
-    _emit_files(files, config, force, replaces=(folder / pages,))
-    click.echo(f"wrote {folder / overview_name} and {len(pair_pages)} document pages in {folder / pages}", err=True)
+    from .writer import PageRecord
+
+    record = PageRecord(_outputs_record(config, "report-pages.json"))
+    overview, pair_pages, keys = render_html(analysis, ui_lang, overview_name=overview_name, pages=pages,
+                                             reuse=None if force else (lambda name, key: record.current(folder / name, key)))
+    files = {folder / overview_name: overview} | {folder / name: html for name, html in pair_pages.items() if html is not None}
+    kept = tuple(folder / name for name, html in pair_pages.items() if html is None)
+    _emit_files(files, config, force, replaces=(folder / pages,), kept=kept)
+    record.save({folder / name: key for name, key in keys.items()})
+    click.echo(f"wrote {folder / overview_name} and {len(files) - 1} document pages in {folder / pages} "
+               f"({len(kept)} unchanged)", err=True)
 
 
 @cli.command()
@@ -613,27 +620,30 @@ def _emit(text: str, output: Path | None, config=None, force: bool = False) -> N
 
     record = protected = None
     if config is not None:
-        # The record of outputs written lives in the cache folder, which --no-cache
-        # (or AOMI18N_NO_CACHE) leaves alone: then an existing file needs --force.
-        if _run()["use_cache"] and not os.environ.get("AOMI18N_NO_CACHE"):
-            record = config.root / config.cache_dir / "outputs.json"
+        record = _outputs_record(config)
         protected = (config.source_path, config.target_path)
     write_output(output, text, record=record, protected=protected or (), force=force)
     click.echo(f"wrote {output}", err=True)
 
 
-def _emit_files(files: dict[Path, str], config, force: bool, replaces: tuple[Path, ...] = ()) -> None:
-    """Output files written as one batch (a report's pages): all checked, then each renamed
-    into place; never into the corpus, never over a file aomi18n did not write."""
+def _outputs_record(config, name: str = "outputs.json") -> Path | None:
+    """A record of outputs written, in the cache folder, which --no-cache (or
+    AOMI18N_NO_CACHE) leaves alone: then an existing output file needs --force."""
     import os
 
+    if _run()["use_cache"] and not os.environ.get("AOMI18N_NO_CACHE"):
+        return config.root / config.cache_dir / name
+    return None
+
+
+def _emit_files(files: dict[Path, str], config, force: bool, replaces: tuple[Path, ...] = (),
+                kept: tuple[Path, ...] = ()) -> None:
+    """Output files written as one batch (a report's pages): all checked, then each renamed
+    into place; never into the corpus, never over a file aomi18n did not write."""
     from .writer import write_outputs
 
-    record = None
-    if _run()["use_cache"] and not os.environ.get("AOMI18N_NO_CACHE"):
-        record = config.root / config.cache_dir / "outputs.json"
-    write_outputs(files, record=record, protected=(config.source_path, config.target_path), force=force,
-                  durable=False, replaces=replaces)
+    write_outputs(files, record=_outputs_record(config), protected=(config.source_path, config.target_path),
+                  force=force, durable=False, replaces=replaces, kept=kept)
 
 
 def main() -> None:

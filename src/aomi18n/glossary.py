@@ -175,12 +175,19 @@ class Glossary:
             seen.setdefault(m.term.fr, m.term)
         return list(seen.values())
 
+    @functools.cached_property
+    def _acronym_forms(self) -> frozenset[str]:
+        """The required forms that are acronyms (computed once per glossary)."""
+        return frozenset(f for t in self.terms if not t.keep for f in t.en_forms if _is_acronym(f))
+
     def french_article_before(self, text: str) -> list[tuple[int, str, str]]:
         """Required forms with a French elided article glued to them in translated text
         ("l'IOM", "d'UNHCR"): (offset, what is written, the form)."""
         out = []
-        forms = {f for t in self.terms if not t.keep for f in t.en_forms if _is_acronym(f)}
-        if not forms or ("'" not in text and "\u2019" not in text):
+        if "'" not in text and "\u2019" not in text:
+            return out
+        forms = self._acronym_forms
+        if not forms:
             return out
         for m in _ELIDED.finditer(text):
             if m.group(2) in forms:

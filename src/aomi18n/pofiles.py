@@ -136,10 +136,108 @@ def read_po(path: str | Path) -> polib.POFile:
     return po
 
 
+_UNESCAPE = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", '"': '"', "\\": "\\"}
+_ANY_ESCAPE = re.compile(r"\\(.)")
+
+
+def po_index(path: str | Path) -> list[tuple[str, int, bool]]:
+    """Each live entry of a PO file as (msgid, line where the entry starts, translated
+    and not fuzzy): what the queue and the report look up, read in one pass without
+    building a catalog (less than half the time of :func:`read_po`).
+    Not a validator: a file :func:`read_po` refuses may still be indexed."""
+    text = read_text_file(Path(path), PoFileError, MAX_PO_BYTES)
+    out: list[tuple[str, int, bool]] = []
+    entry: dict = {}
+
+    def flush() -> None:
+        msgid = "".join(entry.get("msgid", ()))
+        if msgid and "msgstr" in entry:
+            out.append((msgid, entry["start"], bool("".join(entry["msgstr"])) and not entry.get("fuzzy")))
+
+    field = None
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#~"):
+            continue
+        m = None if line.startswith(("#", '"')) else _KEYWORD.match(line)
+        if line.startswith("#") or (m and m.group(1) in ("msgctxt", "msgid") and "msgstr" in entry):
+            if "msgstr" in entry or not entry:  # the previous entry is complete: a new one begins
+                flush()
+                entry = {"start": n}
+            if line.startswith("#,") and "fuzzy" in line:
+                entry["fuzzy"] = True
+            if line.startswith("#"):
+                continue
+        if m:
+            kw, line = m.groups()
+            entry.setdefault("start", n)
+            field = {"msgid": "msgid", "msgstr": "msgstr", "msgstr[0]": "msgstr"}.get(kw)
+            if field:
+                entry.setdefault(field, [])
+        sm = _STRING.match(line)
+        if sm and field:
+            entry[field].append(_ANY_ESCAPE.sub(lambda e: _UNESCAPE.get(e.group(1), e.group(1)), sm.group(1)))
+    flush()
+    return out
+
+
 def write_po(path: Path, po: polib.POFile) -> bool:
     """Write a catalog atomically, ending in a newline (False when the file already says this)."""
-    text = str(po)
+    text = po_text(po)
     return write_text(path, text if text.endswith("\n") else text + "\n")
+
+
+def po_text(po: polib.POFile) -> str:
+    """``str(po)``, with polib's line wrapping done by :func:`fast_wrap` (the same lines
+    as ``textwrap.wrap``, which is most of the time a thousand-file export takes)."""
+    import textwrap
+
+    previous = polib.textwrap
+    polib.textwrap = _FastTextwrap
+    try:
+        return str(po)
+    finally:
+        polib.textwrap = previous if previous is not _FastTextwrap else textwrap
+
+
+_WORDSEP = None
+_SPACES = re.compile(r"( +)")
+_WHITESPACE = str.maketrans({c: " " for c in "\t\n\x0b\x0c\r"})
+
+
+def fast_wrap(text: str, width: int = 70, drop_whitespace: bool = True, break_long_words: bool = True,
+              **options) -> list[str]:
+    """``textwrap.wrap(text, width, drop_whitespace=False, break_long_words=False)`` as polib
+    calls it, line for line the same (tested against textwrap on random text), in one
+    greedy loop over textwrap's own chunks. Other options go to textwrap itself."""
+    import textwrap
+
+    global _WORDSEP
+    if drop_whitespace or break_long_words or width <= 0 or options:
+        return textwrap.wrap(text, width, drop_whitespace=drop_whitespace, break_long_words=break_long_words, **options)
+    if _WORDSEP is None:
+        _WORDSEP = textwrap.TextWrapper.wordsep_re
+    text = text.expandtabs(8).translate(_WHITESPACE)
+    # Without a hyphen, textwrap's chunks are the runs of spaces and of the rest.
+    chunks = [c for c in (_WORDSEP if "-" in text else _SPACES).split(text) if c]
+    lines, line, length = [], [], 0
+    for chunk in chunks:
+        n = len(chunk)
+        if length + n <= width or not line:  # a chunk longer than the width stands alone
+            line.append(chunk)
+            length += n
+            continue
+        lines.append("".join(line))
+        line, length = [chunk], n
+    if line:
+        lines.append("".join(line))
+    return lines
+
+
+class _FastTextwrap:
+    """What polib uses of the textwrap module."""
+
+    wrap = staticmethod(fast_wrap)
 
 
 def header_field(po: polib.POFile, name: str) -> str | None:

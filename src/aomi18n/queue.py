@@ -96,15 +96,19 @@ def po_states(analysis: Analysis, entries: dict | None = None) -> list[list[str]
     """Each pair's source units in three states for the office: "published" (the
     translation document has them), "in_po" (translated in a PO file, not imported yet)
     and "todo"; in the order of :attr:`Analysis.results`."""
-    entries = po_entries(analysis) if entries is None else entries
+    states = [r.unit_states() if r.pair.source is not None else [] for r in analysis.results]
+    if entries is None:  # only the PO files of documents with text to do are read
+        waiting = {r.pair.source.relpath for r, st in zip(analysis.results, states)
+                   if any(s in ("untranslated", "missing") for s in st)}
+        entries = po_entries(analysis, waiting) if waiting else {}
     out = []
-    for r in analysis.results:
+    for r, unit_states in zip(analysis.results, states):
         if r.pair.source is None:
             out.append([])
             continue
         table = entries.get(r.pair.source.relpath, {})
         row = []
-        for u, state in zip(r.source_units, r.unit_states()):
+        for u, state in zip(r.source_units, unit_states):
             if state in ("translated", "drift", "stale"):
                 row.append("published")
             else:
@@ -114,27 +118,26 @@ def po_states(analysis: Analysis, entries: dict | None = None) -> list[list[str]
     return out
 
 
-def po_entries(analysis: Analysis) -> dict[str, dict[str, tuple[str, bool]]]:
-    """Source relpath -> {source unit text: ("po-file:line", translated and not fuzzy)}."""
+def po_entries(analysis: Analysis, only: set[str] | None = None) -> dict[str, dict[str, tuple[str, bool]]]:
+    """Source relpath -> {source unit text: ("po-file:line", translated and not fuzzy)},
+    for the documents whose relpath is in ``only`` (default: all)."""
     from .errors import Aomi18nError
-    from .pofiles import po_path, read_po
+    from .pofiles import po_index, po_path
 
     out: dict[str, dict[str, tuple[str, bool]]] = {}
     for r in analysis.results:
-        if r.pair.source is None:
+        if r.pair.source is None or (only is not None and r.pair.source.relpath not in only):
             continue
         path = po_path(analysis.config, r.pair.source.relpath)
         if not path.is_file():
             continue
         try:
-            po = read_po(path)
+            entries = po_index(path)
         except Aomi18nError:
-            continue  # a broken PO file is the import's to report
+            continue  # an unreadable PO file is the import's to report
         shown = path.relative_to(analysis.config.root).as_posix() if path.is_relative_to(analysis.config.root) else str(path)
         table = out.setdefault(r.pair.source.relpath, {})
-        for e in po:
-            if e.obsolete or not e.msgid:
-                continue
-            for part in e.msgid.split("\n\n"):
-                table.setdefault(collapse(part), (f"{shown}:{e.linenum}", bool(e.msgstr) and "fuzzy" not in e.flags))
+        for msgid, line, translated in entries:
+            for part in msgid.split("\n\n"):
+                table.setdefault(collapse(part), (f"{shown}:{line}", translated))
     return out

@@ -87,10 +87,17 @@ def write_bytes(path: str | Path, data: bytes, *, durable: bool = True, sweep: b
     return True
 
 
+_SWEPT: set[Path] = set()  # folders swept by this process (a leftover is a minute old at least)
+
+
 def _remove_leftovers(p: Path) -> None:
-    """Temporary files a killed run (kill -9) left beside ``p``: removed by the next write."""
+    """Temporary files a killed run (kill -9) left beside ``p``: removed by the next write,
+    once per folder and process (a thousand files written into one folder glob it once)."""
     import time
 
+    if p.parent in _SWEPT:
+        return
+    _SWEPT.add(p.parent)
     now = time.time()
     try:
         for tmp in p.parent.glob(f".{glob.escape(p.name)}.*.tmp"):
@@ -197,12 +204,13 @@ def write_output(path: Path, text: str, *, record: Path | None, protected: tuple
 
 
 def write_outputs(files: dict[Path, str], *, record: Path | None, protected: tuple[Path, ...] = (),
-                  force: bool = False, durable: bool = True, replaces: tuple[Path, ...] = ()) -> list[Path]:
+                  force: bool = False, durable: bool = True, replaces: tuple[Path, ...] = (),
+                  kept: tuple[Path, ...] = ()) -> list[Path]:
     """Write a command's output files (:func:`write_output` for many): every file is
     checked before any is written, each is renamed into place, and the record is
     written once. Files of ``replaces`` folders that an earlier run wrote and this one
-    does not (a report's page for a document since removed) are removed. Returns the
-    files changed."""
+    neither writes nor ``kept`` (a report's page for a document since removed) are
+    removed. Returns the files changed."""
     import hashlib
     import json
 
@@ -233,7 +241,7 @@ def write_outputs(files: dict[Path, str], *, record: Path | None, protected: tup
         swept.add(path.parent)
         if record is not None:
             known[str(targets[path])] = hashlib.sha256(data).hexdigest()
-    wanted = {str(t) for t in targets.values()}
+    wanted = {str(t) for t in targets.values()} | {str(p.resolve()) for p in kept}
     for folder in replaces:
         base = str(folder.resolve()) + os.sep
         for name in [k for k in known if k.startswith(base) and k not in wanted]:
@@ -250,6 +258,40 @@ def write_outputs(files: dict[Path, str], *, record: Path | None, protected: tup
         except Aomi18nError:
             pass  # no record: the next run asks for --force, nothing is lost
     return changed
+
+
+class PageRecord:
+    """Which key (a digest of what it shows) each page of a report was written from, so
+    that a page whose key has not changed, and that is still the file written then, is
+    not rendered again. Kept in the cache folder; without one (``path`` None) every page
+    is rendered."""
+
+    def __init__(self, path: Path | None):
+        import json
+
+        self.path, self.keys = path, {}
+        if path is not None and path.is_file():
+            from .yamlutil import read_limited
+
+            try:
+                data = json.loads(read_limited(path, Aomi18nError).decode("utf-8"))
+                self.keys = data if isinstance(data, dict) else {}
+            except (Aomi18nError, ValueError, RecursionError):
+                self.keys = {}
+
+    def current(self, page: Path, key: str) -> bool:
+        return self.path is not None and self.keys.get(str(page.resolve())) == key and page.is_file()
+
+    def save(self, keys: dict[Path, str]) -> None:
+        import json
+
+        if self.path is None:
+            return
+        self.keys.update({str(p.resolve()): k for p, k in keys.items()})
+        try:
+            write_text(self.path, json.dumps(self.keys, indent=1, sort_keys=True))
+        except Aomi18nError:
+            pass  # no record: the next report renders every page again
 
 
 def _written_by_us(path: Path, recorded: str | None) -> bool:

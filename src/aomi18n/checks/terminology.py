@@ -7,6 +7,12 @@ from ..model import Finding, Location, Severity
 from . import PairContext, check
 
 
+def source_terms(ctx: PairContext) -> list:
+    """The glossary terms found in each source unit (computed once per pair: the check
+    and the report's compliance figure both count them)."""
+    return ctx.derived("source_terms", lambda c: [c.glossary.find_fr(u.text) for u in c.source_units])
+
+
 def _line_of(unit_text: str, unit_line: int, offset: int) -> int:
     return unit_line + unit_text.count("\n", 0, offset)
 
@@ -47,13 +53,16 @@ def glossary(ctx: PairContext):
                 )
     if ctx.alignment is None or p.source is None:
         return
+    found = source_terms(ctx)
     for link in ctx.alignment.links:
         if not link.source or not link.target:
             continue
-        fr = " ".join(ctx.source_units[i].text for i in link.source)
+        terms = {m.term.fr: m.term for i in link.source for m in found[i]}
+        if not terms:
+            continue
         en = " ".join(ctx.target_units[j].text for j in link.target)
         en_clean = None  # masked once, for all the terms of this link
-        for term in g.terms_in(fr):
+        for term in terms.values():
             if any((j, term.fr) in reported for j in link.target):
                 continue
             if en_clean is None:

@@ -7,7 +7,8 @@ prints, and can be sent on its own), and its name comes from the document's path
 bookmark survives the next report. The overview holds the figures, the legend and the
 document table only.
 
-Everything from the corpus is escaped (Jinja autoescaping); Markdown in the side-by-side
+Everything from the corpus is escaped (Jinja's autoescaping in the templates,
+``html.escape`` in the rows built here); Markdown in the side-by-side
 view is rendered by markdown-it-py with raw HTML off, links shown as their text and
 images as their description: nothing from the corpus becomes markup, a link or script.
 """
@@ -17,9 +18,10 @@ from __future__ import annotations
 import functools
 import re
 import time
-from typing import Any
 
-from markupsafe import Markup, escape
+from html import escape as _escape
+
+from markupsafe import Markup
 
 from ..analysis import Analysis, PairResult
 from .report import STATES, report_data, summary_sentences
@@ -28,6 +30,9 @@ from .strings import number, strings
 _MARKDOWN_SUFFIXES = (".md", ".mdx", ".markdown")
 # Markup that is not text in the side-by-side view: MDX comments and heading ids.
 _HIDDEN = re.compile(r"\{/\*.{0,2000}?\*/\}|\{#[^}\s]{0,200}\}")
+# A character that may start inline Markdown (emphasis, code, link, image, autolink,
+# escape, entity, hard break).
+_INLINE_MARKUP = re.compile(r"[*_`\[\]!<&\\]|  \n")
 
 
 @functools.lru_cache(maxsize=1)
@@ -38,14 +43,14 @@ def _markdown():
 
     def link_open(self, tokens, idx, options, env):
         href = tokens[idx].attrGet("href") or ""
-        return f'<span class="link" title="{escape(href)}">'
+        return f'<span class="link" title="{_escape(href)}">'
 
     def link_close(self, tokens, idx, options, env):
         return "</span>"
 
     def image(self, tokens, idx, options, env):
         alt = self.renderInlineAsText(tokens[idx].children or [], options, env)
-        return f'<span class="image">[{escape(alt)}]</span>'
+        return f'<span class="image">[{_escape(alt)}]</span>'
 
     md.add_render_rule("link_open", link_open)
     md.add_render_rule("link_close", link_close)
@@ -53,15 +58,16 @@ def _markdown():
     return md
 
 
-def rendered(text: str, kind: str, markdown: bool) -> Markup:
-    """A unit's text for the side-by-side view: Markdown inline markup rendered (raw
-    HTML shown as text), a heading in bold, a list item with its bullet."""
-    text = _HIDDEN.sub("", text).strip() if markdown else text
-    body = Markup(_markdown().renderInline(text)) if markdown else escape(text)
+def rendered(text: str, kind: str, markdown: bool) -> str:
+    """A unit's text for the side-by-side view, as HTML: Markdown inline markup rendered
+    (raw HTML shown as text), a heading in bold, a list item with its bullet."""
+    text = _HIDDEN.sub("", text).strip() if markdown and "{" in text else text
+    # Text with nothing Markdown could make markup of is only escaped (most prose).
+    body = _markdown().renderInline(text) if markdown and _INLINE_MARKUP.search(text) else _escape(text, False)
     if kind == "heading":
-        return Markup("<strong>") + body + Markup("</strong>")
+        return "<strong>" + body + "</strong>"
     if kind == "list_item":
-        return Markup("• ") + body
+        return "• " + body
     return body
 
 
@@ -74,20 +80,34 @@ def _environment():
     return env
 
 
-def _rows(r: PairResult) -> list[dict[str, Any]]:
+def _rows(r: PairResult, t: dict[str, str]) -> list[Markup]:
+    """The side-by-side rows of a pair, each one finished ``<tr>`` (built here rather than
+    in the template: a thousand pages of a hundred rows each). Every piece of corpus
+    text goes through :func:`rendered` or is escaped."""
     su, tu = r.source_units, r.target_units
     md_src = r.pair.source is not None and r.pair.source.path.lower().endswith(_MARKDOWN_SUFFIXES)
     md_tgt = r.pair.target is not None and r.pair.target.path.lower().endswith(_MARKDOWN_SUFFIXES)
+    lang_en = t.get("colon") == ": "  # the English report shows the tool's messages as they are
 
-    def cell(units, doc, idx, markdown):
+    def cell(units, doc, idx, markdown, lines, empty):
         if not idx:
-            return None
+            return f'<span class="muted">{_escape(empty, False)}</span>'
         blocks = doc.blocks if doc is not None else []
 
         def kind(u):
             return blocks[u.block].kind if 0 <= u.block < len(blocks) else "paragraph"
 
-        return Markup("<br><br>").join(rendered(units[i].text, kind(units[i]), markdown) for i in idx)
+        return (f'<span class="line">{lines[0]}</span>'
+                + "<br><br>".join(rendered(units[i].text, kind(units[i]), markdown) for i in idx))
+
+    def finding(f) -> str:
+        label = _escape(t.get("kind_" + f.kind, f.kind), False)
+        message = _escape(f.message, False)
+        if lang_en:
+            return f'<span class="finding"><b>{label}</b> {message}</span>'
+        return (f'<span class="finding"><b>{label}</b> {_escape(t.get("explain_" + f.kind, ""), False)} '
+                f'<details lang="en"><summary lang="{_escape(t["_lang"])}">{_escape(t["tool_message"], False)}</summary>'
+                f'{message}</details></span>')
 
     links = r.alignment.links if r.alignment is not None else [type("L", (), {"source": (i,), "target": ()})()
                                                                for i in range(len(su))]
@@ -100,17 +120,25 @@ def _rows(r: PairResult) -> list[dict[str, Any]]:
             hit_fr = f.source and fr_lines and f.source.line <= fr_lines[1] and fr_lines[0] <= f.source.end_line
             hit_en = f.target and en_lines and f.target.line <= en_lines[1] and en_lines[0] <= f.target.end_line
             if hit_fr or hit_en:
-                marks.append({"kind": f.kind, "severity": str(f.severity), "message": f.message})
-        rows.append({"fr": cell(su, r.pair.source, link.source, md_src), "en": cell(tu, r.pair.target, link.target, md_tgt),
-                     "fr_line": fr_lines[0] if fr_lines else None, "en_line": en_lines[0] if en_lines else None,
-                     "findings": marks})
+                marks.append(finding(f))
+        flagged = ' class="flagged"' if marks else ""
+        rows.append(Markup(
+            f"<tr{flagged}>"
+            f"<td>{cell(su, r.pair.source, link.source, md_src, fr_lines, t['english_only'])}</td>"
+            f"<td>{cell(tu, r.pair.target, link.target, md_tgt, en_lines, t['no_translation'])}{''.join(marks)}</td></tr>\n"))
     return rows
 
 
 def render_html(analysis: Analysis, lang: str = "en", overview_name: str = "index.html",
-                pages: str = "pairs") -> tuple[str, dict[str, str]]:
+                pages: str = "pairs", reuse=None) -> tuple[str, dict[str, str | None], dict[str, str]]:
     """The overview page and the pair pages (``{pages}/<name>.html`` -> HTML): the
-    overview links each row to its page, each page back to ``../{overview_name}``."""
+    overview links each row to its page, each page back to ``../{overview_name}``.
+
+    Also returns each page's key: a digest of everything the page shows. A page for
+    which ``reuse(name, key)`` is true is not rendered again (its HTML is None): a
+    warm report renders only the documents that changed."""
+    from ..cache import fingerprint
+
     env = _environment()
     data = report_data(analysis)
     rep = data["report"]
@@ -124,12 +152,19 @@ def render_html(analysis: Analysis, lang: str = "en", overview_name: str = "inde
     overview = env.get_template("overview.html.j2").render(
         data=data, r=rep, sentences=summary_sentences(rep, t, lang), pages=pages, **common)
     by_source = {d["source"]: d for d in rep["documents"]}
-    out = {}
+    out: dict[str, str | None] = {}
+    keys: dict[str, str] = {}
     for r in analysis.results:
         if r.pair.source is None:
             continue
         d = by_source[r.pair.source.path]
         findings = [f.to_dict() for f in r.findings]
-        out[f"{pages}/{d['page']}"] = env.get_template("pair.html.j2").render(
-            d=d, rows=_rows(r), findings=findings, overview="../" + overview_name, **common)
-    return overview, out
+        name = f"{pages}/{d['page']}"
+        keys[name] = fingerprint("page", lang, overview_name, d, findings, r.pair.source.sha256,
+                                 r.pair.target.sha256 if r.pair.target else None)
+        if reuse is not None and reuse(name, keys[name]):
+            out[name] = None
+            continue
+        out[name] = env.get_template("pair.html.j2").render(
+            d=d, rows=_rows(r, t | {"_lang": lang}), findings=findings, overview="../" + overview_name, **common)
+    return overview, out, keys
