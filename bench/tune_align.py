@@ -1,8 +1,9 @@
 """In-process alignment quality runner for tuning (same scoring as ../shared/bench/run_align.py).
 
-  python bench/tune_align.py pydocs|perturbed|textberg-dev|textberg [key=value ...]
+  python bench/tune_align.py pydocs|perturbed|textberg-dev|textberg [--semantic] [key=value ...]
 
-Params given as key=value override aomi18n.alignment.Params. Skips cleanly when
+Params given as key=value override aomi18n.alignment.Params. ``--semantic`` aligns with
+the meaning model (aomi18n[semantic]); ``meaning_weight=W`` sets its weight. Skips cleanly when
 ../shared/bench is absent.
 """
 
@@ -36,12 +37,15 @@ def block_pairs(root: Path, params: Params):
         # block index of each unit (pydocs convention: one line per block)
         fidx = {u.line: k for k, u in enumerate(su)}
         eidx = {u.line: k for k, u in enumerate(tu)}
-        al = align([u.text for u in su], [u.text for u in tu], params=params,
+        al = align([u.text for u in su], [u.text for u in tu], params=params, meaning=MEANING,
                    source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu])
         pred = [(tuple(fidx[su[i].line] for i in l.source), tuple(eidx[tu[j].line] for j in l.target)) for l in al.links]
         gold = [(tuple(a), tuple(b)) for a, b in json.loads((d / "gold.json").read_text())["links"]]
         pairs.append((gold, pred))
     return sa.score(pairs)
+
+
+MEANING = None
 
 
 def textberg(names, params: Params):
@@ -51,7 +55,7 @@ def textberg(names, params: Params):
         src = read_document(BENCH / "textberg" / f"{name}.de", identify=False)
         tgt = read_document(BENCH / "textberg" / f"{name}.fr", identify=False)
         su, tu = units(src, "lines"), units(tgt, "lines")
-        al = align([u.text for u in su], [u.text for u in tu], params=params)
+        al = align([u.text for u in su], [u.text for u in tu], params=params, meaning=MEANING)
         pred = [(tuple(su[i].line - 1 for i in l.source), tuple(tu[j].line - 1 for j in l.target)) for l in al.links]
         pairs.append((sa.read_textberg(str(BENCH / "textberg" / f"{name}.defr")), pred))
     return sa.score(pairs)
@@ -61,7 +65,13 @@ def main(argv):
     if not BENCH.is_dir():
         print(f"skipped: {BENCH} is absent")
         return
+    global MEANING
     target = argv[0]
+    if "--semantic" in argv:
+        from aomi18n.semantic import load_backend
+
+        MEANING = load_backend()
+        argv = [a for a in argv if a != "--semantic"]
     kw = {}
     for a in argv[1:]:
         k, v = a.split("=")

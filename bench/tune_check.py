@@ -2,6 +2,7 @@
 
   python bench/tune_check.py [dev|test|all] [--verbose] [key=value ...]
   python bench/tune_check.py pydocs [--verbose]      # false alarms on faithful translations
+  ... --semantic                                     # with the meaning model (aomi18n[semantic])
 
 Cases are split by name (sorted; even positions dev, odd positions test) so that
 thresholds are tuned on dev and reported on test. key=value pairs override
@@ -27,6 +28,7 @@ BENCH = Path(__file__).resolve().parents[1].parent / "shared" / "bench"
 ACCEPT = {"untranslated": {"untranslated"}, "not-translated": {"not-translated", "untranslated"},
           "drift": {"drift", "stale"}, "extra": {"extra"}}
 SCORED = {"untranslated", "not-translated", "drift", "stale", "extra"}
+SEMANTIC = "--semantic" in sys.argv  # align with the meaning model (aomi18n[semantic])
 
 
 def _at(f, place):
@@ -56,7 +58,7 @@ def run(split: str, verbose: bool = False):
     align_pairs = []
     for case in cases(split):
         want = json.loads((case / "expected.json").read_text())
-        an = analyze(load_config(case), use_cache=False)  # never write into ../shared
+        an = analyze(load_config(case), use_cache=False, semantic=SEMANTIC)  # never write into ../shared
         data = findings_json(an)
         found = [f for f in data["findings"] if f["kind"] in SCORED]
         nfind += len(found)
@@ -105,7 +107,7 @@ def false_alarms(verbose: bool = False):
             for lang, name in (("fr", "fr.md"), ("en", "en.md")):
                 (root / "corpus" / lang).mkdir(parents=True)
                 shutil.copy(d / name, root / "corpus" / lang / "doc.md")
-            for f in findings_json(analyze(load_config(root), use_cache=False))["findings"]:
+            for f in findings_json(analyze(load_config(root), use_cache=False, semantic=SEMANTIC))["findings"]:
                 if f["kind"] in SCORED:
                     counts[f["kind"]] += 1
                     if verbose:

@@ -75,6 +75,9 @@ class Params:
     # often shares a name with its neighbour, and is still an added paragraph.
     attach: bool = False
     beads: tuple[tuple[int, int], ...] = BEADS
+    # With a meaning model (aomi18n[semantic]): the weight w of its cosine c in a 1-1
+    # bead's similarity, (features + w^2 c) / (1 + w^2); merges add their vectors.
+    meaning_weight: float = 1.0
 
 
 # Sentences and lines split and merge freely in translation, and a short half
@@ -82,7 +85,11 @@ class Params:
 SENTENCES = Params(orphan_cost=0.0, skip_cost=7.0, attach=True)  # tuned on Text+Berg dev (BENCHMARKS.md)
 # Blocks: paragraphs are rarely split in three; 3-1/1-3 beads changed no block link on
 # the dev data and cost a quarter of the DP. Sentences (OCR'd Text+Berg) need them.
-DEFAULT = Params(beads=BLOCK_BEADS)
+# With a meaning model, blocks give its cosine less weight than sentences do: a
+# paragraph's features say much already, and a paragraph added beside a translated one
+# often shares its topic (chosen on the drift bench's dev half: 0.3 kept its extra
+# recall, 1.0 lost 12 of 222; Text+Berg dev chose 1.0 for lines).
+DEFAULT = Params(beads=BLOCK_BEADS, meaning_weight=0.3)
 
 
 def params_for(level: str) -> Params:
@@ -296,6 +303,24 @@ class _Vectors:
         tu, tf, tw = tu[kt], ids[tf[kt]], tw[kt]
         order = np.lexsort((tu, tf))
         self.tgt = (tu[order], tf[order], tw[order])
+        self.dense = None  # (source, target) scaled embeddings, with a meaning model
+
+    def add_meaning(self, src: np.ndarray, tgt: np.ndarray, weight: float) -> None:
+        """Add sentence embeddings (unit vectors) as a dense part of every unit's vector,
+        scaled by ``weight`` times the unit's own feature norm (1 for a unit with no
+        features), so that a 1-1 bead's cosine is the features' and the embeddings'
+        blended as (f + w^2 c) / (1 + w^2) whatever the number of features."""
+        def scaled(emb: np.ndarray, norm2: np.ndarray) -> np.ndarray:
+            scale = weight * np.sqrt(np.where(norm2 > 0, norm2, 1.0))
+            return emb.astype(np.float64) * scale[:, None]
+
+        es, et = scaled(src, self.src_norm2), scaled(tgt, self.tgt_norm2)
+        for e, norm2, adj in ((es, self.src_norm2, self.src_adj), (et, self.tgt_norm2, self.tgt_adj)):
+            norm2 += np.einsum("ij,ij->i", e, e)
+            for gap in (1, 2):
+                if len(e) > gap:
+                    adj[gap, : len(e) - gap] += np.einsum("ij,ij->i", e[:-gap], e[gap:])
+        self.dense = (es, et)
 
 
 def _adjacent(unit: np.ndarray, feat: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
@@ -321,6 +346,8 @@ def _band_dots(vec: _Vectors, n: int, m: int, lo: np.ndarray, width: int, budget
     memory stays flat however common a feature is.
     """
     out = np.zeros((n + 1) * width, dtype=np.float64)
+    if vec.dense is not None:
+        _dense_dots(out.reshape(n + 1, width), vec.dense, n, m, lo, width)
     su, sf, sw = vec.src
     tu, tf, tw = vec.tgt  # sorted by (feature, unit)
     if len(su) == 0 or len(tu) == 0:
@@ -352,6 +379,19 @@ def _band_dots(vec: _Vectors, n: int, m: int, lo: np.ndarray, width: int, budget
                 (rows - first) * width + cols, weights=sw[rep] * tw[tidx], minlength=span)
         start = stop
     return out.reshape(n + 1, width)
+
+
+def _dense_dots(out: np.ndarray, dense, n: int, m: int, lo: np.ndarray, width: int, rows_at_once: int = 64) -> None:
+    """Add the embeddings' dot products to the band: cell (i+1, lo[i+1]+k) meets target
+    unit lo[i+1]+k-1; a few rows at a time, so memory stays flat."""
+    es, et = dense
+    padded = np.vstack([et, np.zeros((width + 1, et.shape[1]))])  # columns past the end meet zeros
+    for start in range(0, n, rows_at_once):
+        rows = np.arange(start, min(n, start + rows_at_once))
+        cols = lo[rows + 1][:, None] + np.arange(width)[None, :] - 1
+        valid = (cols >= 0) & (cols < m)
+        block = np.einsum("rd,rkd->rk", es[rows], padded[np.where(valid, cols, m)])
+        out[rows + 1] += np.where(valid, block, 0.0)
 
 
 def _anchor_path(bags: _Bags, n: int, m: int) -> np.ndarray:
@@ -591,12 +631,15 @@ def _backtrack(n, m, lo, width, beads, B, S) -> tuple[list[tuple[int, int, int, 
     return out, touched
 
 
-def _run(ls, lt, bags: _Bags, params: Params, ratio: float, last: bool = False) -> tuple[list[tuple[int, int, int, float]], "_Vectors"]:
+def _run(ls, lt, bags: _Bags, params: Params, ratio: float, last: bool = False,
+         meaning: tuple[np.ndarray, np.ndarray] | None = None) -> tuple[list[tuple[int, int, int, float]], "_Vectors"]:
     """One alignment pass: its beads, and the vectors it scored. ``last``: the bags are
     not needed after it, and their arrays are let go before the DP (a third of the
-    peak memory on long pairs)."""
+    peak memory on long pairs). ``meaning``: the units' sentence embeddings."""
     n, m = len(ls), len(lt)
     vec = _Vectors(bags)
+    if meaning is not None:
+        vec.add_meaning(*meaning, params.meaning_weight)
     full = (n + 1) * (m + 1) <= params.full_limit
     centre = None if full else _anchor_path(bags, n, m)
     if last:
@@ -674,10 +717,13 @@ def align(
     source_hints: Sequence[Sequence[str]] | None = None,
     target_hints: Sequence[Sequence[str]] | None = None,
     lexicon: Mapping[str, Mapping[str, float]] | None = None,
+    meaning=None,
 ) -> Alignment:
     """Align two sequences of unit texts; every unit is in exactly one link, links are monotonic.
 
-    ``params`` defaults to :func:`params_for` ``(level)``.
+    ``params`` defaults to :func:`params_for` ``(level)``. ``meaning``, a
+    :class:`aomi18n.semantic.Backend`, adds the cosine of the units' sentence embeddings
+    to the features' (weighted by ``params.meaning_weight``).
     """
     scorer = scorer or FeatureScorer()
     params = params or params_for(level)
@@ -688,7 +734,8 @@ def align(
     ls, lt = _lengths(source), _lengths(target)
     ratio = max(float(lt.sum()), 1.0) / max(float(ls.sum()), 1.0)
     bags = _bags(scorer, source, target, lexicon, source_hints, target_hints)
-    beads, vec = _run(ls, lt, bags, params, ratio)
+    emb = (meaning.encode(list(source)), meaning.encode(list(target))) if meaning is not None else None
+    beads, vec = _run(ls, lt, bags, params, ratio, meaning=emb)
     if params.realign:
         vec = None  # let go while the lexicon is learned (peak memory); rebuilt if needed
         confident = [(i - 1, j - 1) for i, j, bk, _ in beads if params.beads[bk] == (1, 1)]
@@ -710,11 +757,13 @@ def align(
             bags = bags.extended((source_lexicon_features(t, lex, sw.pop(k, None)) for k, t in enumerate(source)),
                                  (target_lexicon_features(t, produced, tw.pop(k, None)) for k, t in enumerate(target)))
         if lex or abs(math.log(new_ratio / ratio)) > params.ratio_tolerance:
-            beads, vec = _run(ls, lt, bags, params, new_ratio, last=True)
+            beads, vec = _run(ls, lt, bags, params, new_ratio, last=True, meaning=emb)
     if not params.attach:
         vec = None  # not needed: let go before the links are built
     elif vec is None:
         vec = _Vectors(bags)
+        if emb is not None:
+            vec.add_meaning(*emb, params.meaning_weight)
     links = []
     for i, j, bk, sim in beads:
         a, b = params.beads[bk]
@@ -800,6 +849,8 @@ def _attach(links: list[Link], vec: _Vectors) -> list[Link]:
     def cosine(source: tuple[int, ...], target: tuple[int, ...]) -> float:
         a, b = side(su, sf, sw, source), side(tu, tf, tw, target)
         dot = sum(w * b[f] for f, w in a.items() if f in b)
+        if vec.dense is not None:
+            dot += float(vec.dense[0][list(source)].sum(axis=0) @ vec.dense[1][list(target)].sum(axis=0))
         norms = float(_summed_norm2(vec.src_norm2, vec.src_adj, np.array(source[0]), len(source))
                       * _summed_norm2(vec.tgt_norm2, vec.tgt_adj, np.array(target[0]), len(target)))
         return min(1.0, dot / math.sqrt(norms)) if dot > 0 and norms > 0 else 0.0

@@ -120,7 +120,8 @@ def acronym_map(glossary: Glossary) -> dict[str, str]:
 
 
 def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None = None, level: str = "blocks",
-            progress=None, light: bool = False, jobs: int | None = None, use_cache: bool = True) -> Analysis:
+            progress=None, light: bool = False, jobs: int | None = None, use_cache: bool = True,
+            semantic: bool | None = None) -> Analysis:
     """Read, pair, align (units at ``level``: blocks or sentences) and check the whole corpus.
 
     ``progress(done, total)``, if given, is called after each document pair.
@@ -130,8 +131,16 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
     glossary or sync record changed. ``light=True`` (what ``check`` needs) returns
     cached pairs without reading their documents again: their results carry
     findings and figures but no text, units or alignment. Pairs to redo are
-    spread over ``jobs`` processes (default: the machine's cores).
+    spread over ``jobs`` processes (default: the machine's cores). ``semantic`` (default:
+    the configuration's ``semantic``) aligns with the meaning model too; asked for and
+    not installed, it is a :class:`ConfigError` naming the install line.
     """
+    semantic = config.semantic if semantic is None else semantic
+    meaning = None
+    if semantic:
+        from .semantic import identity
+
+        meaning = identity()  # the backend and its version: part of every pair's key
     glossary = glossary if glossary is not None else load_glossary(config.glossary_path, config.source_lang, config.target_lang)
     try:
         checks = selected(select or config.select, ignore or config.ignore)
@@ -158,7 +167,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
         sync_label, sync_records = sync_point_history(
             config, [(s.relpath, t.relpath, s.data) for s, t, _, _ in pairs if s and t], level)
     base = fingerprint("pair", config.thresholds, config.languages, config.max_line_chars, config.front_matter_keys,
-                       check_ids, level, glossary.terms,
+                       check_ids, level, glossary.terms, *((meaning,) if meaning else ()),
                        (git_head(config) if config.sync is None else sync_label) if needs_sync else None)
     keys: list[str] = []
     results: list[PairResult | None] = [None] * len(pairs)
@@ -195,7 +204,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
                 synced = synced_french(config, s.relpath) or sync_records.get(s.relpath) or history.get(s.relpath)
             tasks.append(_Task(k, keys[k], s, t, method, conf, synced,
                                parsed.get(s.shown) if s else None, parsed.get(t.shown) if t else None))
-        state = _State(config, glossary, check_ids, level, cache.folder if cache.enabled else None, light)
+        state = _State(config, glossary, check_ids, level, cache.folder if cache.enabled else None, light, bool(meaning))
         for k, res in _run_tasks(state, tasks, jobs):
             results[k] = res
             done += 1
@@ -214,6 +223,7 @@ class _State:
     level: str
     cache_folder: Path | None
     light: bool
+    semantic: bool = False
 
 
 @dataclass(frozen=True)
@@ -241,8 +251,13 @@ def _init_worker(state: _State, pooled: bool = False) -> None:
     from .alignment import FeatureScorer  # numpy: only when a pair is (re)aligned
 
     _WORKER.clear()
+    meaning = None
+    if state.semantic:
+        from .semantic import load_backend
+
+        meaning = load_backend()
     _WORKER.update(state=state, cache=Cache(state.cache_folder), scorer=FeatureScorer(acronyms=acronym_map(state.glossary)),
-                   checks=[c for c in selected() if c.id in state.checks])
+                   checks=[c for c in selected() if c.id in state.checks], meaning=meaning)
 
 
 def _work(task: _Task) -> tuple[int, PairResult]:
@@ -261,7 +276,7 @@ def _work(task: _Task) -> tuple[int, PairResult]:
         from .alignment import align
 
         al = align([u.text for u in su], [u.text for u in tu], scorer=_WORKER["scorer"], level=level,
-                   source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu])
+                   source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu], meaning=_WORKER["meaning"])
     sc, tc, cl = (), (), ()
     if pair.paired:
         sc, tc = tuple(code_blocks(src)), tuple(code_blocks(tgt))

@@ -101,8 +101,10 @@ def _errors(fn):
 @click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, metavar="N",
               help="Processes for the pairs to (re)do. Default: all cores once there are enough pairs.")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the cache in the project's .aomi18n-cache/.")
+@click.option("--semantic", is_flag=True, default=None,
+              help="Align with the meaning model too (needs: pip install 'aomi18n[semantic]'). Default: the configuration's semantic.")
 @click.pass_context
-def cli(ctx: click.Context, jobs: int | None, no_cache: bool) -> None:
+def cli(ctx: click.Context, jobs: int | None, no_cache: bool, semantic: bool | None) -> None:
     """Keep a French-source, English-translation corpus honest.
 
     Pair and align documents, find what is untranslated, drifted, stale or
@@ -112,14 +114,14 @@ def cli(ctx: click.Context, jobs: int | None, no_cache: bool) -> None:
     re-run only redoes the pairs whose files, glossary or configuration changed.
     Example: aomi18n --jobs 2 check
     """
-    ctx.obj = {"jobs": jobs, "use_cache": not no_cache}
+    ctx.obj = {"jobs": jobs, "use_cache": not no_cache, "semantic": semantic or None}
 
 
 def _run() -> dict:
     """The group's --jobs/--no-cache, for analyze()."""
     ctx = click.get_current_context(silent=True)
     obj = (ctx.find_root().obj if ctx else None) or {}
-    return {"jobs": obj.get("jobs"), "use_cache": obj.get("use_cache", True)}
+    return {"jobs": obj.get("jobs"), "use_cache": obj.get("use_cache", True), "semantic": obj.get("semantic")}
 
 
 @cli.command()
@@ -173,8 +175,13 @@ def align(fr_file: Path, en_file: Path, fmt: str, level: str, source_lang: str, 
     glossary = load_glossary(gpath) if (glossary_path or gpath.is_file()) else None
     su, tu = units(src, level), units(tgt, level)
     scorer = FeatureScorer(acronyms=acronym_map(glossary) if glossary else {})
+    meaning = None
+    if _run()["semantic"]:
+        from .semantic import load_backend
+
+        meaning = load_backend()
     result = do_align([u.text for u in su], [u.text for u in tu], scorer=scorer, level=level,
-                      source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu])
+                      source_hints=[u.hints for u in su], target_hints=[u.hints for u in tu], meaning=meaning)
     if fmt == "json":
         click.echo(json.dumps(alignment_json(src, tgt, su, tu, result, level, langs), ensure_ascii=False, indent=2))
     elif fmt == "tmx":

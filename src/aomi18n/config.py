@@ -80,6 +80,8 @@ class Config:
     #: Front-matter keys whose values are translated.
     front_matter_keys: tuple[str, ...] = ("title", "description", "sidebar_label", "linkTitle", "summary",
                                           "subtitle", "tagline")
+    #: Align with the meaning model (aomi18n[semantic]) too.
+    semantic: bool = False
 
     @property
     def source_path(self) -> Path:
@@ -148,7 +150,7 @@ def from_mapping(data: Any, root: Path, path: str) -> Config:
         return d.line_of(key) if isinstance(d, LineDict) else None
 
     known = (set(_SIMPLE) | {"patterns", "exclude", "pairs", "select", "ignore", "min_coverage", "thresholds", "sync",
-                             "front_matter_keys"} | set(_ALIASES))
+                             "front_matter_keys", "semantic"} | set(_ALIASES))
     kw: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
@@ -181,6 +183,10 @@ def from_mapping(data: Any, root: Path, path: str) -> Config:
                     kw[k] = tuple(v)
         elif key == "sync":
             kw[key] = _sync_point(value, root, path, line(data, key))
+        elif key == "semantic":
+            if not isinstance(value, bool):
+                raise ConfigError(f"semantic must be true or false, not {short(value)}", path, line(data, key))
+            kw[key] = value
         elif key in ("patterns", "exclude", "select", "ignore", "front_matter_keys"):
             if isinstance(value, str):
                 value = [value]
