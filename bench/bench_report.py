@@ -47,7 +47,8 @@ def browser(page: Path, profile: Path) -> tuple[float, float]:
     probe = page.with_name("probe.html")
     probe.write_text(page.read_text(encoding="utf-8").replace("</body>", PROBE + "</body>"), encoding="utf-8")
     dom = subprocess.run([CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
-                          "--window-size=1400,900", f"--user-data-dir={profile}", "--dump-dom", probe.as_uri()],
+                          "--window-size=1400,900", "--virtual-time-budget=2000", f"--user-data-dir={profile}",
+                          "--dump-dom", probe.as_uri()],
                          capture_output=True, text=True, timeout=120).stdout
     m = re.search(r'<pre id="probe">([^<]*)</pre>', dom)
     data = json.loads(m.group(1).replace("&quot;", '"'))

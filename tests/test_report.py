@@ -396,3 +396,21 @@ def test_a_report_again_renders_only_the_pages_that_changed(run, project, tmp_pa
     gone.unlink()
     run(["report", str(project), "-o", str(out)])
     assert not any("plan-action-2017" in p.name for p in (out / "pairs").iterdir())  # its page went with it
+
+
+def test_a_paragraph_both_stale_and_drifted_counts_as_out_of_date():
+    # The bar and the findings agree: a paragraph the sync record knows changed is
+    # "out of date" even when the drift check flags it too (a known change comes first).
+    from aomi18n.analysis import PairResult
+    from aomi18n.documents import Unit
+    from aomi18n.model import Alignment, Finding, Link, Location, Severity
+
+    su = (Unit("Le comité se réunit.", 1, 1, 0), Unit("Il adopte le plan.", 3, 3, 1))
+    tu = (Unit("The committee meets.", 1, 1, 0), Unit("It adopts the plan.", 3, 3, 1))
+    al = Alignment((Link((0,), (0,), 0.9), Link((1,), (1,), 0.9)), 2, 2)
+    at = Location("fr.md", 1, 1)
+    r = PairResult(None, su, tu, al, [Finding("drift", Severity.WARNING, "x", source=at),
+                                      Finding("stale", Severity.WARNING, "y", source=at)])
+    assert r.unit_states() == ["stale", "translated"]
+    r.findings.append(Finding("untranslated", Severity.ERROR, "z", source=at))
+    assert r.unit_states() == ["untranslated", "translated"]
