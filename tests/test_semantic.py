@@ -85,3 +85,32 @@ def test_with_the_model_the_key_changes_and_a_warm_run_reads_the_cache(run, proj
 
     assert analyze(load_config(project), semantic=True).redone == 0  # warm: nothing encoded again
     assert analyze(load_config(project)).redone > 0  # without the model: other keys, other entries
+
+
+def test_for_blocks_the_meaning_is_asked_only_where_the_features_are_unsure():
+    # A stand-in backend that records what it is asked: for blocks, the aligner encodes
+    # the units around the one link the features could not make (an added paragraph),
+    # not the confident ones; for sentences it encodes every unit.
+    import numpy as np
+
+    class Recording:
+        name, version = "recording", "0"
+
+        def __init__(self):
+            self.asked: list[str] = []
+
+        def encode(self, texts):
+            self.asked += list(texts)
+            rng = [np.random.default_rng(abs(hash(t)) % (1 << 32)).normal(size=16) for t in texts]
+            return np.array([v / np.linalg.norm(v) for v in rng], dtype=np.float32) if texts else np.zeros((0, 16))
+
+    fr = [f"Le rapport {k} compte {k * 7} pages et {k * 3} annexes." for k in range(1, 21)]
+    en = [f"Report {k} has {k * 7} pages and {k * 3} annexes." for k in range(1, 21)]
+    en.insert(10, "An English paragraph added here, with nothing of the French in it at all.")
+    rec = Recording()
+    al = align(fr, en, level="blocks", meaning=rec)
+    assert [l.target for l in al.links if not l.source] == [(10,)]  # the added paragraph, alone
+    assert en[10] in rec.asked and 0 < len(rec.asked) <= 8  # a few units around it, not 41
+    rec_all = Recording()
+    align(fr, en, level="sentences", meaning=rec_all)
+    assert len(rec_all.asked) == len(fr) + len(en)

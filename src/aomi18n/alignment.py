@@ -78,6 +78,12 @@ class Params:
     # With a meaning model (aomi18n[semantic]): the weight w of its cosine c in a 1-1
     # bead's similarity, (features + w^2 c) / (1 + w^2); merges add their vectors.
     meaning_weight: float = 1.0
+    # Consult the meaning only where the features are unsure (the units of every link
+    # that is not 1-1 or whose similarity is under ``meaning_sure``, and their
+    # neighbours), after a first pass without it: what a long document costs to encode
+    # falls to what is uncertain in it.
+    meaning_where_unsure: bool = False
+    meaning_sure: float = 0.25
 
 
 # Sentences and lines split and merge freely in translation, and a short half
@@ -89,7 +95,7 @@ SENTENCES = Params(orphan_cost=0.0, skip_cost=7.0, attach=True)  # tuned on Text
 # paragraph's features say much already, and a paragraph added beside a translated one
 # often shares its topic (chosen on the drift bench's dev half: 0.3 kept its extra
 # recall, 1.0 lost 12 of 222; Text+Berg dev chose 1.0 for lines).
-DEFAULT = Params(beads=BLOCK_BEADS, meaning_weight=0.3)
+DEFAULT = Params(beads=BLOCK_BEADS, meaning_weight=0.3, meaning_where_unsure=True)
 
 
 def params_for(level: str) -> Params:
@@ -734,8 +740,11 @@ def align(
     ls, lt = _lengths(source), _lengths(target)
     ratio = max(float(lt.sum()), 1.0) / max(float(ls.sum()), 1.0)
     bags = _bags(scorer, source, target, lexicon, source_hints, target_hints)
-    emb = (meaning.encode(list(source)), meaning.encode(list(target))) if meaning is not None else None
+    everywhere = meaning is not None and not params.meaning_where_unsure
+    emb = (meaning.encode(list(source)), meaning.encode(list(target))) if everywhere else None
     beads, vec = _run(ls, lt, bags, params, ratio, meaning=emb)
+    if meaning is not None and not everywhere:
+        emb = _unsure_embeddings(meaning, source, target, beads, params)
     if params.realign:
         vec = None  # let go while the lexicon is learned (peak memory); rebuilt if needed
         confident = [(i - 1, j - 1) for i, j, bk, _ in beads if params.beads[bk] == (1, 1)]
@@ -756,7 +765,7 @@ def align(
             sw, tw = words
             bags = bags.extended((source_lexicon_features(t, lex, sw.pop(k, None)) for k, t in enumerate(source)),
                                  (target_lexicon_features(t, produced, tw.pop(k, None)) for k, t in enumerate(target)))
-        if lex or abs(math.log(new_ratio / ratio)) > params.ratio_tolerance:
+        if lex or abs(math.log(new_ratio / ratio)) > params.ratio_tolerance or (emb is not None and not everywhere):
             beads, vec = _run(ls, lt, bags, params, new_ratio, last=True, meaning=emb)
     if not params.attach:
         vec = None  # not needed: let go before the links are built
@@ -773,6 +782,28 @@ def align(
     if level == "blocks" and source_hints is not None and target_hints is not None:
         links = _headings_apart(links, source_hints, target_hints)
     return Alignment(tuple(links), n, m)
+
+
+def _unsure_embeddings(meaning, source, target, beads, params: Params):
+    """Embeddings of the units where the first pass was unsure (zero vectors elsewhere:
+    those units keep their features' similarity), or None when it was sure everywhere."""
+    src, tgt = set(), set()
+    for i, j, bk, sim in beads:
+        a, b = params.beads[bk]
+        if (a, b) == (1, 1) and sim >= params.meaning_sure:
+            continue
+        src.update(range(max(0, i - a - 1), min(len(source), i + 1)))
+        tgt.update(range(max(0, j - b - 1), min(len(target), j + 1)))
+    if not src and not tgt:
+        return None
+    out = []
+    for texts, chosen in ((source, sorted(src)), (target, sorted(tgt))):
+        vectors = meaning.encode([texts[k] for k in chosen])
+        full = np.zeros((len(texts), vectors.shape[1] if len(vectors) else 512), dtype=np.float32)
+        if chosen:
+            full[chosen] = vectors
+        out.append(full)
+    return tuple(out)
 
 
 def _headings_apart(links: list[Link], source_hints, target_hints) -> list[Link]:
