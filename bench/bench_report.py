@@ -59,7 +59,7 @@ def main(argv: list[str]) -> int:
     runs = int(argv[argv.index("--runs") + 1]) if "--runs" in argv else 5
     sizes = [int(a) for a in argv if a.isdigit() and (argv.index(a) == 0 or argv[argv.index(a) - 1] != "--runs")] or [100, 1000]
     aomi18n = [sys.executable, "-m", "aomi18n"]
-    print(f"| pairs | report wall (s) | report CPU (s) | index.html | pages | first paint (ms) | load (ms) |")
+    print("| pairs | report wall (s) | report CPU (s) | index.html | pages | first paint (ms) | load (ms) |")
     print("|---:|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
         with tempfile.TemporaryDirectory(prefix="bench_report_") as t:

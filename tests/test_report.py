@@ -350,7 +350,7 @@ def test_work_waiting_in_a_po_file_counts_in_queue_status_and_report(run, projec
     assert doc["work"]["in_po"] == doc["states"]["in_po"] == doc["words"] > words  # every entry translated
     assert doc["work"]["todo"] == 0
     md = run(["--no-cache", "report", str(project), "--format", "md"]).stdout
-    assert f"words are translated in PO files and wait to be imported" in md
+    assert "words are translated in PO files and wait to be imported" in md
 
     status = run(["--no-cache", "status", str(project)]).stdout
     row = next(line for line in status.splitlines() if "plan-action-2017" in line)

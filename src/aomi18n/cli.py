@@ -42,12 +42,6 @@ def _quiet_interrupts(default_hook):
     return hook
 
 
-def _under(path: str, folder: str) -> str:
-    """A document's path relative to its corpus folder (index.md pages stay apart)."""
-    prefix = folder.rstrip("/") + "/"
-    return path[len(prefix):] if path.startswith(prefix) else path
-
-
 def _finite(ctx, param, value):
     """A number option must be a number: nan and inf are refused."""
     import math
@@ -622,8 +616,6 @@ def _emit(text: str, output: Path | None, config=None, force: bool = False) -> N
         click.echo(text, nl=False)
         return
     from .writer import write_output
-
-    import os
 
     record = protected = None
     if config is not None:

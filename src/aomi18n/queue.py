@@ -2,15 +2,16 @@
 
 Built from the analysis's findings; words are the French words of each item, counted
 as pocount counts them. Order: missing documents, untranslated, drifted, stale,
-glossary, then the rest; within a kind, biggest first.
+glossary, then the rest; within a kind, biggest first. Each item says where its PO
+entry is and whether a translator already translated it there (not imported yet); the
+same PO lookup gives the report its three states (:func:`po_states`). Rendered by
+:mod:`aomi18n.render.queue`.
 """
 
 from __future__ import annotations
 
-import csv
 import fnmatch
-import io
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 from .analysis import Analysis
 from .text import collapse, word_count

@@ -80,14 +80,14 @@ def _environment():
     return env
 
 
-def _rows(r: PairResult, t: dict[str, str]) -> list[Markup]:
+def _rows(r: PairResult, t: dict[str, str], lang: str) -> list[Markup]:
     """The side-by-side rows of a pair, each one finished ``<tr>`` (built here rather than
     in the template: a thousand pages of a hundred rows each). Every piece of corpus
     text goes through :func:`rendered` or is escaped."""
     su, tu = r.source_units, r.target_units
     md_src = r.pair.source is not None and r.pair.source.path.lower().endswith(_MARKDOWN_SUFFIXES)
     md_tgt = r.pair.target is not None and r.pair.target.path.lower().endswith(_MARKDOWN_SUFFIXES)
-    lang_en = t.get("colon") == ": "  # the English report shows the tool's messages as they are
+    lang_en = lang == "en"  # the English report shows the tool's messages as they are
 
     def cell(units, doc, idx, markdown, lines, empty):
         if not idx:
@@ -106,7 +106,7 @@ def _rows(r: PairResult, t: dict[str, str]) -> list[Markup]:
         if lang_en:
             return f'<span class="finding"><b>{label}</b> {message}</span>'
         return (f'<span class="finding"><b>{label}</b> {_escape(t.get("explain_" + f.kind, ""), False)} '
-                f'<details lang="en"><summary lang="{_escape(t["_lang"])}">{_escape(t["tool_message"], False)}</summary>'
+                f'<details lang="en"><summary lang="{_escape(lang)}">{_escape(t["tool_message"], False)}</summary>'
                 f'{message}</details></span>')
 
     links = r.alignment.links if r.alignment is not None else [type("L", (), {"source": (i,), "target": ()})()
@@ -166,5 +166,5 @@ def render_html(analysis: Analysis, lang: str = "en", overview_name: str = "inde
             out[name] = None
             continue
         out[name] = env.get_template("pair.html.j2").render(
-            d=d, rows=_rows(r, t | {"_lang": lang}), findings=findings, overview="../" + overview_name, **common)
+            d=d, rows=_rows(r, t, lang), findings=findings, overview="../" + overview_name, **common)
     return overview, out, keys
