@@ -24,6 +24,16 @@ DICTIONARY = {
 }
 
 
+def _send_json(handler: BaseHTTPRequestHandler, status: int, payload: dict) -> None:
+    """Answer a stub server's request with ``payload`` as JSON."""
+    body = json.dumps(payload).encode()
+    handler.send_response(status)
+    handler.send_header("Content-Type", "application/json")
+    handler.send_header("Content-Length", str(len(body)))
+    handler.end_headers()
+    handler.wfile.write(body)
+
+
 class LibreTranslateStub(BaseHTTPRequestHandler):
     """Enough of LibreTranslate's /translate for deep-translator, on 127.0.0.1 only."""
 
@@ -41,13 +51,7 @@ class LibreTranslateStub(BaseHTTPRequestHandler):
             self.end_headers()
             return
         text = q.get("q", "")
-        out = DICTIONARY.get(text, "EN: " + text)
-        body = json.dumps({"translatedText": out}).encode()
-        self.send_response(200)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(body)))
-        self.end_headers()
-        self.wfile.write(body)
+        _send_json(self, 200, {"translatedText": DICTIONARY.get(text, "EN: " + text)})
 
     def log_message(self, *args):
         pass
@@ -183,12 +187,7 @@ class EchoingRefusal(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode() if length else ""
         q = {k: v[0] for k, v in parse_qs(body).items()}
-        msg = json.dumps({"error": f"Unauthorized access with the api key {q.get('api_key', '?')}"}).encode()
-        self.send_response(403)
-        self.send_header("Content-Type", "application/json")
-        self.send_header("Content-Length", str(len(msg)))
-        self.end_headers()
-        self.wfile.write(msg)
+        _send_json(self, 403, {"error": f"Unauthorized access with the api key {q.get('api_key', '?')}"})
 
     def log_message(self, *args):
         pass

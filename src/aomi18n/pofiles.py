@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import re
+import textwrap
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -190,8 +191,6 @@ def write_po(path: Path, po: polib.POFile) -> bool:
 def po_text(po: polib.POFile) -> str:
     """``str(po)``, with polib's line wrapping done by :func:`fast_wrap` (the same lines
     as ``textwrap.wrap``, which is most of the time a thousand-file export takes)."""
-    import textwrap
-
     previous = polib.textwrap
     polib.textwrap = _FastTextwrap
     try:
@@ -200,7 +199,7 @@ def po_text(po: polib.POFile) -> str:
         polib.textwrap = previous if previous is not _FastTextwrap else textwrap
 
 
-_WORDSEP = None
+_WORDSEP = textwrap.TextWrapper.wordsep_re  # textwrap's chunks (words, hyphens, spaces)
 _SPACES = re.compile(r"( +)")
 _WHITESPACE = str.maketrans({c: " " for c in "\t\n\x0b\x0c\r"})
 
@@ -210,13 +209,8 @@ def fast_wrap(text: str, width: int = 70, drop_whitespace: bool = True, break_lo
     """``textwrap.wrap(text, width, drop_whitespace=False, break_long_words=False)`` as polib
     calls it, line for line the same (tested against textwrap on random text), in one
     greedy loop over textwrap's own chunks. Other options go to textwrap itself."""
-    import textwrap
-
-    global _WORDSEP
     if drop_whitespace or break_long_words or width <= 0 or options:
         return textwrap.wrap(text, width, drop_whitespace=drop_whitespace, break_long_words=break_long_words, **options)
-    if _WORDSEP is None:
-        _WORDSEP = textwrap.TextWrapper.wordsep_re
     text = text.expandtabs(8).translate(_WHITESPACE)
     # Without a hyphen, textwrap's chunks are the runs of spaces and of the rest.
     chunks = [c for c in (_WORDSEP if "-" in text else _SPACES).split(text) if c]

@@ -93,15 +93,16 @@ def _po_file(analysis: Analysis, relpath: str) -> str:
     return path.relative_to(root).as_posix() if path.is_relative_to(root) else str(path)
 
 
-def po_states(analysis: Analysis, entries: dict | None = None) -> list[list[str]]:
+def po_states(analysis: Analysis, states: list[list[str]] | None = None) -> list[list[str]]:
     """Each pair's source units in three states for the office: "published" (the
     translation document has them), "in_po" (translated in a PO file, not imported yet)
     and "todo"; in the order of :attr:`Analysis.results`."""
-    states = [r.unit_states() if r.pair.source is not None else [] for r in analysis.results]
-    if entries is None:  # only the PO files of documents with text to do are read
-        waiting = {r.pair.source.relpath for r, st in zip(analysis.results, states)
-                   if any(s in ("untranslated", "missing") for s in st)}
-        entries = po_entries(analysis, waiting) if waiting else {}
+    if states is None:  # each result's PairResult.unit_states(), when the caller has them
+        states = [r.unit_states() if r.pair.source is not None else [] for r in analysis.results]
+    # Only the PO files of documents with text to do are read.
+    waiting = {r.pair.source.relpath for r, st in zip(analysis.results, states)
+               if any(s in ("untranslated", "missing") for s in st)}
+    entries = po_entries(analysis, waiting) if waiting else {}
     out = []
     for r, unit_states in zip(analysis.results, states):
         if r.pair.source is None:

@@ -212,17 +212,8 @@ def write_outputs(files: dict[Path, str], *, record: Path | None, protected: tup
     neither writes nor ``kept`` (a report's page for a document since removed) are
     removed. Returns the files changed."""
     import hashlib
-    import json
 
-    known: dict[str, str] = {}
-    if record is not None and record.exists():
-        from .yamlutil import read_limited
-
-        try:
-            known = json.loads(read_limited(record, Aomi18nError).decode("utf-8"))
-            known = known if isinstance(known, dict) else {}
-        except (Aomi18nError, ValueError, RecursionError):
-            known = {}
+    known = _read_record(record)
     targets = {path: path.resolve() for path in files}
     for path, target in targets.items():
         for folder in protected:
@@ -252,11 +243,7 @@ def write_outputs(files: dict[Path, str], *, record: Path | None, protected: tup
                 except OSError:
                     continue
             del known[name]
-    if record is not None:
-        try:
-            write_text(record, json.dumps(known, indent=1, sort_keys=True))
-        except Aomi18nError:
-            pass  # no record: the next run asks for --force, nothing is lost
+    _write_record(record, known)  # none written: the next run asks for --force, nothing is lost
     return changed
 
 
@@ -267,31 +254,43 @@ class PageRecord:
     is rendered."""
 
     def __init__(self, path: Path | None):
-        import json
-
-        self.path, self.keys = path, {}
-        if path is not None and path.is_file():
-            from .yamlutil import read_limited
-
-            try:
-                data = json.loads(read_limited(path, Aomi18nError).decode("utf-8"))
-                self.keys = data if isinstance(data, dict) else {}
-            except (Aomi18nError, ValueError, RecursionError):
-                self.keys = {}
+        self.path, self.keys = path, _read_record(path)
 
     def current(self, page: Path, key: str) -> bool:
         return self.path is not None and self.keys.get(str(page.resolve())) == key and page.is_file()
 
     def save(self, keys: dict[Path, str]) -> None:
-        import json
-
         if self.path is None:
             return
         self.keys.update({str(p.resolve()): k for p, k in keys.items()})
-        try:
-            write_text(self.path, json.dumps(self.keys, indent=1, sort_keys=True))
-        except Aomi18nError:
-            pass  # no record: the next report renders every page again
+        _write_record(self.path, self.keys)  # none written: the next report renders every page again
+
+
+def _read_record(path: Path | None) -> dict:
+    """A record of outputs kept in the cache folder (a JSON object), or {} when there is
+    none or it cannot be read: a record is derived data, never a reason to fail."""
+    import json
+
+    if path is None or not path.exists():
+        return {}
+    from .yamlutil import read_limited
+
+    try:
+        data = json.loads(read_limited(path, Aomi18nError).decode("utf-8"))
+    except (Aomi18nError, ValueError, RecursionError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _write_record(path: Path | None, data: dict) -> None:
+    import json
+
+    if path is None:
+        return
+    try:
+        write_text(path, json.dumps(data, indent=1, sort_keys=True))
+    except Aomi18nError:
+        pass
 
 
 def _written_by_us(path: Path, recorded: str | None) -> bool:

@@ -50,7 +50,10 @@ def report_data(analysis: Analysis) -> dict[str, Any]:
     occurrences = 0
     totals = dict.fromkeys(STATES, 0)
     blocks = dict.fromkeys(STATES, 0)
-    for r, f, po in zip(analysis.results, data["pairs"], po_states(analysis)):  # check's JSON holds each pair's figures
+    unit_states = [r.unit_states() if r.pair.source is not None else [] for r in analysis.results]
+    places = po_states(analysis, unit_states)
+    # check's JSON already holds each pair's figures
+    for r, f, states_of, po in zip(analysis.results, data["pairs"], unit_states, places):
         if r.pair.source is None:
             continue
         if r.pair.target is not None:
@@ -59,7 +62,7 @@ def report_data(analysis: Analysis) -> dict[str, Any]:
                                                                for u in r.source_units)
         states = dict.fromkeys(STATES, 0)
         paragraphs = dict.fromkeys(STATES, 0)
-        for u, state, where in zip(r.source_units, r.unit_states(), po):
+        for u, state, where in zip(r.source_units, states_of, po):
             shown = "in_po" if where == "in_po" else state
             n = word_count(u.text)
             states[shown] += n
