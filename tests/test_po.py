@@ -556,16 +556,20 @@ msgstr ""
 from hypothesis import given, settings, strategies as st
 
 
-@settings(max_examples=300, deadline=None)
-@given(st.text(alphabet=st.sampled_from(list("ab cé-\\\"\t\n\u00a0—.,")), max_size=300), st.sampled_from([10, 20, 76, 77]))
-def test_fast_wrap_gives_textwraps_lines(text, width):
-    # PO files are wrapped as polib wraps them: the same lines as textwrap.wrap.
+@settings(max_examples=500, deadline=None)
+@given(st.sampled_from(["ab cé-\\\"\t\n\u00a0—.,", "ab  cé\\\"\u00a0\u202f\u2028—.,"]).flatmap(
+           lambda chars: st.text(alphabet=st.sampled_from(list(chars)), max_size=300)),
+       st.sampled_from([3, 4, 10, 20, 76, 77]),
+       st.booleans(), st.sampled_from(["", "#. ", "#: "]))
+def test_fast_wrap_gives_textwraps_lines(text, width, drop_whitespace, indent):
+    # PO files are wrapped as polib wraps them: the same lines as textwrap.wrap, for strings
+    # (spaces kept, no indent) and for comments (spaces dropped at the ends, an indent).
     import textwrap
 
     from aomi18n.pofiles import fast_wrap
 
-    assert fast_wrap(text, width, drop_whitespace=False, break_long_words=False) == \
-        textwrap.wrap(text, width, drop_whitespace=False, break_long_words=False)
+    options = dict(drop_whitespace=drop_whitespace, break_long_words=False, initial_indent=indent, subsequent_indent=indent)
+    assert fast_wrap(text, width, **options) == textwrap.wrap(text, width, **options)
 
 
 def test_po_text_is_what_polib_writes(tmp_path):
@@ -580,6 +584,34 @@ def test_po_text_is_what_polib_writes(tmp_path):
                                                                           for n in range(1, 30)],
                             comment="Glossary: HCR -> UNHCR " * 8, flags=["fuzzy"], previous_msgid=long[:150]))
     assert po_text(po) == str(po)
-    import textwrap
 
-    assert polib.textwrap is textwrap  # the module polib uses is given back
+
+_PO_TEXT = st.text(alphabet=st.sampled_from(list("ab cé-\\\"\t\n\r\u00a0\u2028—.:,#")), max_size=200)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.fixed_dictionaries({
+    "msgid": _PO_TEXT, "msgstr": _PO_TEXT, "msgctxt": st.none() | _PO_TEXT, "comment": _PO_TEXT, "tcomment": _PO_TEXT,
+    "flags": st.lists(st.sampled_from(["fuzzy", "python-format", "no-wrap"]), max_size=2),
+    "previous_msgid": st.none() | _PO_TEXT, "previous_msgctxt": st.none() | _PO_TEXT, "obsolete": st.booleans(),
+    "occurrences": st.lists(st.tuples(st.sampled_from(["corpus/fr/a-b.md", "x.md", "très-long/chemin/doc.md"]),
+                                      st.sampled_from(["", "1", "1234"])), max_size=12),
+    "plural": st.booleans()}), max_size=6),
+    st.text(alphabet=st.sampled_from(list("ab ,:\n")), max_size=40), st.sampled_from([0, 40, 78, 79]), st.booleans())
+def test_po_text_is_what_polib_writes_for_any_catalog(entries, header, width, fuzzy_header):
+    # Our serializer against polib's on random catalogs: every field, escapes, line
+    # separators, obsolete and plural entries, header comments, widths (0: no wrapping).
+    import polib
+
+    from aomi18n.pofiles import po_text
+
+    po = polib.POFile(wrapwidth=width)
+    po.header = header
+    po.metadata = {"Project-Id-Version": "x", "Content-Type": "text/plain; charset=UTF-8", "X-Other": "é"}
+    po.metadata_is_fuzzy = fuzzy_header
+    for fields in entries:
+        fields = dict(fields)
+        if fields.pop("plural"):
+            fields.update(msgid_plural=fields["msgid"] + "s", msgstr_plural={0: fields["msgstr"], 1: fields.pop("msgstr") + "s"})
+        po.append(polib.POEntry(**fields))
+    assert po_text(po) == str(po)

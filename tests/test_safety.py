@@ -96,6 +96,31 @@ def test_leftover_temporary_files_of_a_killed_run_are_removed_by_the_next_write(
     assert not stale.exists() and live.exists() and other.exists() and doc.read_bytes() == b"new\n"
 
 
+def test_a_batch_replaces_its_files_together_or_not_at_all(tmp_path, monkeypatch):
+    from aomi18n import writer
+
+    a, b = tmp_path / "a.po", tmp_path / "sub" / "b.po"
+    a.write_bytes(b"old a\n")
+    syncs = []
+    monkeypatch.setattr(writer, "_flush_all", lambda paths: syncs.append(len(paths)))
+    # An error half-way: nothing is replaced and no temporary file is left.
+    with pytest.raises(RuntimeError):
+        with writer.Batch() as batch:
+            assert batch.write(a, b"new a\n")
+            assert a.read_bytes() == b"old a\n"  # staged, not yet in place
+            raise RuntimeError("stop")
+    assert a.read_bytes() == b"old a\n" and not list(tmp_path.rglob("*.tmp")) and syncs == []
+    # A batch that ends: every file in place, one flush to disk for all of them.
+    with writer.Batch() as batch:
+        assert batch.write(a, b"new a\n") and batch.write(b, b"b\n") and batch.write(tmp_path / "c", b"")
+    assert a.read_bytes() == b"new a\n" and b.read_bytes() == b"b\n" and (tmp_path / "c").read_bytes() == b""
+    assert syncs == [3]
+    assert not list(tmp_path.rglob("*.tmp"))
+    with writer.Batch() as batch:
+        assert not batch.write(a, b"new a\n")  # unchanged: nothing staged
+    assert syncs == [3]
+
+
 def test_sigterm_is_held_back_while_a_temporary_file_exists():
     got = []
     previous = signal.signal(signal.SIGTERM, lambda s, f: got.append(s))

@@ -36,6 +36,9 @@ class PairResult:
     suppressed: int = 0
     level: str = "blocks"
     cached_figures: dict | None = None  # set once the findings are final
+    #: The glossary terms (their source forms) of each source unit, as the checks found
+    #: them; None where not known (a light result, or no glossary).
+    unit_terms: tuple[tuple[str, ...], ...] | None = None
 
     def figures(self) -> dict:
         """Words and blocks of the French: translated, drifted, untranslated, missing."""
@@ -290,11 +293,15 @@ def _work(task: _Task) -> tuple[int, PairResult]:
         else:
             res.findings.append(f)
     res.cached_figures = res.figures()
-    if pair.paired and st.glossary.terms:  # glossary terms in the source, for the report's compliance figure
+    if src and st.glossary.terms:  # glossary terms in the source: the report's compliance figure, the PO notes
         from .checks.terminology import source_terms
 
-        res.cached_figures["glossary_terms"] = sum(len(m) for m in source_terms(ctx))
+        found = source_terms(ctx)
+        if pair.paired:
+            res.cached_figures["glossary_terms"] = sum(len(m) for m in found)
+        res.unit_terms = tuple(tuple(dict.fromkeys(m.term.fr for m in ms)) for ms in found)
     entry = {"alignment": al, "findings": res.findings, "suppressed": res.suppressed, "figures": res.cached_figures,
+             "terms": res.unit_terms,
              # pickled apart, so that a light run (check) never unpickles them
              "documents": pickle.dumps((src, tgt), protocol=pickle.HIGHEST_PROTOCOL)}
     cache.put("pairs", task.key, entry)
@@ -351,7 +358,8 @@ def _from_entry(pair: DocumentPair, entry: dict, level: str, light: bool) -> Pai
         return PairResult(pair, (), (), None, list(entry["findings"]), entry["suppressed"], level, entry["figures"])
     su = tuple(units(pair.source, level)) if pair.source else ()
     tu = tuple(units(pair.target, level)) if pair.target else ()
-    return PairResult(pair, su, tu, entry["alignment"], list(entry["findings"]), entry["suppressed"], level, entry["figures"])
+    return PairResult(pair, su, tu, entry["alignment"], list(entry["findings"]), entry["suppressed"], level, entry["figures"],
+                      entry.get("terms"))
 
 
 def _suppressed(f: Finding, pair: DocumentPair, su, tu) -> bool:

@@ -23,6 +23,7 @@ from . import __version__
 from .analysis import Analysis, PairResult
 from .config import Config, build_time
 from .errors import PoFileError
+from .glossary import Term
 from .langid import language_name
 from .model import Finding
 from .pofiles import (
@@ -30,7 +31,7 @@ from .pofiles import (
     shared_po_path, write_po, write_record,
 )
 from .text import collapse, word_count
-from .writer import check_writable, unified_diff, write_bytes
+from .writer import Batch, check_writable, unified_diff, write_bytes
 
 FUZZY_KINDS = ("drift", "not-translated", "stale")
 
@@ -141,10 +142,15 @@ def _target_for(config: Config, result: PairResult) -> str:
     return _project_path(config.target_dir, (p.target or p.source).relpath)
 
 
-def _notes(analysis: Analysis, seg: Segment, findings: list[Finding], target: str | None) -> str:
+def _notes(analysis: Analysis, result: PairResult, seg: Segment, findings: list[Finding], target: str | None,
+           names: tuple[str, str], terms: dict[str, Term]) -> str:
     notes = []
-    src_name, tgt_name = (language_name(analysis.config.source_lang), language_name(analysis.config.target_lang))
-    for t in analysis.glossary.terms_in(seg.msgid):
+    src_name, tgt_name = names
+    if len(seg.source) == 1 and result.unit_terms is not None:  # as the checks found them
+        found = [terms[fr] for fr in result.unit_terms[seg.source[0]]]
+    else:
+        found = analysis.glossary.terms_in(seg.msgid)
+    for t in found:
         notes.append(f"Glossary: {t.label()}" + (f" ({t.note})" if t.note else ""))
     if seg.en_lines and target is not None:
         a, b = seg.en_lines
@@ -203,6 +209,7 @@ def build(analysis: Analysis) -> Built:
     shared.metadata = _header(config, None, None, False)
     shared_entries: dict[str, polib.POEntry] = {}
     shared_rec = SyncRecord(SHARED, None)
+    terms = {t.fr: t for t in analysis.glossary.terms}
     for r, segs in per_doc:
         src = _project_path(config.source_dir, r.pair.source.relpath)
         tgt = _target_for(config, r)
@@ -227,7 +234,8 @@ def build(analysis: Analysis) -> Built:
             e = by_key.get(s.key)
             if e is None:
                 e = polib.POEntry(msgid=s.msgid, msgstr=s.msgstr, msgctxt=s.msgctxt, occurrences=[],
-                                  comment=_notes(analysis, s, found.get(k, []), tgt if r.pair.target else None),
+                                  comment=_notes(analysis, r, s, found.get(k, []), tgt if r.pair.target else None,
+                                                 (src_name, tgt_name), terms),
                                   flags=["fuzzy"] if fuzzy else [])
                 by_key[s.key] = e
                 po.append(e)
@@ -273,7 +281,7 @@ def _entries_text(po: polib.POFile) -> str:
     return "\n".join(rows)
 
 
-def _write_po(path: Path, po: polib.POFile, old: polib.POFile | None) -> bool:
+def _write_po(path: Path, po: polib.POFile, old: polib.POFile | None, batch: Batch) -> bool:
     """Write unless only the dates would change (keeps reruns byte-stable)."""
     if old is not None and _entries_text(old) == _entries_text(po):
         for name in ("POT-Creation-Date", "PO-Revision-Date"):
@@ -281,7 +289,7 @@ def _write_po(path: Path, po: polib.POFile, old: polib.POFile | None) -> bool:
                 po.metadata[name] = old.metadata[name]
         if old.metadata == po.metadata:
             return False
-    return write_po(path, po)
+    return write_po(path, po, batch)
 
 
 @dataclass
@@ -297,21 +305,26 @@ def export(analysis: Analysis, *, force: bool = False, templates: bool = True) -
     config = analysis.config
     built = build(analysis)
     out = Written()
-    for rel, po in built.catalogs.items():
-        path = _path_of(config, rel)
-        old = read_po(path) if path.is_file() else None
-        if old is not None and not force and _entries_text(old) != _entries_text(po):
-            out.skipped.append((path, "exists with other content; 'aomi18n po update' merges it (or --force to start over)"))
-            continue
-        _record_write(out, path, _write_po(path, po, old))
-        write_record(record_path(config, rel), built.records[rel])
-        if templates:
-            tp = pot_path(config, rel)
-            _record_write(out, tp, _write_po(tp, template(po, config), read_po(tp) if tp.is_file() else None))
-        for e in po:
-            out.stats["entries"] += 1
-            out.stats["translated" if e.translated() else ("fuzzy" if "fuzzy" in e.flags else "untranslated")] += 1
+    with Batch() as batch:
+        for rel, po in built.catalogs.items():
+            path = _path_of(config, rel)
+            old = read_po(path) if path.is_file() else None
+            if old is not None and not force and _entries_text(old) != _entries_text(po):
+                out.skipped.append((path, "exists with other content; 'aomi18n po update' merges it (or --force to start over)"))
+                continue
+            _record_write(out, path, _write_po(path, po, old, batch))
+            write_record(record_path(config, rel), built.records[rel], batch)
+            if templates:
+                tp = pot_path(config, rel)
+                _record_write(out, tp, _write_po(tp, template(po, config), read_po(tp) if tp.is_file() else None, batch))
+            _count(out, po)
     return out
+
+
+def _count(out: Written, po: polib.POFile) -> None:
+    for e in po:
+        out.stats["entries"] += 1
+        out.stats["translated" if e.translated() else ("fuzzy" if "fuzzy" in e.flags else "untranslated")] += 1
 
 
 def _record_write(out: Written, path: Path, changed: bool) -> None:
@@ -332,84 +345,85 @@ def update(analysis: Analysis, *, templates: bool = True) -> Written:
     built = build(analysis)
     threshold = config.thresholds.po_fuzzy_match
     out = Written()
-    for rel, new in built.catalogs.items():
-        path = _path_of(config, rel)
-        old = read_po(path) if path.is_file() else None
-        rec = built.records[rel]
-        if old is not None:
-            old_rec = read_record(record_path(config, rel))
-            old_live = {key_of(e.msgctxt, e.msgid): e for e in old if not e.obsolete}
-            used: set[str] = set()
-            for e in new:
-                k = key_of(e.msgctxt, e.msgid)
-                o = old_live.get(k)
-                if o is not None:
-                    used.add(k)
-                    exported = old_rec.entries.get(k) if old_rec else None
-                    if o.msgstr and o.msgstr != e.msgstr and o.msgstr != exported:
-                        # The translator's work, not imported yet: it stays, and so does the record of the export.
-                        e.msgstr = o.msgstr
-                        if exported is not None:
-                            rec.entries[k] = exported
-                    e.tcomment = o.tcomment
-                    if "fuzzy" in o.flags and "fuzzy" not in e.flags and e.msgstr == o.msgstr:
-                        e.flags.append("fuzzy")
-                        e.previous_msgid = o.previous_msgid
-                        e.previous_msgctxt = o.previous_msgctxt
-                    out.stats["kept"] += 1
-            candidates = {k: o for k, o in old_live.items() if k not in used and o.msgstr}
-            choices = {k: o.msgid for k, o in candidates.items()}
-            by_msgstr: dict[str, str] = {}
-            for k, o in candidates.items():
-                by_msgstr.setdefault(o.msgstr, k)
-            for e in new:
-                k = key_of(e.msgctxt, e.msgid)
-                if k in used or k in old_live:
-                    continue
-                best = process.extractOne(e.msgid, choices, scorer=fuzz.ratio, score_cutoff=threshold) if choices else None
-                ok = best[2] if best is not None else None
-                if ok is None:
-                    if e.msgstr:
-                        # English nobody confirmed for French the PO never held: to review.
-                        # The entry whose translation it is (the same msgstr) names the
-                        # French it translated; that entry still becomes obsolete.
-                        if "fuzzy" not in e.flags:
+    with Batch() as batch:
+        for rel, new in built.catalogs.items():
+            path = _path_of(config, rel)
+            old = read_po(path) if path.is_file() else None
+            rec = built.records[rel]
+            if old is not None:
+                old_rec = read_record(record_path(config, rel))
+                old_live = {key_of(e.msgctxt, e.msgid): e for e in old if not e.obsolete}
+                used: set[str] = set()
+                for e in new:
+                    k = key_of(e.msgctxt, e.msgid)
+                    o = old_live.get(k)
+                    if o is not None:
+                        used.add(k)
+                        exported = old_rec.entries.get(k) if old_rec else None
+                        if o.msgstr and o.msgstr != e.msgstr and o.msgstr != exported:
+                            # The translator's work, not imported yet: it stays, and so does the record of the export.
+                            e.msgstr = o.msgstr
+                            if exported is not None:
+                                rec.entries[k] = exported
+                        e.tcomment = o.tcomment
+                        if "fuzzy" in o.flags and "fuzzy" not in e.flags and e.msgstr == o.msgstr:
                             e.flags.append("fuzzy")
-                        was = by_msgstr.get(e.msgstr)
-                        if was is not None and was in candidates:
-                            e.previous_msgid = candidates[was].msgid
-                            e.previous_msgctxt = candidates[was].msgctxt
-                    out.stats["new"] += 1
-                    continue
-                o = candidates[ok]
-                e.msgstr = o.msgstr if not e.msgstr or e.msgstr == o.msgstr else e.msgstr
-                if "fuzzy" not in e.flags:
-                    e.flags.append("fuzzy")
-                e.previous_msgid = o.msgid
-                e.previous_msgctxt = o.msgctxt
-                e.tcomment = o.tcomment
-                used.add(ok)
-                del choices[ok]
-                out.stats["fuzzy"] += 1
-            for k, o in old_live.items():
-                if k not in used:
-                    o.obsolete = True
-                    new.append(o)
-                    out.stats["obsolete"] += 1
-            live = {key_of(e.msgctxt, e.msgid) for e in new}
-            for o in old.obsolete_entries():
-                if key_of(o.msgctxt, o.msgid) not in live:
-                    new.append(o)
-        if old is not None:
-            # Header fields a translator or an editor (Poedit, Weblate) set are theirs
-            # (Last-Translator, Language-Team, PO-Revision-Date, X-Generator...), as
-            # msgmerge keeps them; aomi18n owns only what names the documents.
-            new.metadata = {**new.metadata, **{k: v for k, v in old.metadata.items() if k not in _OWNED_HEADERS}}
-        _record_write(out, path, _write_po(path, new, old))
-        write_record(record_path(config, rel), rec)
-        if templates:
-            tp = pot_path(config, rel)
-            _record_write(out, tp, _write_po(tp, template(new, config), read_po(tp) if tp.is_file() else None))
+                            e.previous_msgid = o.previous_msgid
+                            e.previous_msgctxt = o.previous_msgctxt
+                        out.stats["kept"] += 1
+                candidates = {k: o for k, o in old_live.items() if k not in used and o.msgstr}
+                choices = {k: o.msgid for k, o in candidates.items()}
+                by_msgstr: dict[str, str] = {}
+                for k, o in candidates.items():
+                    by_msgstr.setdefault(o.msgstr, k)
+                for e in new:
+                    k = key_of(e.msgctxt, e.msgid)
+                    if k in used or k in old_live:
+                        continue
+                    best = process.extractOne(e.msgid, choices, scorer=fuzz.ratio, score_cutoff=threshold) if choices else None
+                    ok = best[2] if best is not None else None
+                    if ok is None:
+                        if e.msgstr:
+                            # English nobody confirmed for French the PO never held: to review.
+                            # The entry whose translation it is (the same msgstr) names the
+                            # French it translated; that entry still becomes obsolete.
+                            if "fuzzy" not in e.flags:
+                                e.flags.append("fuzzy")
+                            was = by_msgstr.get(e.msgstr)
+                            if was is not None and was in candidates:
+                                e.previous_msgid = candidates[was].msgid
+                                e.previous_msgctxt = candidates[was].msgctxt
+                        out.stats["new"] += 1
+                        continue
+                    o = candidates[ok]
+                    e.msgstr = o.msgstr if not e.msgstr or e.msgstr == o.msgstr else e.msgstr
+                    if "fuzzy" not in e.flags:
+                        e.flags.append("fuzzy")
+                    e.previous_msgid = o.msgid
+                    e.previous_msgctxt = o.msgctxt
+                    e.tcomment = o.tcomment
+                    used.add(ok)
+                    del choices[ok]
+                    out.stats["fuzzy"] += 1
+                for k, o in old_live.items():
+                    if k not in used:
+                        o.obsolete = True
+                        new.append(o)
+                        out.stats["obsolete"] += 1
+                live = {key_of(e.msgctxt, e.msgid) for e in new}
+                for o in old.obsolete_entries():
+                    if key_of(o.msgctxt, o.msgid) not in live:
+                        new.append(o)
+            if old is not None:
+                # Header fields a translator or an editor (Poedit, Weblate) set are theirs
+                # (Last-Translator, Language-Team, PO-Revision-Date, X-Generator...), as
+                # msgmerge keeps them; aomi18n owns only what names the documents.
+                new.metadata = {**new.metadata, **{k: v for k, v in old.metadata.items() if k not in _OWNED_HEADERS}}
+            _record_write(out, path, _write_po(path, new, old, batch))
+            write_record(record_path(config, rel), rec, batch)
+            if templates:
+                tp = pot_path(config, rel)
+                _record_write(out, tp, _write_po(tp, template(new, config), read_po(tp) if tp.is_file() else None, batch))
     return out
 
 

@@ -14,9 +14,12 @@ line, never a silent misreading.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import textwrap
+from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
@@ -25,7 +28,7 @@ import polib
 from .config import Config
 from .errors import PoFileError
 from .text import collapse
-from .writer import write_text
+from .writer import Batch, write_text
 from .yamlutil import read_text_file
 
 SHARED = "_shared"
@@ -182,56 +185,160 @@ def po_index(path: str | Path) -> list[tuple[str, int, bool]]:
     return out
 
 
-def write_po(path: Path, po: polib.POFile) -> bool:
-    """Write a catalog atomically, ending in a newline (False when the file already says this)."""
+def write_po(path: Path, po: polib.POFile, batch: Batch | None = None) -> bool:
+    """Write a catalog atomically, ending in a newline (False when the file already says
+    this); into ``batch`` when given."""
     text = po_text(po)
-    return write_text(path, text if text.endswith("\n") else text + "\n")
+    return write_text(path, text if text.endswith("\n") else text + "\n", batch)
 
 
 def po_text(po: polib.POFile) -> str:
-    """``str(po)``, with polib's line wrapping done by :func:`fast_wrap` (the same lines
-    as ``textwrap.wrap``, which is most of the time a thousand-file export takes)."""
-    previous = polib.textwrap
-    polib.textwrap = _FastTextwrap
-    try:
-        return str(po)
-    finally:
-        polib.textwrap = previous if previous is not _FastTextwrap else textwrap
+    """``str(po)`` byte for byte (tested against polib on random catalogs), written here
+    because polib's own serializer was most of the time a thousand-file export took."""
+    width = po.wrapwidth
+    out = [f"#{line}\n" if line[:1] in (",", ":") else (f"# {line}\n" if line else "#\n")
+           for line in po.header.split("\n")]
+    entries = [_entry_text(po.metadata_as_entry(), width)]
+    entries += [_entry_text(e, width) for e in po if not e.obsolete]
+    entries += [_entry_text(e, width) for e in po if e.obsolete]
+    return "".join(out) + "\n".join(entries)
+
+
+_SPECIAL = re.compile(r'[\\\t\r\n\v\b\f"]')
+
+
+def _escaped(text: str) -> str:
+    return polib.escape(text) if _SPECIAL.search(text) else text
+
+
+@functools.lru_cache(maxsize=4096)
+def _field(name: str, prefix: str, plural_index: str, value: str, width: int) -> tuple[str, ...]:
+    """polib's ``_str_field``: one quoted line, or an empty first line and the string
+    wrapped where it does not fit (the width counts the field's full name). Remembered
+    for a while: a catalog's template, written next, has the same msgids."""
+    lines = value.splitlines(True)
+    if len(lines) > 1:
+        lines = [""] + lines
+    else:
+        special = _SPECIAL.findall(value)
+        room = width - (len(name) + 3 + len(plural_index)) + len(special)
+        if width > 0 and len(value) > room:
+            wrapped = fast_wrap(polib.escape(value) if special else value, width - 2,
+                                drop_whitespace=False, break_long_words=False)
+            lines = [""] + ([polib.unescape(x) for x in wrapped] if special else wrapped)
+        else:
+            lines = [value]
+    if name.startswith("previous_"):
+        name = name[9:]
+    return (f'{prefix}{name}{plural_index} "{_escaped(lines[0])}"', *(f'{prefix}"{_escaped(x)}"' for x in lines[1:]))
+
+
+@functools.lru_cache(maxsize=4096)
+def _comment(value: str, prefix: str, width: int) -> tuple[str, ...]:
+    """A comment's lines, each wrapped where it does not fit (as polib and xgettext do)."""
+    ret: list[str] = []
+    for comment in value.split("\n"):
+        if width > 0 and len(comment) + len(prefix) > width:
+            ret += fast_wrap(comment, width, initial_indent=prefix, subsequent_indent=prefix, break_long_words=False)
+        else:
+            ret.append(prefix + comment)
+    return tuple(ret)
+
+
+def _entry_text(e: polib.POEntry, width: int) -> str:
+    """``POEntry.__unicode__(width)``."""
+    ret: list[str] = []
+    obsolete = e.obsolete
+    comments = ((e.tcomment, "# "),) if obsolete else ((e.tcomment, "# "), (e.comment, "#. "))
+    for value, prefix in comments:
+        if value:
+            ret += _comment(value, prefix, width)
+    if not obsolete and e.occurrences:
+        files = " ".join(f"{path}:{line}" if line else path for path, line in e.occurrences)
+        if width > 0 and len(files) + 3 > width:  # file names are not broken at hyphens
+            ret += [x.replace("*", "-") for x in fast_wrap(files.replace("-", "*"), width, initial_indent="#: ",
+                                                           subsequent_indent="#: ", break_long_words=False)]
+        else:
+            ret.append("#: " + files)
+    if e.flags:
+        ret.append("#, " + ", ".join(e.flags))
+    prefix = "#~| " if obsolete else "#| "
+    for name in ("previous_msgctxt", "previous_msgid", "previous_msgid_plural"):
+        value = getattr(e, name)
+        if value is not None:
+            ret += _field(name, prefix, "", value, width)
+    delflag = "#~ " if obsolete else ""
+    if e.msgctxt is not None:
+        ret += _field("msgctxt", delflag, "", e.msgctxt, width)
+    ret += _field("msgid", delflag, "", e.msgid, width)
+    if e.msgid_plural:
+        ret += _field("msgid_plural", delflag, "", e.msgid_plural, width)
+    if e.msgstr_plural:
+        for index in sorted(e.msgstr_plural):
+            ret += _field("msgstr", delflag, f"[{index}]", e.msgstr_plural[index], width)
+    else:
+        ret += _field("msgstr", delflag, "", e.msgstr, width)
+    ret.append("")
+    return "\n".join(ret)
 
 
 _WORDSEP = textwrap.TextWrapper.wordsep_re  # textwrap's chunks (words, hyphens, spaces)
 _SPACES = re.compile(r"( +)")
 _WHITESPACE = str.maketrans({c: " " for c in "\t\n\x0b\x0c\r"})
+#: A chunk textwrap takes for whitespace although it is no run of spaces (a lone no-break space).
+_BLANK_WORD = re.compile(r"(?<![^ ])[^\S ]+(?![^ ])")
+_OTHER_WHITESPACE = re.compile("[\t\n\x0b\x0c\r]")
+
+
+@functools.lru_cache(maxsize=16)
+def _lines_of(width: int, drop_whitespace: bool) -> re.Pattern:
+    """Text without hyphens wrapped at ``width`` in one regex: each line is the longest
+    run of whole chunks (runs of spaces, runs of the rest) that fits, or one chunk alone
+    that fits on no line. Dropping whitespace (text that starts with no space), the
+    spaces after a line are skipped and its own last ones are for the caller to strip."""
+    line = rf".{{1,{width}}}(?:(?<= )(?=[^ ])|(?<=[^ ])(?= )|\Z)"
+    if drop_whitespace:
+        return re.compile(rf"({line}|[^ ]+) *", re.DOTALL)
+    return re.compile(rf"{line}|[^ ]+| +", re.DOTALL)
 
 
 def fast_wrap(text: str, width: int = 70, drop_whitespace: bool = True, break_long_words: bool = True,
-              **options) -> list[str]:
-    """``textwrap.wrap(text, width, drop_whitespace=False, break_long_words=False)`` as polib
-    calls it, line for line the same (tested against textwrap on random text), in one
-    greedy loop over textwrap's own chunks. Other options go to textwrap itself."""
-    if drop_whitespace or break_long_words or width <= 0 or options:
-        return textwrap.wrap(text, width, drop_whitespace=drop_whitespace, break_long_words=break_long_words, **options)
-    text = text.expandtabs(8).translate(_WHITESPACE)
+              initial_indent: str = "", subsequent_indent: str = "", **options) -> list[str]:
+    """``textwrap.wrap`` as polib calls it (``break_long_words=False``, for strings with
+    ``drop_whitespace=False``, for comments with it and an indent), line for line the same
+    (tested against textwrap on random text). Each line is found by one bisection over the
+    running lengths of textwrap's own chunks, not by a loop over the chunks. Other options
+    go to textwrap itself."""
+    if break_long_words or width <= 0 or options or len(initial_indent) != len(subsequent_indent):
+        return textwrap.wrap(text, width, drop_whitespace=drop_whitespace, break_long_words=break_long_words,
+                             initial_indent=initial_indent, subsequent_indent=subsequent_indent, **options)
+    if _OTHER_WHITESPACE.search(text):
+        text = text.expandtabs(8).translate(_WHITESPACE)
+    room = width - len(initial_indent)
+    if "-" not in text and room > 0:
+        if not drop_whitespace:
+            return [initial_indent + line for line in _lines_of(room, False).findall(text)]
+        if not text.startswith(" ") and not _BLANK_WORD.search(text):
+            return [initial_indent + line.rstrip(" ") for line in _lines_of(room, True).findall(text)]
     # Without a hyphen, textwrap's chunks are the runs of spaces and of the rest.
     chunks = [c for c in (_WORDSEP if "-" in text else _SPACES).split(text) if c]
-    lines, line, length = [], [], 0
-    for chunk in chunks:
-        n = len(chunk)
-        if length + n <= width or not line:  # a chunk longer than the width stands alone
-            line.append(chunk)
-            length += n
-            continue
-        lines.append("".join(line))
-        line, length = [chunk], n
-    if line:
-        lines.append("".join(line))
+    ends = list(accumulate(map(len, chunks), initial=0))  # ends[k]: length of chunks[:k]
+    width -= len(initial_indent)
+    lines: list[str] = []
+    i, n = 0, len(chunks)
+    while i < n:
+        if drop_whitespace and lines and not chunks[i].strip():
+            i += 1  # a line does not start with a space (the text's first line may)
+            if i == n:
+                break
+        j = bisect_right(ends, ends[i] + width, i + 1) - 1  # as many chunks as fit
+        if j == i:
+            j = i + 1  # a chunk longer than the width stands alone
+        k = j - 1 if drop_whitespace and not chunks[j - 1].strip() else j
+        if k > i:
+            lines.append((subsequent_indent if lines else initial_indent) + "".join(chunks[i:k]))
+        i = j
     return lines
-
-
-class _FastTextwrap:
-    """What polib uses of the textwrap module."""
-
-    wrap = staticmethod(fast_wrap)
 
 
 def header_field(po: polib.POFile, name: str) -> str | None:
@@ -268,8 +375,8 @@ def read_record(path: Path) -> SyncRecord | None:
         raise PoFileError(f"is not a readable sync record ({exc}); delete it and run 'aomi18n po update'", path) from None
 
 
-def write_record(path: Path, record: SyncRecord) -> bool:
-    return write_text(path, record.to_json())
+def write_record(path: Path, record: SyncRecord, batch: Batch | None = None) -> bool:
+    return write_text(path, record.to_json(), batch)
 
 
 # -- what the PO files say was synced (read by the ``stale`` check) -------------------

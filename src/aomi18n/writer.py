@@ -87,6 +87,85 @@ def write_bytes(path: str | Path, data: bytes, *, durable: bool = True, sweep: b
     return True
 
 
+class Batch:
+    """Many files written as one (a PO export's thousands): each goes to a temporary file
+    beside it; at the end one flush to disk for them all (instead of an fsync per file),
+    then each is renamed into place. Until then every old file is intact; if the batch
+    fails or is interrupted, the temporary files are removed and nothing is replaced.
+
+    Use as a context manager: ``with Batch() as batch: batch.write(path, data)``.
+    """
+
+    def __init__(self, durable: bool = True):
+        self.durable = durable
+        self._pending: list[tuple[str, Path]] = []
+        self._swept: set[Path] = set()
+
+    def write(self, path: str | Path, data: bytes) -> bool:
+        """Stage ``data`` for ``path``; False (nothing staged) when the file already holds it."""
+        p = Path(path)
+        try:
+            if p.is_file() and p.read_bytes() == data:
+                return False
+            if p.parent not in self._swept:
+                p.parent.mkdir(parents=True, exist_ok=True)
+                _remove_leftovers(p)
+                self._swept.add(p.parent)
+            mode = p.stat().st_mode & 0o7777 if p.exists() else 0o644
+            with uninterrupted():
+                fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+                self._pending.append((tmp, p))
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.chmod(tmp, mode)
+        except OSError as exc:
+            raise Aomi18nError(f"cannot be written: {exc.strerror}", p) from None
+        return True
+
+    def commit(self) -> None:
+        with uninterrupted():
+            if self.durable and self._pending:
+                _flush_all([tmp for tmp, _ in self._pending])
+            done = 0
+            try:
+                for tmp, p in self._pending:
+                    os.replace(tmp, p)
+                    done += 1
+            except OSError as exc:
+                raise Aomi18nError(f"cannot be written: {exc.strerror}", p) from None
+            finally:
+                del self._pending[:done]
+
+    def abort(self) -> None:
+        for tmp, _ in self._pending:
+            try:
+                os.unlink(tmp)
+            except OSError:
+                pass
+        self._pending.clear()
+
+    def __enter__(self) -> Batch:
+        return self
+
+    def __exit__(self, kind, value, traceback) -> None:
+        try:
+            if kind is None:
+                self.commit()
+        finally:
+            self.abort()  # whatever was not renamed
+
+
+def _flush_all(paths: list[str]) -> None:
+    """Every staged file on disk before any is renamed: one ``sync`` where the system has
+    it, else an fsync per file."""
+    if hasattr(os, "sync"):
+        os.sync()
+        return
+    for path in paths:
+        with open(path, "rb+") as fh:
+            os.fsync(fh.fileno())
+
+
 _SWEPT: set[Path] = set()  # folders swept by this process (a leftover is a minute old at least)
 
 
@@ -188,8 +267,9 @@ def check_writable(paths) -> None:
             raise Aomi18nError("cannot be written (permission denied); nothing was written", p)
 
 
-def write_text(path: str | Path, text: str) -> bool:
-    return write_bytes(path, text.encode("utf-8"))
+def write_text(path: str | Path, text: str, batch: Batch | None = None) -> bool:
+    data = text.encode("utf-8")
+    return batch.write(path, data) if batch is not None else write_bytes(path, data)
 
 
 def write_output(path: Path, text: str, *, record: Path | None, protected: tuple[Path, ...] = (),
