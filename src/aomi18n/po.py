@@ -21,7 +21,8 @@ import polib
 
 from . import __version__
 from .analysis import Analysis, PairResult
-from .config import Config, build_time
+from .checks.coverage import unrelated_link
+from .config import Config, Thresholds, build_time
 from .errors import PoFileError
 from .glossary import Term
 from .langid import language_name
@@ -30,7 +31,7 @@ from .pofiles import (
     SHARED, SyncRecord, header_field, key_of, po_path, pot_path, read_po, read_record, record_path,
     shared_po_path, write_po, write_record,
 )
-from .text import collapse, word_count
+from .text import collapse
 from .writer import Batch, check_writable, unified_diff, write_bytes
 
 FUZZY_KINDS = ("drift", "not-translated", "stale")
@@ -53,13 +54,14 @@ class Segment:
         return key_of(self.msgctxt, self.msgid)
 
 
-def segments(result: PairResult, unrelated: float = 0.06) -> list[Segment]:
+def segments(result: PairResult, thresholds: Thresholds = Thresholds()) -> list[Segment]:
     """The entries of one source document, in document order, with msgctxt where needed.
 
-    A 1-1 link of two blocks of 8+ words scoring under ``unrelated`` (the configuration's
-    ``unrelated_link``) is no translation: the text in the target's place is about
-    something else (English-only text beside new French). Its entry is empty, so an
-    import inserts the translation and never replaces that text."""
+    A 1-1 link of two blocks of 8+ words scoring under the configuration's
+    ``unrelated_link`` (and not found to say the same by the meaning model) is no
+    translation: the text in the target's place is about something else (English-only
+    text beside new French). Its entry is empty, so an import inserts the translation
+    and never replaces that text."""
     su, tu = result.source_units, result.target_units
     if result.pair.source is None:
         return []
@@ -72,8 +74,7 @@ def segments(result: PairResult, unrelated: float = 0.06) -> list[Segment]:
             if not link.source:
                 continue
             msgid = "\n\n".join(collapse(su[i].text) for i in link.source)
-            if (len(link.source) == len(link.target) == 1 and link.score < unrelated
-                    and word_count(su[link.source[0]].text) >= 8 and word_count(tu[link.target[0]].text) >= 8):
+            if unrelated_link(link, su, tu, thresholds):
                 raw.append(Segment(link.source, (), msgid, "", su[link.source[0]].line, None))
                 continue
             msgstr = "\n\n".join(collapse(tu[j].text) for j in link.target)
@@ -189,8 +190,7 @@ class Built:
 def build(analysis: Analysis) -> Built:
     """PO catalogs (and sync records) for every French document of the analysis."""
     config = analysis.config
-    unrelated = analysis.config.thresholds.unrelated_link
-    per_doc: list[tuple[PairResult, list[Segment]]] = [(r, segments(r, unrelated)) for r in analysis.results
+    per_doc: list[tuple[PairResult, list[Segment]]] = [(r, segments(r, config.thresholds)) for r in analysis.results
                                                        if r.pair.source]
     # French found in several documents with one and the same English goes to the shared catalog.
     seen: dict[str, set[str]] = defaultdict(set)
@@ -614,7 +614,7 @@ def import_po(analysis: Analysis, *, fuzzy: bool = False, force: bool = False, k
         rec = read_record(record_path(config, r.pair.source.relpath))
         if po is not None:
             _check_header(po, path, config, r)
-        segs = segments(r, config.thresholds.unrelated_link)
+        segs = segments(r, config.thresholds)
         lookup = {**shared, **entries}
         usable = functools.partial(_usable, fuzzy=fuzzy)
 

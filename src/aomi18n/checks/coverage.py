@@ -246,13 +246,19 @@ def unrelated_new(ctx: PairContext) -> set[Link]:
 
 
 def _unrelated(ctx: PairContext, link) -> bool:
+    return unrelated_link(link, ctx.source_units, ctx.target_units, ctx.thresholds)
+
+
+def unrelated_link(link, source_units, target_units, thresholds) -> bool:
     """A 1-1 link between two long blocks that share (almost) nothing: the aligner kept
     them together for their place, but the English there is about something else:
-    extra English, and a drift of the French's translation."""
-    if len(link.source) != 1 or len(link.target) != 1 or link.score >= ctx.thresholds.unrelated_link:
+    extra English, and a drift of the French's translation. Not when the meaning model
+    (where it was consulted) finds that they say the same thing in other words."""
+    if len(link.source) != 1 or len(link.target) != 1 or link.score >= thresholds.unrelated_link:
         return False
-    fr, en = ctx.source_units[link.source[0]].text, ctx.target_units[link.target[0]].text
-    return word_count(fr) >= 8 and word_count(en) >= 8
+    if link.meaning is not None and link.meaning >= thresholds.meaning_same:
+        return False
+    return word_count(source_units[link.source[0]].text) >= 8 and word_count(target_units[link.target[0]].text) >= 8
 
 
 def _unrelated_extra(ctx: PairContext, link) -> Finding:

@@ -391,7 +391,11 @@ def drift(ctx: PairContext):
                 details["length_ratio"] = round(r, 2)
         if (not alone and link.score < (th.drift_content if learned else th.unrelated_link) and word_count(fr) >= 8
                 and word_count(en) >= 8):
-            reasons.append(f"low content match ({link.score:.2f})")
+            if link.meaning is None:
+                reasons.append(f"low content match ({link.score:.2f})")
+            elif link.meaning < th.meaning_same:  # the meaning model, consulted here, agrees
+                reasons.append(f"low content match ({link.score:.2f}) and the meaning differs "
+                               f"(similarity {link.meaning:.2f}, under {th.meaning_same:g})")
         if len(link.source) != len(link.target):
             reasons.append(_structure(link, src_name, tgt_name))
         sent = _sentence_gaps(fr, en, ctx)

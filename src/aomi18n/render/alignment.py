@@ -67,7 +67,8 @@ def alignment_json(src: Document, tgt: Document, su: list[Unit], tu: list[Unit],
         "source": {"path": src.path, "lang": langs[0], "units": len(su)},
         "target": {"path": tgt.path, "lang": langs[1], "units": len(tu)},
         "segments": level,
-        "links": [{"source": _span(su, l.source), "target": _span(tu, l.target), "score": l.score, "type": l.kind} for l in al.links],
+        "links": [{"source": _span(su, l.source), "target": _span(tu, l.target), "score": l.score, "type": l.kind,
+                   **({"meaning": l.meaning} if l.meaning is not None else {})} for l in al.links],
     }
 
 
