@@ -907,8 +907,10 @@ class _LinkCosine:
 
     def __init__(self, vec: _Vectors, features_only: bool = False):
         self.dense = None if features_only else vec.dense
-        norms = vec.feature_norms if features_only and vec.feature_norms is not None else None
-        self.norms = norms or (vec.src_norm2, vec.src_adj, vec.tgt_norm2, vec.tgt_adj)
+        if features_only and vec.feature_norms is not None:
+            self.norms = vec.feature_norms
+        else:
+            self.norms = (vec.src_norm2, vec.src_adj, vec.tgt_norm2, vec.tgt_adj)
         self.src = vec.src  # sorted by unit
         tu, tf, tw = vec.tgt  # sorted by (feature, unit)
         order = np.argsort(tu, kind="stable")
