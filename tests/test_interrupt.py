@@ -103,3 +103,18 @@ def test_sigint_leaves_every_file_old_or_new(corpus, tmp_path, name):
         for rel in before:
             assert rel in now or rel not in after, f"{rel} vanished"
     assert interrupted, "no run was interrupted mid-way; the delays are too long for this machine"
+
+
+def test_ctrl_c_while_the_command_line_loads_is_no_traceback():
+    # Ctrl-C in the first tenths of a second, while click and aomi18n's modules load:
+    # stood in for by a command-line module whose loading is interrupted.
+    code = ("import sys, types\n"
+            "class Loading(types.ModuleType):\n"
+            "    def __getattr__(self, name):\n"
+            "        raise KeyboardInterrupt\n"
+            "sys.modules['aomi18n.cli'] = Loading('aomi18n.cli')\n"
+            "from aomi18n.__main__ import run\n"
+            "run()\n")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, env=ENV, timeout=60)
+    assert proc.returncode == 130 and b"Traceback" not in proc.stderr
+    assert proc.stderr.decode().strip() == "aomi18n: interrupted"

@@ -69,3 +69,29 @@ def test_every_text_pattern_is_linear_on_its_worst_case(case):
         fn(text)
         took = time.perf_counter() - start
         assert took < 5.0, f"{name} took {took:.1f} s on 100 KB of {case!r}"
+
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.sampled_from(list("\"'`/*{}<!->\n\\ ab")), max_size=80))
+def test_the_code_scanner_finds_what_its_regex_finds(text):
+    # Strings and comments in code are found by a scanner that looks each comment's end
+    # up once; it must make the very matches of the one regex that defines them.
+    from aomi18n.codeblocks import _SCAN, _scan_sub
+
+    def show(m):
+        return f"<{m.group(0)}|{m.group('c') is not None}|{m.start()}|{m.end()}|{m.string[m.end():m.end() + 1]}>"
+
+    assert _scan_sub(text, show) == _SCAN.sub(show, text)
+
+
+@pytest.mark.parametrize("length", [4999, 5000, 5001])
+@pytest.mark.parametrize("opening, closing", [("/*", "*/"), ("{/*", "*/}"), ("<!--", "-->"), ("`", "`")])
+def test_the_code_scanner_keeps_the_regexs_bounds(opening, closing, length):
+    from aomi18n.codeblocks import _SCAN, _scan_sub
+
+    for text in (opening + "x" * length + closing, "a" + opening + "x" * length + closing + opening + closing,
+                 opening * 3 + "y" * length + closing):
+        assert _scan_sub(text, lambda m: f"[{m.group(0)}]") == _SCAN.sub(lambda m: f"[{m.group(0)}]", text)
