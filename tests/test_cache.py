@@ -59,6 +59,29 @@ def test_one_changed_document_redoes_one_pair(tmp_path):
     assert any(f.kind == "drift" and f.en.path.endswith("doc2.md") for f in again.findings)
 
 
+def test_the_cache_does_not_grow_with_edits(tmp_path):
+    # One file per pair (and kind of run): an edited document, glossary or threshold
+    # replaces the pair's entry instead of adding one; what changed is redone, the rest
+    # is read back.
+    root = _corpus(tmp_path)
+    pairs = root / ".aomi18n-cache/analysis/pairs"
+
+    def files() -> set[str]:
+        return {p.name for p in pairs.rglob("*") if p.is_file()}
+
+    analyze(load_config(root), light=True)
+    first = files()
+    assert len(first) == 6
+    doc = root / "corpus/en/doc2.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("Reference 2003", "Reference 2030"), encoding="utf-8")
+    assert analyze(load_config(root), light=True).redone == 1 and files() == first
+    (root / "aomi18n.yaml").write_text("thresholds:\n  drift_content: 0.2\n", encoding="utf-8")
+    assert analyze(load_config(root), light=True).redone == 6 and files() == first
+    assert analyze(load_config(root), light=True).redone == 0
+    analyze(load_config(root), light=True, select=("drift",))  # another kind of run: slots of its own
+    assert len(files()) == 12 and analyze(load_config(root), light=True).redone == 0
+
+
 def test_full_analysis_from_the_cache_has_documents_and_alignment(tmp_path):
     root = _corpus(tmp_path)
     first = analyze(load_config(root))

@@ -14,7 +14,7 @@ from pathlib import Path
 from .checks import PairContext, run_checks, selected
 from .codeblocks import align_code, code_blocks
 from .config import Config, parse_fail_on
-from .cache import Cache, fingerprint, project_cache
+from .cache import Cache, fingerprint, project_cache, slot_name
 from .corpus import SourceFile, pair_items, parse_file, scan
 from .documents import Unit, units
 from .errors import ConfigError, PoFileError
@@ -173,6 +173,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
                        check_ids, level, glossary.terms, *((meaning,) if meaning else ()),
                        (git_head(config) if config.sync is None else sync_label) if needs_sync else None)
     keys: list[str] = []
+    slots: list[str] = []  # one cache file per pair and kind of run: an edit replaces it
     results: list[PairResult | None] = [None] * len(pairs)
     todo: list[int] = []
     for k, (s, t, method, conf) in enumerate(pairs):
@@ -182,7 +183,8 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
         key = fingerprint(base, *(f and (f.shown, f.relpath, f.sha256) for f in (s, t)), po_bytes,
                           record.order if record else None)
         keys.append(key)
-        entry = cache.get("pairs", key)
+        slots.append(slot_name("pair", *(f and f.shown for f in (s, t)), check_ids, level, meaning))
+        entry = cache.get("pairs", key, slots[-1])
         if entry is None:
             todo.append(k)
             continue
@@ -205,7 +207,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
             synced = None
             if needs_sync and s and t:
                 synced = synced_french(config, s.relpath) or sync_records.get(s.relpath) or history.get(s.relpath)
-            tasks.append(_Task(k, keys[k], s, t, method, conf, synced,
+            tasks.append(_Task(k, keys[k], slots[k], s, t, method, conf, synced,
                                parsed.get(s.shown) if s else None, parsed.get(t.shown) if t else None))
         state = _State(config, glossary, check_ids, level, cache.folder if cache.enabled else None, light, bool(meaning))
         for k, res in _run_tasks(state, tasks, jobs):
@@ -233,6 +235,7 @@ class _State:
 class _Task:
     index: int
     key: str
+    slot: str
     source: SourceFile | None
     target: SourceFile | None
     method: str
@@ -304,7 +307,7 @@ def _work(task: _Task) -> tuple[int, PairResult]:
              "terms": res.unit_terms,
              # pickled apart, so that a light run (check) never unpickles them
              "documents": pickle.dumps((src, tgt), protocol=pickle.HIGHEST_PROTOCOL)}
-    cache.put("pairs", task.key, entry)
+    cache.put("pairs", task.key, entry, task.slot)
     if st.light:  # the same result as a later run will read from the cache
         light = DocumentPair(_stub(task.source), _stub(task.target), task.method, task.confidence)
         return task.index, _from_entry(light, entry, level, True)

@@ -48,6 +48,17 @@ def code_id() -> bytes:
     return h.digest()
 
 
+def slot_name(*parts: Any) -> str:
+    """A cache slot's name: a hex digest of what it is about (not of aomi18n's code:
+    the next version's value replaces this one's)."""
+    h = hashlib.sha256()
+    for p in parts:
+        data = repr(p).encode("utf-8", "surrogatepass")
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
 def fingerprint(*parts: Any) -> str:
     """A stable hex key over ``parts`` (bytes are hashed as they are, the rest by repr),
     and over the code that computes what is cached."""
@@ -91,7 +102,13 @@ def _secret() -> bytes | None:
 MAX_ENTRY_BYTES = 256 * 2**20
 
 class Cache:
-    """``get``/``put`` of picklable values under hex keys, in ``folder/<kind>/<key[:2]>/<key>``."""
+    """``get``/``put`` of picklable values under hex keys, in ``folder/<kind>/<name[:2]>/<name>``.
+
+    The file's name is the key, or the ``slot`` given with it: the thing the value is
+    about (a pair of documents, a file) whatever it depends on. A slot holds one value,
+    signed with its key; the next ``put`` with another key (the glossary was edited,
+    aomi18n upgraded) replaces it, and a ``get`` with another key misses. So the cache
+    stays as large as one run's results instead of growing with every edit."""
 
     def __init__(self, folder: Path | None):
         self.folder = folder
@@ -102,14 +119,14 @@ class Cache:
     def enabled(self) -> bool:
         return self.folder is not None and self.key is not None
 
-    def _path(self, kind: str, key: str) -> Path:
+    def _path(self, kind: str, name: str) -> Path:
         assert self.folder is not None
-        return self.folder / kind / key[:2] / key
+        return self.folder / kind / name[:2] / name
 
-    def get(self, kind: str, key: str) -> Any | None:
+    def get(self, kind: str, key: str, slot: str | None = None) -> Any | None:
         if not self.enabled:
             return None
-        path = self._path(kind, key)
+        path = self._path(kind, slot or key)
         try:
             blob = read_limited(path, Aomi18nError, MAX_ENTRY_BYTES)
         except Aomi18nError:  # missing, not a regular file (a FIFO, /dev/zero), too big: a miss
@@ -131,10 +148,10 @@ class Cache:
         self.hits += 1
         return value
 
-    def put(self, kind: str, key: str, value: Any) -> None:
+    def put(self, kind: str, key: str, value: Any, slot: str | None = None) -> None:
         if not self.enabled:
             return
-        path = self._path(kind, key)
+        path = self._path(kind, slot or key)
         tmp = None
         try:
             body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TypeVar
 
-from .cache import Cache, fingerprint
+from .cache import Cache, fingerprint, slot_name
 from .config import Config
 from .documents import parse_document, read_bytes
 from .errors import ConfigError, DocumentError
@@ -106,13 +106,14 @@ def parse_file(f: SourceFile, config: Config, *, identify: bool = True, cache: C
     # How a file is read depends on its name's suffix (Markdown or not) too.
     key = fingerprint("document", f.sha256, f.path.suffix.lower(), config.languages, config.max_line_chars,
                       config.front_matter_keys, identify) if cache else ""
-    doc = cache.get("documents", key) if cache else None
+    slot = slot_name("document", f.shown, identify) if cache else ""
+    doc = cache.get("documents", key, slot) if cache else None
     if doc is None:
         doc = parse_document(f.data, str(f.path), relpath=f.relpath, languages=config.languages,
                              max_line=config.max_line_chars, identify=identify,
                              front_matter_keys=config.front_matter_keys)
         if cache:
-            cache.put("documents", key, doc)
+            cache.put("documents", key, doc, slot)
     if doc.path != f.shown or doc.relpath != f.relpath:
         doc = replace(doc, path=f.shown, relpath=f.relpath)
     return doc
