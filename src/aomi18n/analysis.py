@@ -39,12 +39,19 @@ class PairResult:
     #: The glossary terms (their source forms) of each source unit, as the checks found
     #: them; None where not known (a light result, or no glossary).
     unit_terms: tuple[tuple[str, ...], ...] | None = None
+    unit_words: tuple[int, ...] | None = None  # the words of each source unit (cached with the pair)
+
+    def words(self) -> tuple[int, ...]:
+        """The number of words of each source unit."""
+        if self.unit_words is None or len(self.unit_words) != len(self.source_units):
+            self.unit_words = tuple(word_count(u.text) for u in self.source_units)
+        return self.unit_words
 
     def figures(self) -> dict:
         """Words and blocks of the French: translated, drifted, untranslated, missing."""
         if self.cached_figures is not None:
             return dict(self.cached_figures)
-        words = [word_count(u.text) for u in self.source_units]
+        words = self.words()
         total_w, total_b = sum(words), len(words)
         if self.pair.source is None:
             return {"words": 0, "blocks": 0, "translated_words": 0, "translated_blocks": 0, "drifted_words": 0,
@@ -304,7 +311,7 @@ def _work(task: _Task) -> tuple[int, PairResult]:
             res.cached_figures["glossary_terms"] = sum(len(m) for m in found)
         res.unit_terms = tuple(tuple(dict.fromkeys(m.term.fr for m in ms)) for ms in found)
     entry = {"alignment": al, "findings": res.findings, "suppressed": res.suppressed, "figures": res.cached_figures,
-             "terms": res.unit_terms,
+             "terms": res.unit_terms, "words": res.words(),
              # pickled apart, so that a light run (check) never unpickles them
              "documents": pickle.dumps((src, tgt), protocol=pickle.HIGHEST_PROTOCOL)}
     cache.put("pairs", task.key, entry, task.slot)
@@ -362,7 +369,7 @@ def _from_entry(pair: DocumentPair, entry: dict, level: str, light: bool) -> Pai
     su = tuple(units(pair.source, level)) if pair.source else ()
     tu = tuple(units(pair.target, level)) if pair.target else ()
     return PairResult(pair, su, tu, entry["alignment"], list(entry["findings"]), entry["suppressed"], level, entry["figures"],
-                      entry.get("terms"))
+                      entry.get("terms"), entry.get("words"))
 
 
 def _suppressed(f: Finding, pair: DocumentPair, su, tu) -> bool:

@@ -18,7 +18,6 @@ from pathlib import Path
 from typing import Any
 
 from ..analysis import Analysis
-from ..text import word_count
 from .findings import findings_json
 from .strings import number, strings
 
@@ -62,9 +61,8 @@ def report_data(analysis: Analysis) -> dict[str, Any]:
                                                                for u in r.source_units)
         states = dict.fromkeys(STATES, 0)
         paragraphs = dict.fromkeys(STATES, 0)
-        for u, state, where in zip(r.source_units, states_of, po):
+        for n, state, where in zip(r.words(), states_of, po):
             shown = "in_po" if where == "in_po" else state
-            n = word_count(u.text)
             states[shown] += n
             paragraphs[shown] += 1
         for s in STATES:
