@@ -1,13 +1,14 @@
 """In-process runner of ../shared/bench/mddocs (scored by its own score_docs.py) for tuning.
 
-  python bench/tune_docs.py [clean|drift|all] [--reasons] [--false] [-j N]
+  python bench/tune_docs.py [clean|drift|all] [--reasons] [--false] [-j N] [--semantic]
 
 Runs the library on every case with the cache off (nothing is written into
 ../shared), scores it with score_docs.score_case, and prints the figures.
 ``--reasons`` counts, for the drift findings that hit a fault and for the false ones,
 which reasons (numbers, inline code, links, acronyms, ...) their message gave, and
 how many hits rest on one reason alone: what a rule change would cost or save.
-``--false`` lists the false alarms. Skips cleanly when ../shared/bench is absent.
+``--false`` lists the false alarms; ``--semantic`` runs with the meaning model
+(aomi18n[semantic]). Skips cleanly when ../shared/bench is absent.
 """
 
 from __future__ import annotations
@@ -46,7 +47,7 @@ def _case(path: str):
     from aomi18n.render.findings import findings_json
 
     case = Path(path)
-    out = findings_json(analyze(load_config(case), use_cache=False))
+    out = findings_json(analyze(load_config(case), use_cache=False, semantic="--semantic" in sys.argv))
     for f in out["findings"]:  # paths relative to the case, as score_docs expects
         for side in f.values():
             if isinstance(side, dict) and isinstance(side.get("path"), str):
