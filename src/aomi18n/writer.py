@@ -6,6 +6,7 @@ import contextlib
 import glob
 import os
 import re
+import secrets
 import signal
 import tempfile
 from collections.abc import Iterator
@@ -112,12 +113,19 @@ class Batch:
                 _remove_leftovers(p)
                 self._swept.add(p.parent)
             mode = p.stat().st_mode & 0o7777 if p.exists() else 0o644
-            with uninterrupted():
-                fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
+            fd = None
+            while fd is None:
+                # Named before it exists: whenever Ctrl-C comes, abort knows what to remove
+                # (no signal held back per file, as mkstemp would need).
+                tmp = str(p.parent / f".{p.name}.{secrets.token_hex(4)}.tmp")
                 self._pending.append((tmp, p))
+                try:
+                    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+                except FileExistsError:
+                    self._pending.pop()  # another file's name: draw again
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
-            os.chmod(tmp, mode)
+                os.chmod(fh.fileno() if os.chmod in os.supports_fd else tmp, mode)
         except OSError as exc:
             raise Aomi18nError(f"cannot be written: {exc.strerror}", p) from None
         return True
