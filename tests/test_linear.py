@@ -95,3 +95,26 @@ def test_the_code_scanner_keeps_the_regexs_bounds(opening, closing, length):
     for text in (opening + "x" * length + closing, "a" + opening + "x" * length + closing + opening + closing,
                  opening * 3 + "y" * length + closing):
         assert _scan_sub(text, lambda m: f"[{m.group(0)}]") == _SCAN.sub(lambda m: f"[{m.group(0)}]", text)
+
+
+def test_long_code_blocks_are_paired_and_diffed_in_linear_time():
+    # Two 1 MB code blocks that differ in one line: an edit distance over their tokens
+    # (or a line diff) would cost the product of their lengths, minutes; past
+    # _ORDERED_MAX they are compared by counts, and the changed line is still found.
+    from aomi18n.codeblocks import _changed, align_code, code_blocks
+    from aomi18n.documents import parse_document
+
+    lines = [f"const value{k % 50} = compute({k % 7}, items[{k % 11}]);" for k in range(25_000)]
+    changed = lines.copy()
+    changed[12_345] = "const other = compute(99, items[0]);"
+
+    def doc(code):
+        return parse_document(("```js\n" + "\n".join(code) + "\n```\n").encode(), "x.md", identify=False, max_line=10 * N)
+
+    start = time.perf_counter()
+    source, target = code_blocks(doc(lines)), code_blocks(doc(changed))
+    links = align_code(source, target)
+    diff = _changed(source[0], target[0])
+    assert time.perf_counter() - start < 5.0
+    assert [(link.source, link.target) for link in links] == [(0, 0)]
+    assert diff == (12_345 + 2,)  # the fence is line 1

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from dataclasses import dataclass
 
 from .model import Block, Document
@@ -26,6 +27,8 @@ _SCAN = re.compile(
     r"""|(?P<c>//[^\n]*|/\*.{0,5000}?\*/|\{/\*.{0,5000}?\*/\}|<!--.{0,5000}?-->)""",  # bounded: linear
     re.S,
 )
+#: Code longer than this (tokens of a block, lines of a diff) is compared by counts, not order.
+_ORDERED_MAX = 3000
 #: The longest comment recognised (its content, in characters), as in _SCAN.
 _COMMENT_MAX = 5000
 # Where a token of _SCAN may start, and each alone, for _scan_sub.
@@ -224,8 +227,25 @@ def align_code(source: list[CodeBlock], target: list[CodeBlock], min_similarity:
     n, m = len(source), len(target)
     if not n or not m:
         return [CodeLink(i, None, 0.0) for i in range(n)] + [CodeLink(None, j, 0.0) for j in range(m)]
-    sim = process.cdist([c.tokens for c in source], [c.tokens for c in target], scorer=fuzz.ratio, workers=1)
-    sim = sim / 100.0
+    ts, tt = [c.tokens for c in source], [c.tokens for c in target]
+    # The tokens' edit distance costs the product of two blocks' lengths: a block of over
+    # _ORDERED_MAX tokens is compared by its tokens' counts instead (linear; never lower).
+    small_s = [i for i in range(n) if len(ts[i]) <= _ORDERED_MAX]
+    small_t = [j for j in range(m) if len(tt[j]) <= _ORDERED_MAX]
+    sim = [[0.0] * m for _ in range(n)]
+    if small_s and small_t:
+        ordered = process.cdist([ts[i] for i in small_s], [tt[j] for j in small_t], scorer=fuzz.ratio, workers=1) / 100.0
+        for a, i in enumerate(small_s):
+            for b, j in enumerate(small_t):
+                sim[i][j] = float(ordered[a][b])
+    if len(small_s) < n or len(small_t) < m:
+        counts_s, counts_t = [Counter(t) for t in ts], [Counter(t) for t in tt]
+        ok_s, ok_t = set(small_s), set(small_t)
+        for i in range(n):
+            for j in range(m):
+                if i not in ok_s or j not in ok_t:
+                    total = len(ts[i]) + len(tt[j])
+                    sim[i][j] = 2 * sum((counts_s[i] & counts_t[j]).values()) / total if total else 1.0
     # best[i][j]: the best total gain of pairing source[:i] with target[:j].
     best = [[0.0] * (m + 1) for _ in range(n + 1)]
     for i in range(1, n + 1):
@@ -254,9 +274,31 @@ def align_code(source: list[CodeBlock], target: list[CodeBlock], min_similarity:
 
 
 def _changed(a: CodeBlock, b: CodeBlock) -> tuple[int, ...]:
-    """The source lines whose code the target does not have (as it is), in order."""
+    """The source lines whose code the target does not have (as it is), in order. (For
+    blocks whose lengths multiply past _ORDERED_MAX squared, where a line diff would cost
+    that product: past their common first and last lines, the lines the target does not
+    have as many times.)"""
     if a.lines == b.lines:
         return ()
+    if len(a.lines) * len(b.lines) > _ORDERED_MAX ** 2:
+        # The same first and last lines are kept; the middle is compared by counts.
+        la, lb = len(a.lines), len(b.lines)
+        head = 0
+        while head < min(la, lb) and a.lines[head] == b.lines[head]:
+            head += 1
+        tail = 0
+        while tail < min(la, lb) - head and a.lines[la - 1 - tail] == b.lines[lb - 1 - tail]:
+            tail += 1
+        left = Counter(b.lines[head:lb - tail])
+        out = []
+        for line, number in zip(a.lines[head:la - tail], a.numbers[head:la - tail]):
+            if left[line] > 0:
+                left[line] -= 1
+            else:
+                out.append(number)
+        if not out and a.numbers:  # the lines differ: the target has some more, here
+            out.append(a.numbers[min(head, la - 1)])
+        return tuple(sorted(set(out)))
     out = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a.lines, b.lines, autojunk=False).get_opcodes():
         if tag == "equal":
