@@ -50,42 +50,17 @@ def uninterrupted() -> Iterator[None]:
             signal.raise_signal(sig)  # to the handler that was there before
 
 
-def write_bytes(path: str | Path, data: bytes, *, durable: bool = True, sweep: bool = True) -> bool:
+def write_bytes(path: str | Path, data: bytes, *, durable: bool = True) -> bool:
     """Write ``data`` to ``path`` atomically; return False (and write nothing) when unchanged.
 
     The file is either the old one or the new one, never half-written, even if the
     process is interrupted: the new content goes to a temporary file that is
-    fsync'ed and renamed over the old one. An output that can be made again (a
-    report's pages) is written ``durable=False``: renamed, not fsync'ed; and a batch
-    of files in one folder sweeps that folder's leftovers once (``sweep=False`` after).
+    fsync'ed and renamed over the old one (a :class:`Batch` of one file). An output
+    that can be made again (a report's pages) is written ``durable=False``: renamed,
+    not fsync'ed.
     """
-    p = Path(path)
-    try:
-        if p.is_file() and p.read_bytes() == data:
-            return False
-        p.parent.mkdir(parents=True, exist_ok=True)
-        if sweep:
-            _remove_leftovers(p)
-        mode = p.stat().st_mode & 0o7777 if p.exists() else 0o644
-        with uninterrupted():
-            fd, tmp = tempfile.mkstemp(prefix=f".{p.name}.", suffix=".tmp", dir=p.parent)
-            try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
-                    if durable:
-                        fh.flush()
-                        os.fsync(fh.fileno())
-                os.chmod(tmp, mode)
-                os.replace(tmp, p)
-            except BaseException:
-                try:
-                    os.unlink(tmp)
-                except OSError:
-                    pass
-                raise
-    except OSError as exc:
-        raise Aomi18nError(f"cannot be written: {exc.strerror}", p) from None
-    return True
+    with Batch(durable) as batch:
+        return batch.write(path, data)
 
 
 class Batch:
@@ -100,7 +75,7 @@ class Batch:
     def __init__(self, durable: bool = True):
         self.durable = durable
         self._pending: list[tuple[str, Path]] = []
-        self._swept: set[Path] = set()
+        self._folders: set[Path] = set()  # made, and swept of leftovers
 
     def write(self, path: str | Path, data: bytes) -> bool:
         """Stage ``data`` for ``path``; False (nothing staged) when the file already holds it."""
@@ -108,10 +83,10 @@ class Batch:
         try:
             if p.is_file() and p.read_bytes() == data:
                 return False
-            if p.parent not in self._swept:
+            if p.parent not in self._folders:
                 p.parent.mkdir(parents=True, exist_ok=True)
                 _remove_leftovers(p)
-                self._swept.add(p.parent)
+                self._folders.add(p.parent)
             mode = p.stat().st_mode & 0o7777 if p.exists() else 0o644
             fd = None
             while fd is None:
@@ -132,10 +107,12 @@ class Batch:
 
     def commit(self) -> None:
         with uninterrupted():
-            if self.durable and self._pending:
-                _flush_all([tmp for tmp, _ in self._pending])
             done = 0
+            p = None
             try:
+                if self.durable and self._pending:
+                    p = self._pending[0][1]
+                    _flush_all([tmp for tmp, _ in self._pending])
                 for tmp, p in self._pending:
                     os.replace(tmp, p)
                     done += 1
@@ -164,14 +141,17 @@ class Batch:
 
 
 def _flush_all(paths: list[str]) -> None:
-    """Every staged file on disk before any is renamed: one ``sync`` where the system has
-    it, else an fsync per file."""
-    if hasattr(os, "sync"):
+    """Every staged file on disk before any is renamed: for many, one ``sync`` where the
+    system has it; else an fsync per file."""
+    if len(paths) > 1 and hasattr(os, "sync"):
         os.sync()
         return
     for path in paths:
-        with open(path, "rb+") as fh:
-            os.fsync(fh.fileno())
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 _SWEPT: set[Path] = set()  # folders swept by this process (a leftover is a minute old at least)
@@ -312,14 +292,14 @@ def write_outputs(files: dict[Path, str], *, record: Path | None, protected: tup
         if path.exists() and not force and not _written_by_us(path, known.get(str(target))):
             raise Aomi18nError("exists and was not written by aomi18n (or was edited since); "
                                "use --force to overwrite it", path)
-    changed, swept = [], set()
-    for path, text in files.items():
-        data = text.encode("utf-8")
-        if write_bytes(path, data, durable=durable, sweep=path.parent not in swept):
-            changed.append(path)
-        swept.add(path.parent)
-        if record is not None:
-            known[str(targets[path])] = hashlib.sha256(data).hexdigest()
+    changed = []
+    with Batch(durable) as batch:
+        for path, text in files.items():
+            data = text.encode("utf-8")
+            if batch.write(path, data):
+                changed.append(path)
+            if record is not None:
+                known[str(targets[path])] = hashlib.sha256(data).hexdigest()
     wanted = {str(t) for t in targets.values()} | {str(p.resolve()) for p in kept}
     for folder in replaces:
         base = str(folder.resolve()) + os.sep
