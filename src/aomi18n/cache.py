@@ -48,26 +48,26 @@ def code_id() -> bytes:
     return h.digest()
 
 
-def slot_name(*parts: Any) -> str:
-    """A cache slot's name: a hex digest of what it is about (not of aomi18n's code:
-    the next version's value replaces this one's)."""
-    h = hashlib.sha256()
-    for p in parts:
-        data = repr(p).encode("utf-8", "surrogatepass")
-        h.update(len(data).to_bytes(8, "little"))
-        h.update(data)
-    return h.hexdigest()
-
-
-def fingerprint(*parts: Any) -> str:
-    """A stable hex key over ``parts`` (bytes are hashed as they are, the rest by repr),
-    and over the code that computes what is cached."""
-    h = hashlib.sha256(code_id())
+def _digest(h, parts) -> str:
+    """``h`` updated with each of ``parts`` (bytes as they are, the rest by repr, each
+    with its length first), as hex."""
     for p in parts:
         data = p if isinstance(p, bytes) else repr(p).encode("utf-8", "surrogatepass")
         h.update(len(data).to_bytes(8, "little"))
         h.update(data)
     return h.hexdigest()
+
+
+def slot_name(*parts: Any) -> str:
+    """A cache slot's name: a hex digest of what it is about (not of aomi18n's code:
+    the next version's value replaces this one's)."""
+    return _digest(hashlib.sha256(), parts)
+
+
+def fingerprint(*parts: Any) -> str:
+    """A stable hex key over ``parts`` (bytes are hashed as they are, the rest by repr),
+    and over the code that computes what is cached."""
+    return _digest(hashlib.sha256(code_id()), parts)
 
 
 def _secret() -> bytes | None:
