@@ -9,7 +9,7 @@ from pathlib import Path
 
 import polib
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from .conftest import ROOT, snapshot
@@ -417,6 +417,7 @@ _PIECES = st.sampled_from(["Hello", "the report", "\n\n", "\n", "## Title", "- i
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(pieces=st.lists(_PIECES, min_size=1, max_size=6))
+@example(pieces=["Hello", "\n", "\n", "Hello"])  # a blank line of spaces: a paragraph break too
 def test_imported_msgstr_never_changes_structure_outside_its_entry_and_is_idempotent(tmp_path_factory, pieces):
     from click.testing import CliRunner
 

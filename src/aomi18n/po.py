@@ -497,7 +497,13 @@ def _safe_wrap(text: str, width: int, indent: str) -> str:
 
 _FENCE_LINE = re.compile(r"^[ \t]*(?:`{3,}|~{3,})", re.M)
 _DIRECTIVE = re.compile(r"<!--\s*aomi18n\s*:", re.I)
+#: A blank line, spaces or tabs on it or not: a new paragraph in Markdown.
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _BLOCK_LINE = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)]|#{1,6}|>|\|)(?:[ \t]|$)|^[ \t]*(?:={3,}|-{3,})[ \t]*$", re.M)
+
+
+def _breaks(text: str) -> int:
+    return len(_PARAGRAPH_BREAK.findall(text))
 
 
 def unsafe_msgstr(msgid: str, msgstr: str, current: str = "") -> str | None:
@@ -509,7 +515,7 @@ def unsafe_msgstr(msgid: str, msgstr: str, current: str = "") -> str | None:
         return "it holds a code fence (```), which the source entry has not"
     if _DIRECTIVE.search(msgstr) and not _DIRECTIVE.search(msgid):
         return "it holds an aomi18n comment (<!-- aomi18n: ... -->), which the source entry has not"
-    if msgstr.count("\n\n") > max(msgid.count("\n\n"), current.count("\n\n")):
+    if _breaks(msgstr) > max(_breaks(msgid), _breaks(current)):
         return "it has more paragraphs (blank lines) than the source entry"
     new_blocks = len(_BLOCK_LINE.findall(msgstr))
     if new_blocks > max(len(_BLOCK_LINE.findall(msgid)), len(_BLOCK_LINE.findall(current))):
@@ -660,7 +666,7 @@ def import_po(analysis: Analysis, *, fuzzy: bool = False, force: bool = False, k
             if not usable(e):
                 continue
             new, cur = e.msgstr, s.msgstr
-            if collapse(new) == collapse(cur) and new.count("\n\n") == cur.count("\n\n"):
+            if collapse(new) == collapse(cur) and _breaks(new) == _breaks(cur):
                 continue
             why = unsafe_msgstr(e.msgid, new, cur)
             if why is not None:
