@@ -129,6 +129,43 @@ def test_export_then_import_unchanged_is_byte_identical(run, project):
     assert snapshot(project / "po") == po_before and "0 files written" in r.stderr
 
 
+def _exported(run, project: Path, *args: str) -> dict[str, bytes]:
+    shutil.rmtree(project / "po", ignore_errors=True)
+    r = run([*args, "po", "export", str(project)])
+    assert r.exit_code == 0, r.output
+    return snapshot(project / "po")
+
+
+def test_export_from_its_cache_writes_what_a_fresh_export_writes(run, project, monkeypatch):
+    # A second export takes each document's entries from the cache, reading no document,
+    # and writes the same bytes as an export that caches nothing; so does one after an
+    # edit, for the edited document and for the one whose shared French it changes.
+    from aomi18n import analysis
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    fresh = _exported(run, project, "--no-cache")
+    assert _exported(run, project) == fresh
+    real, loaded = analysis._full_entry, []
+    monkeypatch.setattr(analysis, "_full_entry", lambda *a: loaded.append(a) or real(*a))
+    assert _exported(run, project) == fresh and loaded == []
+    r = run(["po", "export", str(project)])  # over its own files: the same, nothing read or written
+    assert snapshot(project / "po") == fresh and "0 files written" in r.stderr and loaded == []
+
+    # One web page's "Notre Travail" changes: it is no longer shared French, and the other
+    # page (whose files did not change) gets its own entry for it.
+    fr = project / "corpus/fr/oim-maroc-conference-cloture-salemm.txt"
+    fr.write_text(fr.read_text().replace("Notre Travail", "Nos Travaux", 1))
+    fresh = _exported(run, project, "--no-cache")
+    assert not any(e.msgid == "Notre Travail" for e in polib.pofile(str(project / "po/en/_shared.po")))
+    assert any(e.msgid == "Notre Travail"
+               for e in polib.pofile(str(project / "po/en/oim-maroc-formations-acteurs-institutionnels-2022.po")))
+    assert _exported(run, project) == fresh
+    # The edited page was analysed again; of the others, only the page whose shared
+    # French changed was read back from the cache, to be written anew.
+    assert len(loaded) == 1 and loaded[0][1][0].relpath == "oim-maroc-formations-acteurs-institutionnels-2022.txt"
+    assert _exported(run, project) == fresh
+
+
 def test_import_writes_only_the_changed_entry(run, project):
     run(["po", "export", str(project)])
     original = (project / EN_DOC).read_text()
@@ -616,3 +653,34 @@ def test_po_text_is_what_polib_writes_for_any_catalog(entries, header, width, fu
             fields.update(msgid_plural=fields["msgid"] + "s", msgstr_plural={0: fields["msgstr"], 1: fields.pop("msgstr") + "s"})
         po.append(polib.POEntry(**fields))
     assert po_text(po) == str(po)
+    # Its template (what po.template makes: msgid, msgctxt, places, notes) rendered from
+    # the catalog's own entries, as the export writes it.
+    from aomi18n.pofiles import entries_text, head_text
+
+    pot = polib.POFile(wrapwidth=width)
+    pot.header, pot.metadata = po.header, po.metadata
+    for e in po:
+        if not e.obsolete:
+            pot.append(polib.POEntry(msgid=e.msgid, msgctxt=e.msgctxt, msgstr="", occurrences=list(e.occurrences),
+                                     comment=e.comment))
+    body = entries_text(po, width, template=True)
+    assert head_text(pot) + ("\n" + body if body else "") == str(pot)
+
+
+def test_shared_french_keeps_a_documents_other_english_as_its_variant(run, tmp_path):
+    # The same French twice in one document with two Englishes: the second is a variant
+    # (msgctxt) of that document's own, and stays there with its English even when the
+    # first is shared with another document.
+    root = make(tmp_path, fr="# Rapport\n\nMerci de votre attention.\n\nLe comité s'est réuni à Rabat en 2019.\n\n"
+                             "Merci de votre attention.\n",
+                en="# Report\n\nThank you for your attention.\n\nThe committee met in Rabat in 2019.\n\n"
+                   "Thanks for listening.\n")
+    (root / "corpus/fr/autre.md").write_text("# Autre\n\nMerci de votre attention.\n")
+    (root / "corpus/en/autre.md").write_text("# Other\n\nThank you for your attention.\n")
+    assert run(["po", "export", str(root)]).exit_code == 0
+    shared = polib.pofile(str(root / "po/en/_shared.po"))
+    assert [(e.msgid, e.msgstr, len(e.occurrences)) for e in shared] == [
+        ("Merci de votre attention.", "Thank you for your attention.", 2)]
+    own = polib.pofile(str(root / "po/en/rapport.po"))
+    variant = next(e for e in own if e.msgid == "Merci de votre attention.")
+    assert variant.msgctxt == "variant 2" and variant.msgstr == "Thanks for listening."

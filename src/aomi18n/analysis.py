@@ -6,8 +6,10 @@ status, queue, PO export) renders; nothing here prints or exits.
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +42,21 @@ class PairResult:
     #: them; None where not known (a light result, or no glossary).
     unit_terms: tuple[tuple[str, ...], ...] | None = None
     unit_words: tuple[int, ...] | None = None  # the words of each source unit (cached with the pair)
+    #: A digest of everything this result depends on (files, configuration, glossary,
+    #: sync record, aomi18n's code): what an output caches its own work under.
+    key: str | None = None
+    _load: Callable[[], PairResult] | None = field(default=None, repr=False, compare=False)
+
+    def full(self) -> PairResult:
+        """This result with its documents, units and alignment: itself, or, for a pair a
+        ``lazy`` analysis took from the cache, the whole result read from its entry
+        (once)."""
+        if self._load is not None:
+            loaded = self._load()
+            loaded.key = self.key
+            self._load = lambda: loaded
+            return loaded
+        return self
 
     def words(self) -> tuple[int, ...]:
         """The number of words of each source unit."""
@@ -92,6 +109,7 @@ class Analysis:
     glossary: Glossary
     results: list[PairResult]
     redone: int = 0  # pairs computed in this run (the others came from the cache)
+    cache: Cache = field(default_factory=lambda: Cache(None))  # the project's, for outputs to keep their work in
 
     @property
     def findings(self) -> list[Finding]:
@@ -131,7 +149,7 @@ def acronym_map(glossary: Glossary) -> dict[str, str]:
 
 def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None = None, level: str = "blocks",
             progress=None, light: bool = False, jobs: int | None = None, use_cache: bool = True,
-            semantic: bool | None = None) -> Analysis:
+            semantic: bool | None = None, lazy: bool = False) -> Analysis:
     """Read, pair, align (units at ``level``: blocks or sentences) and check the whole corpus.
 
     ``progress(done, total)``, if given, is called after each document pair.
@@ -195,11 +213,13 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
         if entry is None:
             todo.append(k)
             continue
-        if light:
-            pair = DocumentPair(_stub(s), _stub(t), method, conf)
+        if light or lazy:
+            results[k] = _from_entry(DocumentPair(_stub(s), _stub(t), method, conf), entry, level, True)
+            if lazy:
+                results[k]._load = functools.partial(_full_entry, entry, (s, t), load, method, conf, level)
         else:
-            pair = DocumentPair(*_documents(entry, (s, t), load), method, conf)
-        results[k] = _from_entry(pair, entry, level, light)
+            results[k] = _from_entry(DocumentPair(*_documents(entry, (s, t), load), method, conf), entry, level, False)
+        results[k].key = key
     done = len(pairs) - len(todo)
     if progress is not None and done:
         progress(done, len(pairs))
@@ -222,7 +242,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
             done += 1
             if progress is not None:
                 progress(done, len(pairs))
-    return Analysis(config, glossary, [r for r in results if r is not None], redone=len(todo))
+    return Analysis(config, glossary, [r for r in results if r is not None], redone=len(todo), cache=cache)
 
 
 @dataclass(frozen=True)
@@ -317,7 +337,8 @@ def _work(task: _Task) -> tuple[int, PairResult]:
     cache.put("pairs", task.key, entry, task.slot)
     if st.light:  # the same result as a later run will read from the cache
         light = DocumentPair(_stub(task.source), _stub(task.target), task.method, task.confidence)
-        return task.index, _from_entry(light, entry, level, True)
+        res = _from_entry(light, entry, level, True)
+    res.key = task.key
     return task.index, res
 
 
@@ -354,6 +375,10 @@ def _documents(entry: dict, files, load) -> tuple[Document | None, Document | No
         return pickle.loads(entry["documents"])
     except Exception:
         return tuple(f and load(f) for f in files)
+
+
+def _full_entry(entry: dict, files, load, method: str, confidence: float, level: str) -> PairResult:
+    return _from_entry(DocumentPair(*_documents(entry, files, load), method, confidence), entry, level, False)
 
 
 def _stub(f: SourceFile | None) -> Document | None:

@@ -280,7 +280,7 @@ def po() -> None:
     """
 
 
-def _po_analysis(project: Path, output: Path | None):
+def _po_analysis(project: Path, output: Path | None, lazy: bool = False):
     from dataclasses import replace
 
     from .analysis import analyze
@@ -289,7 +289,7 @@ def _po_analysis(project: Path, output: Path | None):
     config = load_config(project)
     if output is not None:
         config = replace(config, po_dir=str(output if output.is_absolute() else Path.cwd() / output))
-    return analyze(config, level=config.segments, progress=_progress("aligning"), **_run())
+    return analyze(config, level=config.segments, progress=_progress("aligning"), lazy=lazy, **_run())
 
 
 def _report_written(result) -> None:
@@ -316,7 +316,7 @@ def po_export(project: Path, output: Path | None, force: bool, no_templates: boo
     """
     from .po import export
 
-    _report_written(export(_po_analysis(project, output), force=force, templates=not no_templates))
+    _report_written(export(_po_analysis(project, output, lazy=True), force=force, templates=not no_templates))
 
 
 @po.command("update")

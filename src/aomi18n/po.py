@@ -27,12 +27,13 @@ from .errors import PoFileError
 from .glossary import Term
 from .langid import language_name
 from .model import Finding
+from .cache import fingerprint
 from .pofiles import (
-    SHARED, SyncRecord, header_field, key_of, po_path, pot_path, read_po, read_record, record_path,
-    shared_po_path, write_po, write_record,
+    SHARED, SyncRecord, entries_text, head_text, header_field, key_of, po_path, pot_path, read_po, read_record,
+    record_path, shared_po_path, write_po, write_record,
 )
 from .text import collapse
-from .writer import Batch, check_writable, unified_diff, write_bytes
+from .writer import Batch, check_writable, unified_diff, write_bytes, write_text
 
 FUZZY_KINDS = ("drift", "not-translated", "stale")
 
@@ -187,68 +188,115 @@ class Built:
     records: dict[str, SyncRecord] = field(default_factory=dict)
 
 
-def build(analysis: Analysis) -> Built:
-    """PO catalogs (and sync records) for every French document of the analysis."""
-    config = analysis.config
-    per_doc: list[tuple[PairResult, list[Segment]]] = [(r, segments(r, config.thresholds)) for r in analysis.results
-                                                       if r.pair.source]
-    # French found in several documents with one and the same English goes to the shared catalog.
+#: A shareable entry of a document: (msgid, msgstr, first line).
+Candidate = tuple[str, str, int]
+
+
+def _candidates(segs: list[Segment]) -> tuple[Candidate, ...]:
+    """The entries of a document that may go to the shared catalog: one French unit each,
+    with no context (a variant keeps its own English in its document's catalog)."""
+    return tuple((s.msgid, s.msgstr, s.line) for s in segs if s.msgctxt is None and len(s.source) == 1)
+
+
+def shared_msgids(per_doc: list[tuple[str, tuple[Candidate, ...]]]) -> set[str]:
+    """French found in several documents with one and the same English: translated once,
+    in the shared catalog."""
     seen: dict[str, set[str]] = defaultdict(set)
     strs: dict[str, set[str]] = defaultdict(set)
-    for r, segs in per_doc:
-        for s in segs:
-            if s.msgctxt is None and len(s.source) == 1:
-                seen[s.msgid].add(r.pair.source.relpath)
-                strs[s.msgid].add(s.msgstr)
-    shared_ids = {m for m, docs in seen.items() if len(docs) > 1 and len(strs[m]) == 1}
-    built = Built()
+    for src, cands in per_doc:
+        for msgid, msgstr, _ in cands:
+            seen[msgid].add(src)
+            strs[msgid].add(msgstr)
+    return {m for m, docs in seen.items() if len(docs) > 1 and len(strs[m]) == 1}
+
+
+def _names(config: Config) -> tuple[str, str]:
+    return language_name(config.source_lang), language_name(config.target_lang)
+
+
+def _catalog(config: Config, src: str, tgt: str, template: bool = False, created: str | None = None) -> polib.POFile:
+    """A document's catalog (or template) with its header and no entries yet."""
+    src_name, tgt_name = _names(config)
+    po = polib.POFile(wrapwidth=79)
+    po.header = (f"{tgt_name} translation of {src}.\nmsgid: the {src_name}; msgstr: the {tgt_name} ({tgt}).\n"
+                 "Made by aomi18n; bring it back with 'aomi18n po import'.")
+    po.metadata = _header(config, src, tgt, template)
+    if created is not None:
+        po.metadata["POT-Creation-Date"] = created
+    return po
+
+
+def _doc_catalog(analysis: Analysis, r: PairResult, segs: list[Segment], shared_ids: set[str],
+                 terms: dict[str, Term]) -> tuple[polib.POFile, SyncRecord]:
+    """The catalog and sync record of one document: its entries but the shared ones."""
+    config = analysis.config
+    names = _names(config)
+    src = _project_path(config.source_dir, r.pair.source.relpath)
+    tgt = _target_for(config, r)
+    po = _catalog(config, src, tgt)
+    rec = SyncRecord(src, tgt)
+    by_key: dict[str, polib.POEntry] = {}
+    found = _findings_by_segment(r, segs)
+    for k, s in enumerate(segs):
+        if s.msgctxt is None and len(s.source) == 1 and s.msgid in shared_ids:
+            continue
+        e = by_key.get(s.key)
+        if e is None:
+            fuzzy = bool(s.msgstr) and any(f.kind in FUZZY_KINDS for f in found.get(k, ()))
+            e = polib.POEntry(msgid=s.msgid, msgstr=s.msgstr, msgctxt=s.msgctxt, occurrences=[],
+                              comment=_notes(analysis, r, s, found.get(k, []), tgt if r.pair.target else None, names, terms),
+                              flags=["fuzzy"] if fuzzy else [])
+            by_key[s.key] = e
+            po.append(e)
+            rec.entries[s.key] = s.msgstr
+        e.occurrences.append((src, str(s.line)))
+    return po, rec
+
+
+def _shared_catalog(analysis: Analysis, per_doc: list[tuple[str, tuple[Candidate, ...]]],
+                    shared_ids: set[str]) -> tuple[polib.POFile, SyncRecord] | None:
+    """The catalog of the French shared by several documents, its entries in the order
+    they first occur, each with every place it occurs."""
+    if not shared_ids:
+        return None
+    config = analysis.config
+    src_name, tgt_name = _names(config)
     shared = polib.POFile(wrapwidth=79)
-    src_name, tgt_name = language_name(config.source_lang), language_name(config.target_lang)
     shared.header = (f"{src_name} found in several documents with the same {tgt_name}: translated once, "
                      "used everywhere.")
     shared.metadata = _header(config, None, None, False)
-    shared_entries: dict[str, polib.POEntry] = {}
-    shared_rec = SyncRecord(SHARED, None)
-    terms = {t.fr: t for t in analysis.glossary.terms}
-    for r, segs in per_doc:
-        src = _project_path(config.source_dir, r.pair.source.relpath)
-        tgt = _target_for(config, r)
-        po = polib.POFile(wrapwidth=79)
-        po.header = (f"{tgt_name} translation of {src}.\nmsgid: the {src_name}; msgstr: the {tgt_name} ({tgt}).\n"
-                     "Made by aomi18n; bring it back with 'aomi18n po import'.")
-        po.metadata = _header(config, src, tgt, False)
-        rec = SyncRecord(src, tgt)
-        by_key: dict[str, polib.POEntry] = {}
-        found = _findings_by_segment(r, segs)
-        for k, s in enumerate(segs):
-            fuzzy = bool(s.msgstr) and any(f.kind in FUZZY_KINDS for f in found.get(k, ()))
-            if s.msgid in shared_ids:
-                e = shared_entries.get(s.msgid)
-                if e is None:
-                    e = polib.POEntry(msgid=s.msgid, msgstr=s.msgstr, occurrences=[])
-                    shared_entries[s.msgid] = e
-                    shared.append(e)
-                    shared_rec.entries[s.key] = s.msgstr
-                e.occurrences.append((src, str(s.line)))
+    rec = SyncRecord(SHARED, None)
+    entries: dict[str, polib.POEntry] = {}
+    for src, cands in per_doc:
+        for msgid, msgstr, line in cands:
+            if msgid not in shared_ids:
                 continue
-            e = by_key.get(s.key)
+            e = entries.get(msgid)
             if e is None:
-                e = polib.POEntry(msgid=s.msgid, msgstr=s.msgstr, msgctxt=s.msgctxt, occurrences=[],
-                                  comment=_notes(analysis, r, s, found.get(k, []), tgt if r.pair.target else None,
-                                                 (src_name, tgt_name), terms),
-                                  flags=["fuzzy"] if fuzzy else [])
-                by_key[s.key] = e
-                po.append(e)
-                rec.entries[s.key] = s.msgstr
-            e.occurrences.append((src, str(s.line)))
-        built.catalogs[r.pair.source.relpath] = po
-        built.records[r.pair.source.relpath] = rec
-    if shared_entries:
-        for e in shared:
-            e.comment = "\n".join(f"Glossary: {t.label()}" for t in analysis.glossary.terms_in(e.msgid))
-            e.comment = (e.comment + "\n" if e.comment else "") + f"Shared by {len(e.occurrences)} places; translated once."
-        built.catalogs[SHARED] = shared
-        built.records[SHARED] = shared_rec
+                e = entries[msgid] = polib.POEntry(msgid=msgid, msgstr=msgstr, occurrences=[])
+                shared.append(e)
+                rec.entries[key_of(None, msgid)] = msgstr
+            e.occurrences.append((src, str(line)))
+    for e in shared:
+        e.comment = "\n".join(f"Glossary: {t.label()}" for t in analysis.glossary.terms_in(e.msgid))
+        e.comment = (e.comment + "\n" if e.comment else "") + f"Shared by {len(e.occurrences)} places; translated once."
+    return shared, rec
+
+
+def build(analysis: Analysis) -> Built:
+    """PO catalogs (and sync records) for every French document of the analysis."""
+    config = analysis.config
+    per_doc = [(r, segments(r, config.thresholds)) for r in (r.full() for r in analysis.results) if r.pair.source]
+    cands = [(_project_path(config.source_dir, r.pair.source.relpath), _candidates(segs)) for r, segs in per_doc]
+    shared_ids = shared_msgids(cands)
+    terms = {t.fr: t for t in analysis.glossary.terms}
+    built = Built()
+    for r, segs in per_doc:
+        rel = r.pair.source.relpath
+        built.catalogs[rel], built.records[rel] = _doc_catalog(analysis, r, segs, shared_ids, terms)
+    shared = _shared_catalog(analysis, cands, shared_ids)
+    if shared is not None:
+        built.catalogs[SHARED], built.records[SHARED] = shared
     return built
 
 
@@ -300,25 +348,150 @@ class Written:
     stats: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
+#: The export keeps each document's entries as written, in this many cache files (by
+#: the first hex digit of the pair's key): a later export of an unchanged pair writes
+#: them again without reading its documents.
+_SHARDS = "0123456789abcdef"
+
+
+def _stored_renders(analysis: Analysis) -> dict[str, dict]:
+    cache, out = analysis.cache, {}
+    for shard in _SHARDS:
+        value = cache.get("po", fingerprint("po-export"), f"export-{shard}")
+        if isinstance(value, dict):
+            out.update(value)
+    return out
+
+
+def _store_renders(analysis: Analysis, renders: dict[str, dict]) -> None:
+    shards: dict[str, dict] = {k: {} for k in _SHARDS}
+    for key, render in renders.items():
+        shards.get(key[:1], shards["0"])[key] = render
+    for shard, value in shards.items():
+        analysis.cache.put("po", fingerprint("po-export"), value, f"export-{shard}")
+
+
 def export(analysis: Analysis, *, force: bool = False, templates: bool = True) -> Written:
-    """Write a PO file (and POT) per French document; existing PO files are left to ``update``."""
+    """Write a PO file (and POT) per French document; existing PO files are left to ``update``.
+
+    What a document's files hold besides their headers (its entries, its template's,
+    its sync record) is kept in the analysis's cache under the pair's key, the French
+    its catalog shares with others, and the configuration it names: a later export of
+    the unchanged pair writes it again without reading the pair's documents (so
+    analyze ``lazy``). Files that exist are compared entry by entry, as ever."""
     config = analysis.config
-    built = build(analysis)
+    stored = _stored_renders(analysis)
+    docs = [r for r in analysis.results if r.pair.source]
+    segs: dict[int, list[Segment]] = {}
+    cands: list[tuple[str, tuple[Candidate, ...]]] = []
+    for i, r in enumerate(docs):
+        hit = stored.get(r.key) if r.key else None
+        if hit is None:
+            docs[i] = r = r.full()
+            segs[i] = segments(r, config.thresholds)
+        cands.append((_project_path(config.source_dir, r.pair.source.relpath),
+                      hit["candidates"] if hit is not None else _candidates(segs[i])))
+    shared_ids = shared_msgids(cands)
+    terms = {t.fr: t for t in analysis.glossary.terms}
+    renders: dict[str, dict] = {}
     out = Written()
     with Batch() as batch:
-        for rel, po in built.catalogs.items():
-            path = _path_of(config, rel)
-            old = read_po(path) if path.is_file() else None
-            if old is not None and not force and _entries_text(old) != _entries_text(po):
-                out.skipped.append((path, "exists with other content; 'aomi18n po update' merges it (or --force to start over)"))
+        for i, r in enumerate(docs):
+            rel = r.pair.source.relpath
+            path, tp = po_path(config, rel), pot_path(config, rel)
+            shared_mask = bytes(msgid in shared_ids for msgid, _, _ in cands[i][1])
+            render_key = fingerprint(r.key, shared_mask, config.source_dir, config.target_dir, config.source_lang,
+                                     config.target_lang)
+            render = stored.get(r.key) if r.key else None
+            po = None
+            if render is None or render["key"] != render_key:
+                r = r.full()
+                po, rec = _doc_catalog(analysis, r, segs[i] if i in segs else segments(r, config.thresholds),
+                                       shared_ids, terms)
+                render = {"candidates": cands[i][1], "key": render_key, "po": entries_text(po, po.wrapwidth),
+                          "pot": entries_text(po, po.wrapwidth, template=True), "record": rec.to_json(),
+                          "stats": _stats(po)}
+            if r.key:
+                renders[r.key] = render
+            src, tgt = _project_path(config.source_dir, rel), _target_for(config, r)
+            head = _catalog(config, src, tgt)
+            po_same = _same_file(path, head, render["po"])
+            pot = _catalog(config, src, tgt, True, head.metadata["POT-Creation-Date"]) if templates else None
+            pot_same = _same_file(tp, pot, render["pot"]) if pot is not None else None
+            if po_same is False or pot_same is False:  # compared entry by entry
+                if po is None:
+                    r = r.full()
+                    po, rec = _doc_catalog(analysis, r, segs[i] if i in segs else segments(r, config.thresholds),
+                                           shared_ids, terms)
+                _export_existing(out, config, rel, po, rec, force, templates, batch)
                 continue
-            _record_write(out, path, _write_po(path, po, old, batch))
-            write_record(record_path(config, rel), built.records[rel], batch)
-            if templates:
-                tp = pot_path(config, rel)
-                _record_write(out, tp, _write_po(tp, template(po, config), read_po(tp) if tp.is_file() else None, batch))
-            _count(out, po)
+            _record_write(out, path, not po_same and write_text(path, _with_body(head_text(head), render["po"]), batch))
+            write_text(record_path(config, rel), render["record"], batch)
+            if pot is not None:
+                _record_write(out, tp, not pot_same and write_text(tp, _with_body(head_text(pot), render["pot"]), batch))
+            for k, v in render["stats"].items():
+                out.stats[k] += v
+        shared = _shared_catalog(analysis, cands, shared_ids)
+        if shared is not None:
+            _export_existing(out, config, SHARED, *shared, force, templates, batch)
+    if renders != stored:
+        _store_renders(analysis, renders)
     return out
+
+
+_DATE_FIELD = {name: re.compile(rf'^"{name}: ([^"\\]*)\\n"$', re.M) for name in ("POT-Creation-Date", "PO-Revision-Date")}
+
+
+def _same_file(path: Path, catalog: polib.POFile, body: str) -> bool | None:
+    """Whether the file at ``path`` holds ``body`` under ``catalog``'s header but for its
+    dates, which are then taken into ``catalog`` (None: no such file; False: it differs,
+    or was laid out otherwise: for the entry by entry comparison)."""
+    if not path.is_file():
+        return None
+    try:
+        old = path.read_bytes().decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return False
+    dates = {}
+    for name, pattern in _DATE_FIELD.items():
+        m = pattern.search(old)
+        if m is None:
+            return False
+        dates[name] = m.group(1)
+    was = dict(catalog.metadata)
+    catalog.metadata.update((k, v) for k, v in dates.items() if k in catalog.metadata)
+    if _with_body(head_text(catalog), body) == old:
+        return True
+    catalog.metadata = was
+    return False
+
+
+def _with_body(head: str, body: str) -> str:
+    text = head + ("\n" + body if body else "")
+    return text if text.endswith("\n") else text + "\n"
+
+
+def _export_existing(out: Written, config: Config, rel: str, po: polib.POFile, rec: SyncRecord, force: bool,
+                     templates: bool, batch: Batch) -> None:
+    """Export one catalog whose files may exist: one that holds other entries is left to
+    ``update`` (unless ``force``); one that holds the same keeps its dates."""
+    path = _path_of(config, rel)
+    old = read_po(path) if path.is_file() else None
+    if old is not None and not force and _entries_text(old) != _entries_text(po):
+        out.skipped.append((path, "exists with other content; 'aomi18n po update' merges it (or --force to start over)"))
+        return
+    _record_write(out, path, _write_po(path, po, old, batch))
+    write_record(record_path(config, rel), rec, batch)
+    if templates:
+        tp = pot_path(config, rel)
+        _record_write(out, tp, _write_po(tp, template(po, config), read_po(tp) if tp.is_file() else None, batch))
+    _count(out, po)
+
+
+def _stats(po: polib.POFile) -> dict[str, int]:
+    out = Written()
+    _count(out, po)
+    return dict(out.stats)
 
 
 def _count(out: Written, po: polib.POFile) -> None:

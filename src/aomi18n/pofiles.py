@@ -195,13 +195,23 @@ def write_po(path: Path, po: polib.POFile, batch: Batch | None = None) -> bool:
 def po_text(po: polib.POFile) -> str:
     """``str(po)`` byte for byte (tested against polib on random catalogs), written here
     because polib's own serializer was most of the time a thousand-file export took."""
-    width = po.wrapwidth
+    body = entries_text(po, po.wrapwidth)
+    return head_text(po) + ("\n" + body if body else "")
+
+
+def head_text(po: polib.POFile) -> str:
+    """The start of ``po_text(po)``: the header comment and the metadata entry."""
     out = [f"#{line}\n" if line[:1] in (",", ":") else (f"# {line}\n" if line else "#\n")
            for line in po.header.split("\n")]
-    entries = [_entry_text(po.metadata_as_entry(), width)]
-    entries += [_entry_text(e, width) for e in po if not e.obsolete]
-    entries += [_entry_text(e, width) for e in po if e.obsolete]
-    return "".join(out) + "\n".join(entries)
+    return "".join(out) + _entry_text(po.metadata_as_entry(), po.wrapwidth)
+
+
+def entries_text(entries, width: int, template: bool = False) -> str:
+    """The entries of a catalog as ``po_text`` writes them after its head (live ones,
+    then obsolete ones); ``template``: as in its POT, where the live entries keep their
+    French, places and notes, and lose their translation, flags and previous French."""
+    live = [_entry_text(e, width, template) for e in entries if not e.obsolete]
+    return "\n".join(live if template else live + [_entry_text(e, width) for e in entries if e.obsolete])
 
 
 _SPECIAL = re.compile(r'[\\\t\r\n\v\b\f"]')
@@ -245,11 +255,12 @@ def _comment(value: str, prefix: str, width: int) -> tuple[str, ...]:
     return tuple(ret)
 
 
-def _entry_text(e: polib.POEntry, width: int) -> str:
-    """``POEntry.__unicode__(width)``."""
+def _entry_text(e: polib.POEntry, width: int, template: bool = False) -> str:
+    """``POEntry.__unicode__(width)``; ``template``: of the entry its POT holds (msgid,
+    msgctxt, places and extracted comment only)."""
     ret: list[str] = []
     obsolete = e.obsolete
-    comments = ((e.tcomment, "# "),) if obsolete else ((e.tcomment, "# "), (e.comment, "#. "))
+    comments = ((e.tcomment, "# "),) if obsolete else ((e.comment, "#. "),) if template else ((e.tcomment, "# "), (e.comment, "#. "))
     for value, prefix in comments:
         if value:
             ret += _comment(value, prefix, width)
@@ -260,10 +271,10 @@ def _entry_text(e: polib.POEntry, width: int) -> str:
                                                            subsequent_indent="#: ", break_long_words=False)]
         else:
             ret.append("#: " + files)
-    if e.flags:
+    if e.flags and not template:
         ret.append("#, " + ", ".join(e.flags))
     prefix = "#~| " if obsolete else "#| "
-    for name in ("previous_msgctxt", "previous_msgid", "previous_msgid_plural"):
+    for name in () if template else ("previous_msgctxt", "previous_msgid", "previous_msgid_plural"):
         value = getattr(e, name)
         if value is not None:
             ret += _field(name, prefix, "", value, width)
@@ -271,13 +282,16 @@ def _entry_text(e: polib.POEntry, width: int) -> str:
     if e.msgctxt is not None:
         ret += _field("msgctxt", delflag, "", e.msgctxt, width)
     ret += _field("msgid", delflag, "", e.msgid, width)
-    if e.msgid_plural:
-        ret += _field("msgid_plural", delflag, "", e.msgid_plural, width)
-    if e.msgstr_plural:
-        for index in sorted(e.msgstr_plural):
-            ret += _field("msgstr", delflag, f"[{index}]", e.msgstr_plural[index], width)
+    if template:
+        ret += _field("msgstr", "", "", "", width)
     else:
-        ret += _field("msgstr", delflag, "", e.msgstr, width)
+        if e.msgid_plural:
+            ret += _field("msgid_plural", delflag, "", e.msgid_plural, width)
+        if e.msgstr_plural:
+            for index in sorted(e.msgstr_plural):
+                ret += _field("msgstr", delflag, f"[{index}]", e.msgstr_plural[index], width)
+        else:
+            ret += _field("msgstr", delflag, "", e.msgstr, width)
     ret.append("")
     return "\n".join(ret)
 
