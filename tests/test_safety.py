@@ -121,6 +121,39 @@ def test_a_batch_replaces_its_files_together_or_not_at_all(tmp_path, monkeypatch
     assert syncs == [3]
 
 
+def test_a_batch_written_by_threads_fails_as_one(tmp_path, monkeypatch):
+    # Past its first file a batch's temporary files are written by threads: an error in
+    # one of them (a full disk) still replaces nothing, leaves no temporary file, and
+    # names the file.
+    import errno
+
+    from aomi18n import writer
+    from aomi18n.errors import Aomi18nError
+
+    files = [tmp_path / f"d{k % 3}" / f"f{k}.po" for k in range(40)]
+    files[0].parent.mkdir()
+    files[0].write_bytes(b"old\n")
+    real_open = os.open
+
+    def full_disk(path, *args, **kwargs):
+        if os.path.basename(path).startswith(".f17.po."):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(writer.os, "open", full_disk)
+    with pytest.raises(Aomi18nError, match="f17.po") as err:
+        with writer.Batch() as batch:
+            for f in files:
+                assert batch.write(f, b"new\n")
+    assert "No space left" in str(err.value)
+    assert files[0].read_bytes() == b"old\n" and not any(f.exists() for f in files[1:])
+    assert not list(tmp_path.rglob("*.tmp"))
+    monkeypatch.setattr(writer.os, "open", real_open)
+    with writer.Batch() as batch:
+        assert all(batch.write(f, f"{f.name}\n".encode()) for f in files)
+    assert all(f.read_bytes() == f"{f.name}\n".encode() for f in files) and not list(tmp_path.rglob("*.tmp"))
+
+
 def test_sigterm_is_held_back_while_a_temporary_file_exists():
     got = []
     previous = signal.signal(signal.SIGTERM, lambda s, f: got.append(s))
