@@ -591,6 +591,69 @@ msgstr ""
     assert [t for _, _, t in want] == [False, True, False, False]
 
 
+def _po_index_by_the_rules(text: str) -> list[tuple[str, int, bool]]:
+    """The PO index as its rules say, line by line and slowly (the reference)."""
+    import re as _re
+
+    keyword = _re.compile(r'^(msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+(".*)$')
+    string = _re.compile(r'^"((?:[^"\\]|\\.)*)"\s*$')
+    escapes = {"n": "\n", "t": "\t", "r": "\r", "b": "\b", "f": "\f", "v": "\v", '"': '"', "\\": "\\"}
+    out, entry, field = [], {}, None
+
+    def flush():
+        msgid = "".join(entry.get("msgid", ()))
+        if msgid and "msgstr" in entry:
+            out.append((msgid, entry["start"], bool("".join(entry["msgstr"])) and not entry.get("fuzzy")))
+
+    for n, raw in enumerate(text.splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith("#~"):
+            continue
+        m = None if line.startswith(("#", '"')) else keyword.match(line)
+        if line.startswith("#") or (m and m.group(1) in ("msgctxt", "msgid") and "msgstr" in entry):
+            if "msgstr" in entry or not entry:
+                flush()
+                entry, field = {"start": n}, None
+            if line.startswith("#,") and "fuzzy" in line:
+                entry["fuzzy"] = True
+            if line.startswith("#"):
+                continue
+        if m:
+            kw, line = m.groups()
+            entry.setdefault("start", n)
+            field = {"msgid": "msgid", "msgstr": "msgstr", "msgstr[0]": "msgstr"}.get(kw)
+            if field:
+                entry.setdefault(field, [])
+        sm = string.match(line)
+        if sm and field:
+            entry[field].append(_re.sub(r"\\(.)", lambda e: escapes.get(e.group(1), e.group(1)), sm.group(1)))
+    flush()
+    return out
+
+
+_PO_LINE = st.one_of(
+    st.sampled_from(["", "  ", "#. note", "#: corpus/fr/a.md:3", "#, fuzzy", "#, python-format", "#| msgid \"old\"",
+                     "#~ msgid \"Ancien\"", "#~ msgstr \"Old\"", "# translator", "garbage", '"unterminated',
+                     "msgid", 'msgid_plural "%d x"', 'msgstr[1] "xs"']),
+    st.tuples(st.sampled_from(["msgctxt ", "msgid ", "msgstr ", "msgstr[0] ", "  msgid  ", ""]),
+              st.text(alphabet=st.sampled_from(list('ab é\\"nt\u2028')), max_size=12)).map(
+        lambda kv: f'{kv[0]}"{kv[1]}"'))
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(_PO_LINE, max_size=40))
+@example(['msgid "x"', 'msgstr "a"', "#. c", '"orphan"', 'msgid "y"', 'msgstr ""'])  # a string of no entry
+def test_the_po_index_follows_its_rules_on_any_text(tmp_path_factory, lines):
+    # The fast reader against the rules written out line by line: any order of comments,
+    # keywords, continuation lines, escapes, garbage and obsolete lines.
+    from aomi18n.pofiles import po_index
+
+    path = tmp_path_factory.mktemp("po") / "x.po"
+    text = "\n".join(lines) + "\n"
+    path.write_text(text, encoding="utf-8")
+    assert po_index(path) == _po_index_by_the_rules(path.read_text(encoding="utf-8"))
+
+
 from hypothesis import given, settings, strategies as st
 
 

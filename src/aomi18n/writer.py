@@ -8,6 +8,7 @@ import os
 import re
 import secrets
 import signal
+import stat
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -81,20 +82,31 @@ class Batch:
         self.durable = durable
         self._pending: list[list] = []  # [temporary file, file] of each file staged
         self._folders: set[Path] = set()  # made, and swept of leftovers
+        self._made: set[Path] = set()  # folders this batch made
         self._pool = None
         self._staging: list = []  # the futures of files being written by the pool
 
     def write(self, path: str | Path, data: bytes) -> bool:
         """Stage ``data`` for ``path``; False (nothing staged) when the file already holds it."""
         p = Path(path)
+        folder = p.parent
         try:
-            if p.is_file() and p.read_bytes() == data:
-                return False
-            if p.parent not in self._folders:
-                p.parent.mkdir(parents=True, exist_ok=True)
+            if folder not in self._folders:
+                if not folder.is_dir():  # made here: it holds no file to compare with
+                    self._made.add(folder)
+                folder.mkdir(parents=True, exist_ok=True)
                 _remove_leftovers(p)
-                self._folders.add(p.parent)
-            mode = p.stat().st_mode & 0o7777 if p.exists() else 0o644
+                self._folders.add(folder)
+            mode = 0o644
+            if folder not in self._made:
+                try:
+                    st = os.stat(p)
+                except FileNotFoundError:
+                    st = None
+                if st is not None:
+                    if stat.S_ISREG(st.st_mode) and st.st_size == len(data) and p.read_bytes() == data:
+                        return False
+                    mode = st.st_mode & 0o7777
         except OSError as exc:
             raise Aomi18nError(f"cannot be written: {exc.strerror}", p) from None
         # Named before it exists: whenever Ctrl-C comes, abort knows what to remove (no
