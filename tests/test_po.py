@@ -747,3 +747,60 @@ def test_shared_french_keeps_a_documents_other_english_as_its_variant(run, tmp_p
     own = polib.pofile(str(root / "po/en/rapport.po"))
     variant = next(e for e in own if e.msgid == "Merci de votre attention.")
     assert variant.msgctxt == "variant 2" and variant.msgstr == "Thanks for listening."
+
+
+_SYNC_LINE = st.one_of(
+    st.sampled_from(["", "#", "# comment", "#. note", "#.", "#: corpus/fr/a.md:3", "#:", "#, fuzzy", "#,",
+                     "#, python-format, fuzzy", "#,fuzzy", "##x", "#x", "#| msgid \"old\"", "#| msgctxt \"c\"",
+                     "#| \"more\"", "#|", "#~ msgid \"Ancien\"", "#~ msgstr \"Old\"", "#~ \"more\"", "#~| msgid \"x\"",
+                     "#~", "#~ #, fuzzy", "garbage", '"unterminated', 'msgid_plural "%d x"', 'msgstr[0] "x"',
+                     'msgid ""', 'msgstr ""', 'msgctxt "variant 2"']),
+    st.tuples(st.sampled_from(["msgctxt ", "msgid ", "msgstr ", "", "#~ msgid ", "#~ msgstr ", "#| msgid ", "#| "]),
+              st.text(alphabet=st.sampled_from(list('ab é\\"nta\u2028')), max_size=8)).map(lambda kv: f'{kv[0]}"{kv[1]}"'))
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.lists(_SYNC_LINE, max_size=30))
+@example(['msgid "x"', 'msgstr "a"', "#,"])  # a last bare flag line: polib drops the entry
+@example(['#| msgid "old"', '"more"', 'msgid "x"', 'msgstr "a"'])  # a string outside any entry
+def test_the_checks_read_po_entries_as_polib_does(tmp_path_factory, lines):
+    # What the checks read of a PO file (live_entries, in one pass in the usual layout)
+    # is what read_po (the line check, then polib) reads, and it refuses what read_po
+    # refuses, with read_po's own message.
+    from aomi18n.errors import PoFileError
+    from aomi18n.pofiles import _usual_entries, live_entries, read_po
+
+    path = tmp_path_factory.mktemp("po") / "x.po"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        po = read_po(path)
+    except PoFileError as exc:
+        with pytest.raises(PoFileError) as got:
+            live_entries(path)
+        assert str(got.value) == str(exc)
+        return
+    want = [(e.msgctxt, e.msgid, bool(e.msgstr), "fuzzy" in e.flags, e.previous_msgid) for e in po if not e.obsolete]
+    assert [(e.msgctxt, e.msgid, e.msgstr, e.fuzzy, e.previous_msgid) for e in live_entries(path)] == want
+    fast = _usual_entries(path.read_text(encoding="utf-8"))
+    assert fast is None or [(e.msgctxt, e.msgid, e.msgstr, e.fuzzy, e.previous_msgid) for e in fast] == want
+
+
+def test_the_checks_read_exported_po_files_in_one_pass(run, project):
+    # Files aomi18n writes (and updates: fuzzy, previous msgid, obsolete entries) take the one-pass path.
+    from aomi18n.pofiles import _usual_entries, read_po
+
+    run(["po", "export", str(project)])
+    fr = project / "corpus/fr/groupe-travail-enfants-migrants-plan-2017-2018.txt"
+    text = fr.read_text().replace("HCR", "HCR des Nations unies", 1)
+    gone = next(line for line in text.splitlines() if line.startswith("4. **Sensibilisation"))
+    fr.write_text(text.replace(gone + "\n", ""))
+    assert run(["po", "update", str(project)]).exit_code == 0
+    po_files = sorted((project / "po").rglob("*.po"))
+    updated = read_po(project / FR_PO)
+    assert len(po_files) == 5 and any(e.obsolete for e in updated) and any(e.previous_msgid for e in updated)
+    for path in po_files:
+        fast = _usual_entries(path.read_text(encoding="utf-8"))
+        assert fast is not None, path
+        want = [(e.msgctxt, e.msgid, bool(e.msgstr), "fuzzy" in e.flags, e.previous_msgid) for e in read_po(path)
+                if not e.obsolete]
+        assert [(e.msgctxt, e.msgid, e.msgstr, e.fuzzy, e.previous_msgid) for e in fast] == want

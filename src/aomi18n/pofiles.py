@@ -111,19 +111,29 @@ def _check_syntax(text: str, path: Path) -> None:
         raise PoFileError("the last msgid has no msgstr", path, len(text.splitlines()))
 
 
-def read_po(path: str | Path) -> polib.POFile:
-    """Read a PO file strictly: UTF-8, valid syntax, no duplicate entries."""
-    p = Path(path)
+def _read_po_text(p: Path) -> str:
     text = read_text_file(p, PoFileError, MAX_PO_BYTES)
     if "\x00" in text:
         raise PoFileError("is a binary file, not a PO file", p, text[: text.index("\x00")].count("\n") + 1)
-    _check_syntax(text, p)
+    return text
+
+
+def _check_charset(text: str, p: Path) -> None:
     # The header's charset, wherever the header ends (a long comment before it included).
     header = _HEADER.search(text)
     m = _CHARSET.search(text, header.start(), header.end()) if header else None
     if m and m.group(1).lower().replace("_", "-") not in ("utf-8", "utf8", "charset"):
         line = text[: m.start()].count("\n") + 1
         raise PoFileError(f"declares charset={m.group(1)}; PO files of this project must be UTF-8", p, line)
+
+
+def read_po(path: str | Path, text: str | None = None) -> polib.POFile:
+    """Read a PO file strictly: UTF-8, valid syntax, no duplicate entries (``text``: its
+    content, already read)."""
+    p = Path(path)
+    text = _read_po_text(p) if text is None else text
+    _check_syntax(text, p)
+    _check_charset(text, p)
     try:
         po = polib.pofile(text, wrapwidth=79)
     except (OSError, ValueError) as exc:
@@ -428,6 +438,181 @@ def write_record(path: Path, record: SyncRecord, batch: Batch | None = None) -> 
 # -- what the PO files say was synced (read by the ``stale`` check) -------------------
 
 @dataclass(frozen=True)
+class LiveEntry:
+    """What the checks read of a live entry: its French, whether it is translated and
+    fuzzy, and its previous French (``#| msgid``)."""
+
+    msgctxt: str | None
+    msgid: str
+    msgstr: bool
+    fuzzy: bool
+    previous_msgid: str | None
+
+
+def live_entries(path: Path) -> list[LiveEntry]:
+    """The live entries of a PO file (its header's excepted), read as strictly as
+    :func:`read_po`: in one pass where the file has the usual layout, else by polib."""
+    text = _read_po_text(path)
+    entries = _usual_entries(text)
+    if entries is None:
+        po = read_po(path, text)
+        return [LiveEntry(e.msgctxt, e.msgid, bool(e.msgstr), "fuzzy" in e.flags, e.previous_msgid)
+                for e in po if not e.obsolete]
+    _check_charset(text, path)
+    return entries
+
+
+def _usual_entries(text: str) -> list[LiveEntry] | None:
+    """:func:`live_entries` of a file in the usual layout, as polib reads it: per entry,
+    comments (``#``, ``#.``, ``#:``, ``#,``, ``#| msgctxt``/``#| msgid`` and their
+    continuation lines), then msgctxt, msgid and msgstr, each string on as many lines as
+    it needs, obsolete entries (``#~``) alike; strings well quoted with the escapes
+    msgfmt reads. None for anything else (plurals, a comment between msgid and msgstr,
+    a duplicate entry, any syntax error): :func:`read_po` reads it, or names its error."""
+    out: list[tuple] = []
+    state = "st"  # st: no keyword yet; ct, mi, ms: after msgctxt, msgid, msgstr; pc, pm: after #| ones
+    ctx: list[str] | None = None
+    mid: list[str] | None = None
+    mstr: list[str] | None = None
+    prev: list[str] | None = None
+    fuzzy = obsolete = False
+    last_hash = False  # the last line is a comment (polib then drops the entry being read)
+
+    def flush() -> bool:
+        if mid is None or mstr is None:
+            return False
+        out.append((obsolete, "".join(ctx) if ctx is not None else None, "".join(mid), bool("".join(mstr)), fuzzy,
+                    "".join(prev) if prev is not None else None))
+        return True
+
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line:
+            continue
+        obs = False
+        if line.startswith("#~"):
+            if line.startswith("#~|"):
+                last_hash = True
+                continue  # a previous string of an obsolete entry: polib skips it
+            if line[2:3] not in (" ", "\t"):
+                return None
+            line, obs = line[3:].strip(), True
+            if not line or line[0] == "#":
+                return None
+        first = line[0]
+        last_hash = first == "#"
+        if first == "#":
+            parts = line.split(None, 2)
+            tok = parts[0]
+            if tok in ("#.", "#:", "#,") and len(parts) == 1:
+                continue  # polib skips it
+            value = None
+            if tok == "#|":
+                if len(parts) < 2:
+                    return None
+                body = line[2:].lstrip()
+                if body[0] == '"':  # the previous msgid goes on
+                    value = _string_value(body)
+                    if value is None or state not in ("pm", "pc"):
+                        return None
+                    if state == "pm":
+                        prev.append(value)
+                    continue
+                if parts[1] not in ("msgid", "msgctxt") or len(parts) < 3:
+                    return None
+                value = _string_value(body[len(parts[1]):].lstrip())
+                if value is None:
+                    return None
+            elif tok not in ("#", "#.", "#:", "#,") and not tok.startswith("##"):
+                return None
+            # A comment after a msgstr begins the next entry; one between keywords is
+            # not the usual layout.
+            if state == "ms":
+                if not flush():
+                    return None
+                ctx = mid = mstr = prev = None
+                fuzzy = obsolete = False
+            elif state in ("ct", "mi"):
+                return None
+            state = "st"
+            if tok == "#,":
+                fuzzy = fuzzy or "fuzzy" in [c.strip() for c in line[3:].split(",")]
+            elif tok == "#|":
+                if parts[1] == "msgid":
+                    prev, state = [value], "pm"
+                else:
+                    state = "pc"
+            continue
+        if first == '"':
+            if state not in ("ct", "mi", "ms") or obs != obsolete:
+                return None
+            value = _string_value(line)
+            if value is None:
+                return None
+            (ctx if state == "ct" else mid if state == "mi" else mstr).append(value)
+            continue
+        m = _KEYWORD.match(line)
+        if m is None:
+            return None
+        kw = m.group(1)
+        value = _string_value(m.group(2))
+        if value is None or kw not in ("msgctxt", "msgid", "msgstr"):
+            return None
+        if kw == "msgstr":
+            if state != "mi" or obs != obsolete:
+                return None
+            mstr, state = [value], "ms"
+            continue
+        if state == "ms":
+            if not flush():
+                return None
+            ctx = mid = mstr = prev = None
+            fuzzy = False
+        elif state in ("mi",) or (state == "ct" and kw == "msgctxt"):
+            return None
+        elif state == "ct" and obs != obsolete:
+            return None
+        obsolete = obs
+        if kw == "msgctxt":
+            ctx, state = [value], "ct"
+        else:
+            mid, state = [value], "mi"
+    if state in ("ct", "mi"):
+        return None
+    if state == "ms" and not last_hash and not flush():
+        return None
+    entries: list[LiveEntry] = []
+    seen: set[str] = set()
+    header = True  # polib takes the first live entry with an empty msgid for the header
+    for obsolete, ctx_, msgid, translated, fuzzy_, previous in out:
+        if obsolete:
+            continue
+        if header and msgid == "":
+            header = False
+            continue
+        key = key_of(ctx_, msgid)
+        if key in seen:
+            return None  # a duplicate: read_po names it
+        seen.add(key)
+        entries.append(LiveEntry(ctx_, msgid, translated, fuzzy_, previous))
+    return entries
+
+
+def _string_value(quoted: str) -> str | None:
+    """A quoted PO string's text, or None where it is badly quoted or holds an escape
+    msgfmt does not read."""
+    m = _STRING.match(quoted)
+    if m is None:
+        return None
+    value = m.group(1)
+    if "\\" in value:
+        if any(e.group(1) not in _VALID_ESCAPES for e in _ESCAPE.finditer(value)):
+            return None
+        return polib.unescape(value)
+    return value
+
+
+@dataclass(frozen=True)
 class Synced:
     """The source a document's translation was last synced with (its PO file, git history,
     or the configured sync point)."""
@@ -443,17 +628,16 @@ def synced_french(config: Config, source_relpath: str) -> Synced | None:
     p = po_path(config, source_relpath)
     if not p.is_file():
         return None
-    po = read_po(p)
     texts: set[str] = set()
     order: list[str] = []
     previous: dict[str, str] = {}
-    for e in po:
-        if e.obsolete or not e.msgid:
+    for e in live_entries(p):
+        if not e.msgid:
             continue
         parts = [collapse(x) for x in e.msgid.split("\n\n")]
         texts.update(parts)
         order.extend(parts)
-        if "fuzzy" in e.flags and e.previous_msgid and e.msgstr:
+        if e.fuzzy and e.previous_msgid and e.msgstr:
             old = [collapse(x) for x in e.previous_msgid.split("\n\n")]
             if len(old) == len(parts):
                 previous.update(zip(parts, old))
