@@ -378,7 +378,8 @@ def export(analysis: Analysis, *, force: bool = False, templates: bool = True) -
     its sync record) is kept in the analysis's cache under the pair's key, the French
     its catalog shares with others, and the configuration it names: a later export of
     the unchanged pair writes it again without reading the pair's documents (so
-    analyze ``lazy``). Files that exist are compared entry by entry, as ever."""
+    analyze ``lazy``). A file that exists is compared as text under its own dates, and
+    where that differs, entry by entry as :func:`_export_existing` does."""
     config = analysis.config
     stored = _stored_renders(analysis)
     docs = [r for r in analysis.results if r.pair.source]
@@ -395,6 +396,11 @@ def export(analysis: Analysis, *, force: bool = False, templates: bool = True) -
     terms = {t.fr: t for t in analysis.glossary.terms}
     renders: dict[str, dict] = {}
     out = Written()
+
+    def catalog(i: int, r: PairResult) -> tuple[PairResult, polib.POFile, SyncRecord]:
+        r = r.full()
+        return r, *_doc_catalog(analysis, r, segs[i] if i in segs else segments(r, config.thresholds), shared_ids, terms)
+
     with Batch() as batch:
         for i, r in enumerate(docs):
             rel = r.pair.source.relpath
@@ -405,9 +411,7 @@ def export(analysis: Analysis, *, force: bool = False, templates: bool = True) -
             render = stored.get(r.key) if r.key else None
             po = None
             if render is None or render["key"] != render_key:
-                r = r.full()
-                po, rec = _doc_catalog(analysis, r, segs[i] if i in segs else segments(r, config.thresholds),
-                                       shared_ids, terms)
+                r, po, rec = catalog(i, r)
                 render = {"candidates": cands[i][1], "key": render_key, "po": entries_text(po, po.wrapwidth),
                           "pot": entries_text(po, po.wrapwidth, template=True), "record": rec.to_json(),
                           "stats": _stats(po)}
@@ -420,9 +424,7 @@ def export(analysis: Analysis, *, force: bool = False, templates: bool = True) -
             pot_same = _same_file(tp, pot, render["pot"]) if pot is not None else None
             if po_same is False or pot_same is False:  # compared entry by entry
                 if po is None:
-                    r = r.full()
-                    po, rec = _doc_catalog(analysis, r, segs[i] if i in segs else segments(r, config.thresholds),
-                                           shared_ids, terms)
+                    r, po, rec = catalog(i, r)
                 _export_existing(out, config, rel, po, rec, force, templates, batch)
                 continue
             _record_write(out, path, not po_same and write_text(path, _with_body(head_text(head), render["po"]), batch))
