@@ -20,7 +20,6 @@ import os
 from array import array
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-from itertools import repeat
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -204,24 +203,24 @@ class _Bags:
         self.tgt, self.m = self._fill(target)
 
     def _fill(self, vecs: Iterable[Mapping[str, float]]) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], int]:
-        """The triples of one side's units, interning new names; and the number of units."""
+        """The triples of one side's units, interning new names; and the number of units.
+        Each unit's features are listed as they come, then numbered at once: a new name
+        gets the next id in order of first appearance."""
         names = self.names
-        unit, feat, count = array("q"), array("q"), array("d")
-
-        def fid(k: str) -> int:
-            got = names.get(k)
-            if got is None:
-                got = names[k] = len(names)
-            return got
-
-        k = -1
-        for k, vec in enumerate(vecs):
-            feat.extend(map(fid, vec))
+        keys: list[str] = []
+        count = array("d")
+        sizes = array("q")
+        for vec in vecs:
+            keys.extend(vec)
             count.extend(vec.values())
-            unit.extend(repeat(k, len(vec)))
-        return (np.frombuffer(unit, dtype=np.int64) if unit else np.zeros(0, np.int64),
-                np.frombuffer(feat, dtype=np.int64) if feat else np.zeros(0, np.int64),
-                np.frombuffer(count, dtype=np.float64) if count else np.zeros(0, np.float64)), k + 1
+            sizes.append(len(vec))
+        for key in dict.fromkeys(keys):  # the distinct names, in order of first appearance
+            if key not in names:
+                names[key] = len(names)
+        n = len(sizes)
+        unit = np.repeat(np.arange(n, dtype=np.int64), np.frombuffer(sizes, dtype=np.int64)) if n else np.zeros(0, np.int64)
+        feat = np.fromiter(map(names.__getitem__, keys), dtype=np.int64, count=len(keys))
+        return (unit, feat, np.frombuffer(count, dtype=np.float64) if count else np.zeros(0, np.float64)), n
 
     def extended(self, src_extra: Iterable[Mapping[str, float]], tgt_extra: Iterable[Mapping[str, float]]) -> "_Bags":
         """These bags with more features per unit (the lexicon's), each unit's new

@@ -331,10 +331,10 @@ def _work(task: _Task) -> tuple[int, PairResult]:
             res.cached_figures["glossary_terms"] = sum(len(m) for m in found)
         res.unit_terms = tuple(tuple(dict.fromkeys(m.term.fr for m in ms)) for ms in found)
     entry = {"alignment": al, "findings": res.findings, "suppressed": res.suppressed, "figures": res.cached_figures,
-             "terms": res.unit_terms, "words": res.words(),
-             # pickled apart, so that a light run (check) never unpickles them
-             "documents": pickle.dumps((src, tgt), protocol=pickle.HIGHEST_PROTOCOL)}
-    cache.put("pairs", task.key, entry, task.slot)
+             "terms": res.unit_terms, "words": res.words()}
+    if cache.enabled:  # pickled apart, so that a light run (check) never unpickles them
+        entry["documents"] = pickle.dumps((src, tgt), protocol=pickle.HIGHEST_PROTOCOL)
+        cache.put("pairs", task.key, entry, task.slot)
     if st.light:  # the same result as a later run will read from the cache
         light = DocumentPair(_stub(task.source), _stub(task.target), task.method, task.confidence)
         res = _from_entry(light, entry, level, True)
