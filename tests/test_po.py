@@ -804,3 +804,27 @@ def test_the_checks_read_exported_po_files_in_one_pass(run, project):
         want = [(e.msgctxt, e.msgid, bool(e.msgstr), "fuzzy" in e.flags, e.previous_msgid) for e in read_po(path)
                 if not e.obsolete]
         assert [(e.msgctxt, e.msgid, e.msgstr, e.fuzzy, e.previous_msgid) for e in fast] == want
+
+
+def test_update_rewrites_only_what_changed_and_reads_only_those_documents(run, project, monkeypatch):
+    # po update: files that are what an export writes now are left as they are without
+    # reading their documents; a file a translator edited is merged, their work kept.
+    from aomi18n import analysis
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    run(["po", "export", str(project)])
+    assert run(["po", "update", str(project)]).exit_code == 0  # the PO files now exist: analysed again
+    before = snapshot(project / "po")
+    real, loaded = analysis._full_entry, []
+    monkeypatch.setattr(analysis, "_full_entry", lambda *a: loaded.append(a[1][0].relpath) or real(*a))
+    r = run(["po", "update", str(project)])
+    assert r.exit_code == 0 and "0 files written" in r.stderr and snapshot(project / "po") == before
+    assert loaded == []
+    edit_po(project / FR_PO, lambda e: setattr(e, "msgstr", "Draft action plan 2017-2018")
+            if e.msgstr == "Action plan 2017-2018" else None)
+    edited = (project / FR_PO).read_bytes()
+    r = run(["po", "update", str(project)])
+    assert r.exit_code == 0 and "0 files written" in r.stderr  # the merge keeps the file as the translator left it
+    assert (project / FR_PO).read_bytes() == edited and loaded == []
+    assert {p: b for p, b in snapshot(project / "po").items() if p != FR_PO.removeprefix("po/")} == \
+        {p: b for p, b in before.items() if p != FR_PO.removeprefix("po/")}

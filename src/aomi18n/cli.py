@@ -335,7 +335,7 @@ def po_update(project: Path, output: Path | None, no_templates: bool) -> None:
     """
     from .po import update
 
-    _report_written(update(_po_analysis(project, output), templates=not no_templates))
+    _report_written(update(_po_analysis(project, output, lazy=True), templates=not no_templates))
 
 
 @po.command("import")

@@ -180,14 +180,6 @@ def _findings_by_segment(result: PairResult, segs: list[Segment]) -> dict[int, l
     return out
 
 
-@dataclass
-class Built:
-    """The catalogs a corpus exports to, before they are merged with what is on disk."""
-
-    catalogs: dict[str, polib.POFile] = field(default_factory=dict)  # French relpath (or SHARED) -> PO
-    records: dict[str, SyncRecord] = field(default_factory=dict)
-
-
 #: A shareable entry of a document: (msgid, msgstr, first line).
 Candidate = tuple[str, str, int]
 
@@ -283,23 +275,6 @@ def _shared_catalog(analysis: Analysis, per_doc: list[tuple[str, tuple[Candidate
     return shared, rec
 
 
-def build(analysis: Analysis) -> Built:
-    """PO catalogs (and sync records) for every French document of the analysis."""
-    config = analysis.config
-    per_doc = [(r, segments(r, config.thresholds)) for r in (r.full() for r in analysis.results) if r.pair.source]
-    cands = [(_project_path(config.source_dir, r.pair.source.relpath), _candidates(segs)) for r, segs in per_doc]
-    shared_ids = shared_msgids(cands)
-    terms = {t.fr: t for t in analysis.glossary.terms}
-    built = Built()
-    for r, segs in per_doc:
-        rel = r.pair.source.relpath
-        built.catalogs[rel], built.records[rel] = _doc_catalog(analysis, r, segs, shared_ids, terms)
-    shared = _shared_catalog(analysis, cands, shared_ids)
-    if shared is not None:
-        built.catalogs[SHARED], built.records[SHARED] = shared
-    return built
-
-
 def template(po: polib.POFile, config: Config) -> polib.POFile:
     pot = polib.POFile(wrapwidth=79)
     pot.header = po.header
@@ -371,60 +346,91 @@ def _store_renders(analysis: Analysis, renders: dict[str, dict]) -> None:
         analysis.cache.put("po", fingerprint("po-export"), value, f"export-{shard}")
 
 
+class _Plan:
+    """What an export or an update writes per document, from the cache where it can be.
+
+    A document's files besides their headers (its entries, its template's, its sync
+    record) are kept in the analysis's cache under the pair's key, the French its
+    catalog shares with others, and the configuration it names. An unchanged pair is
+    written again without reading its documents (so analyze ``lazy``)."""
+
+    def __init__(self, analysis: Analysis):
+        self.analysis = analysis
+        config = self.config = analysis.config
+        self.stored = _stored_renders(analysis)
+        self.renders: dict[str, dict] = {}
+        self.docs = [r for r in analysis.results if r.pair.source]
+        self._segs: dict[int, list[Segment]] = {}
+        self.cands: list[tuple[str, tuple[Candidate, ...]]] = []
+        for i, r in enumerate(self.docs):
+            hit = self.stored.get(r.key) if r.key else None
+            if hit is None:
+                self.docs[i] = r = r.full()
+                self._segs[i] = segments(r, config.thresholds)
+            self.cands.append((_project_path(config.source_dir, r.pair.source.relpath),
+                               hit["candidates"] if hit is not None else _candidates(self._segs[i])))
+        self.shared_ids = shared_msgids(self.cands)
+        self._terms = {t.fr: t for t in analysis.glossary.terms}
+
+    def catalog(self, i: int) -> tuple[PairResult, polib.POFile, SyncRecord]:
+        """Document ``i`` read whole, its catalog and sync record."""
+        r = self.docs[i] = self.docs[i].full()
+        segs = self._segs[i] if i in self._segs else segments(r, self.config.thresholds)
+        return r, *_doc_catalog(self.analysis, r, segs, self.shared_ids, self._terms)
+
+    def render(self, i: int) -> tuple[dict, polib.POFile | None, SyncRecord | None]:
+        """Document ``i``'s entries as written, from the cache, or made now (then with its
+        catalog and sync record)."""
+        r, config = self.docs[i], self.config
+        shared_mask = bytes(msgid in self.shared_ids for msgid, _, _ in self.cands[i][1])
+        key = fingerprint(r.key, shared_mask, config.source_dir, config.target_dir, config.source_lang, config.target_lang)
+        render = self.stored.get(r.key) if r.key else None
+        po = rec = None
+        if render is None or render["key"] != key:
+            r, po, rec = self.catalog(i)
+            render = {"candidates": self.cands[i][1], "key": key, "po": entries_text(po, po.wrapwidth),
+                      "pot": entries_text(po, po.wrapwidth, template=True), "record": rec.to_json(), "stats": _stats(po)}
+        if r.key:
+            self.renders[r.key] = render
+        return render, po, rec
+
+    def heads(self, i: int, templates: bool) -> tuple[polib.POFile, polib.POFile | None]:
+        """Document ``i``'s catalog and template with their headers and no entries."""
+        config, r = self.config, self.docs[i]
+        src, tgt = _project_path(config.source_dir, r.pair.source.relpath), _target_for(config, r)
+        head = _catalog(config, src, tgt)
+        return head, _catalog(config, src, tgt, True, head.metadata["POT-Creation-Date"]) if templates else None
+
+    def shared(self) -> tuple[polib.POFile, SyncRecord] | None:
+        return _shared_catalog(self.analysis, self.cands, self.shared_ids)
+
+    def save(self) -> None:
+        if self.renders != self.stored:
+            _store_renders(self.analysis, self.renders)
+
+
 def export(analysis: Analysis, *, force: bool = False, templates: bool = True) -> Written:
     """Write a PO file (and POT) per French document; existing PO files are left to ``update``.
 
-    What a document's files hold besides their headers (its entries, its template's,
-    its sync record) is kept in the analysis's cache under the pair's key, the French
-    its catalog shares with others, and the configuration it names: a later export of
-    the unchanged pair writes it again without reading the pair's documents (so
-    analyze ``lazy``). A file that exists is compared as text under its own dates, and
+    Each document's entries come from the cache where its pair is unchanged (see
+    :class:`_Plan`). A file that exists is compared as text under its own dates, and
     where that differs, entry by entry as :func:`_export_existing` does."""
     config = analysis.config
-    stored = _stored_renders(analysis)
-    docs = [r for r in analysis.results if r.pair.source]
-    segs: dict[int, list[Segment]] = {}
-    cands: list[tuple[str, tuple[Candidate, ...]]] = []
-    for i, r in enumerate(docs):
-        hit = stored.get(r.key) if r.key else None
-        if hit is None:
-            docs[i] = r = r.full()
-            segs[i] = segments(r, config.thresholds)
-        cands.append((_project_path(config.source_dir, r.pair.source.relpath),
-                      hit["candidates"] if hit is not None else _candidates(segs[i])))
-    shared_ids = shared_msgids(cands)
-    terms = {t.fr: t for t in analysis.glossary.terms}
-    renders: dict[str, dict] = {}
+    plan = _Plan(analysis)
     out = Written()
-
-    def catalog(i: int, r: PairResult) -> tuple[PairResult, polib.POFile, SyncRecord]:
-        r = r.full()
-        return r, *_doc_catalog(analysis, r, segs[i] if i in segs else segments(r, config.thresholds), shared_ids, terms)
-
     with Batch() as batch:
-        for i, r in enumerate(docs):
+        for i, r in enumerate(plan.docs):
             rel = r.pair.source.relpath
             path, tp = po_path(config, rel), pot_path(config, rel)
-            shared_mask = bytes(msgid in shared_ids for msgid, _, _ in cands[i][1])
-            render_key = fingerprint(r.key, shared_mask, config.source_dir, config.target_dir, config.source_lang,
-                                     config.target_lang)
-            render = stored.get(r.key) if r.key else None
-            po = None
-            if render is None or render["key"] != render_key:
-                r, po, rec = catalog(i, r)
-                render = {"candidates": cands[i][1], "key": render_key, "po": entries_text(po, po.wrapwidth),
-                          "pot": entries_text(po, po.wrapwidth, template=True), "record": rec.to_json(),
-                          "stats": _stats(po)}
-            if r.key:
-                renders[r.key] = render
-            src, tgt = _project_path(config.source_dir, rel), _target_for(config, r)
-            head = _catalog(config, src, tgt)
+            render, po, rec = plan.render(i)
+            head, pot = plan.heads(i, templates)
             po_same = _same_file(path, head, render["po"])
-            pot = _catalog(config, src, tgt, True, head.metadata["POT-Creation-Date"]) if templates else None
+            if pot is not None:  # made after the catalog's own dates are known
+                pot.metadata["POT-Creation-Date"] = head.metadata["POT-Creation-Date"]
             pot_same = _same_file(tp, pot, render["pot"]) if pot is not None else None
             if po_same is False or pot_same is False:  # compared entry by entry
                 if po is None:
-                    r, po, rec = catalog(i, r)
+                    _, po, rec = plan.catalog(i)
                 _export_existing(out, config, rel, po, rec, force, templates, batch)
                 continue
             _record_write(out, path, not po_same and write_text(path, _with_body(head_text(head), render["po"]), batch))
@@ -433,11 +439,10 @@ def export(analysis: Analysis, *, force: bool = False, templates: bool = True) -
                 _record_write(out, tp, not pot_same and write_text(tp, _with_body(head_text(pot), render["pot"]), batch))
             for k, v in render["stats"].items():
                 out.stats[k] += v
-        shared = _shared_catalog(analysis, cands, shared_ids)
+        shared = plan.shared()
         if shared is not None:
             _export_existing(out, config, SHARED, *shared, force, templates, batch)
-    if renders != stored:
-        _store_renders(analysis, renders)
+    plan.save()
     return out
 
 
@@ -514,92 +519,114 @@ def update(analysis: Analysis, *, templates: bool = True) -> Written:
     the previous French. New French: the aligned English (or empty). French that
     vanished: obsolete (``#~``), never dropped.
     """
-    from rapidfuzz import fuzz, process
-
     config = analysis.config
-    built = build(analysis)
-    threshold = config.thresholds.po_fuzzy_match
+    plan = _Plan(analysis)
     out = Written()
     with Batch() as batch:
-        for rel, new in built.catalogs.items():
-            path = _path_of(config, rel)
-            old = read_po(path) if path.is_file() else None
-            rec = built.records[rel]
-            if old is not None:
-                old_rec = read_record(record_path(config, rel))
-                old_live = {key_of(e.msgctxt, e.msgid): e for e in old if not e.obsolete}
-                used: set[str] = set()
-                for e in new:
-                    k = key_of(e.msgctxt, e.msgid)
-                    o = old_live.get(k)
-                    if o is not None:
-                        used.add(k)
-                        exported = old_rec.entries.get(k) if old_rec else None
-                        if o.msgstr and o.msgstr != e.msgstr and o.msgstr != exported:
-                            # The translator's work, not imported yet: it stays, and so does the record of the export.
-                            e.msgstr = o.msgstr
-                            if exported is not None:
-                                rec.entries[k] = exported
-                        e.tcomment = o.tcomment
-                        if "fuzzy" in o.flags and "fuzzy" not in e.flags and e.msgstr == o.msgstr:
-                            e.flags.append("fuzzy")
-                            e.previous_msgid = o.previous_msgid
-                            e.previous_msgctxt = o.previous_msgctxt
-                        out.stats["kept"] += 1
-                candidates = {k: o for k, o in old_live.items() if k not in used and o.msgstr}
-                choices = {k: o.msgid for k, o in candidates.items()}
-                by_msgstr: dict[str, str] = {}
-                for k, o in candidates.items():
-                    by_msgstr.setdefault(o.msgstr, k)
-                for e in new:
-                    k = key_of(e.msgctxt, e.msgid)
-                    if k in used or k in old_live:
-                        continue
-                    best = process.extractOne(e.msgid, choices, scorer=fuzz.ratio, score_cutoff=threshold) if choices else None
-                    ok = best[2] if best is not None else None
-                    if ok is None:
-                        if e.msgstr:
-                            # English nobody confirmed for French the PO never held: to review.
-                            # The entry whose translation it is (the same msgstr) names the
-                            # French it translated; that entry still becomes obsolete.
-                            if "fuzzy" not in e.flags:
-                                e.flags.append("fuzzy")
-                            was = by_msgstr.get(e.msgstr)
-                            if was is not None and was in candidates:
-                                e.previous_msgid = candidates[was].msgid
-                                e.previous_msgctxt = candidates[was].msgctxt
-                        out.stats["new"] += 1
-                        continue
-                    o = candidates[ok]
-                    e.msgstr = o.msgstr if not e.msgstr or e.msgstr == o.msgstr else e.msgstr
+        for i, r in enumerate(plan.docs):
+            rel = r.pair.source.relpath
+            path, tp = po_path(config, rel), pot_path(config, rel)
+            render, po, rec = plan.render(i)
+            head, pot = plan.heads(i, templates)
+            # Files that are what an export writes now (nobody changed them, and neither did
+            # the French): the merge would keep them as they are.
+            if _same_file(path, head, render["po"]) and (pot is None or _same_file(tp, pot, render["pot"])):
+                out.unchanged.extend([path] if pot is None else [path, tp])
+                write_text(record_path(config, rel), render["record"], batch)
+                out.stats["kept"] += render["stats"].get("entries", 0)
+                continue
+            if po is None:
+                _, po, rec = plan.catalog(i)
+            _update_one(out, config, rel, po, rec, templates, batch)
+        shared = plan.shared()
+        if shared is not None:
+            _update_one(out, config, SHARED, *shared, templates, batch)
+    plan.save()
+    return out
+
+
+def _update_one(out: Written, config: Config, rel: str, new: polib.POFile, rec: SyncRecord, templates: bool,
+                batch: Batch) -> None:
+    """Merge one document's catalog as the French has it now into its PO file."""
+    from rapidfuzz import fuzz, process
+
+    threshold = config.thresholds.po_fuzzy_match
+    path = _path_of(config, rel)
+    old = read_po(path) if path.is_file() else None
+    if old is not None:
+        old_rec = read_record(record_path(config, rel))
+        old_live = {key_of(e.msgctxt, e.msgid): e for e in old if not e.obsolete}
+        used: set[str] = set()
+        for e in new:
+            k = key_of(e.msgctxt, e.msgid)
+            o = old_live.get(k)
+            if o is not None:
+                used.add(k)
+                exported = old_rec.entries.get(k) if old_rec else None
+                if o.msgstr and o.msgstr != e.msgstr and o.msgstr != exported:
+                    # The translator's work, not imported yet: it stays, and so does the record of the export.
+                    e.msgstr = o.msgstr
+                    if exported is not None:
+                        rec.entries[k] = exported
+                e.tcomment = o.tcomment
+                if "fuzzy" in o.flags and "fuzzy" not in e.flags and e.msgstr == o.msgstr:
+                    e.flags.append("fuzzy")
+                    e.previous_msgid = o.previous_msgid
+                    e.previous_msgctxt = o.previous_msgctxt
+                out.stats["kept"] += 1
+        candidates = {k: o for k, o in old_live.items() if k not in used and o.msgstr}
+        choices = {k: o.msgid for k, o in candidates.items()}
+        by_msgstr: dict[str, str] = {}
+        for k, o in candidates.items():
+            by_msgstr.setdefault(o.msgstr, k)
+        for e in new:
+            k = key_of(e.msgctxt, e.msgid)
+            if k in used or k in old_live:
+                continue
+            best = process.extractOne(e.msgid, choices, scorer=fuzz.ratio, score_cutoff=threshold) if choices else None
+            ok = best[2] if best is not None else None
+            if ok is None:
+                if e.msgstr:
+                    # English nobody confirmed for French the PO never held: to review.
+                    # The entry whose translation it is (the same msgstr) names the
+                    # French it translated; that entry still becomes obsolete.
                     if "fuzzy" not in e.flags:
                         e.flags.append("fuzzy")
-                    e.previous_msgid = o.msgid
-                    e.previous_msgctxt = o.msgctxt
-                    e.tcomment = o.tcomment
-                    used.add(ok)
-                    del choices[ok]
-                    out.stats["fuzzy"] += 1
-                for k, o in old_live.items():
-                    if k not in used:
-                        o.obsolete = True
-                        new.append(o)
-                        out.stats["obsolete"] += 1
-                live = {key_of(e.msgctxt, e.msgid) for e in new}
-                for o in old.obsolete_entries():
-                    if key_of(o.msgctxt, o.msgid) not in live:
-                        new.append(o)
-            if old is not None:
-                # Header fields a translator or an editor (Poedit, Weblate) set are theirs
-                # (Last-Translator, Language-Team, PO-Revision-Date, X-Generator...), as
-                # msgmerge keeps them; aomi18n owns only what names the documents.
-                new.metadata = {**new.metadata, **{k: v for k, v in old.metadata.items() if k not in _OWNED_HEADERS}}
-            _record_write(out, path, _write_po(path, new, old, batch))
-            write_record(record_path(config, rel), rec, batch)
-            if templates:
-                tp = pot_path(config, rel)
-                _record_write(out, tp, _write_po(tp, template(new, config), read_po(tp) if tp.is_file() else None, batch))
-    return out
+                    was = by_msgstr.get(e.msgstr)
+                    if was is not None and was in candidates:
+                        e.previous_msgid = candidates[was].msgid
+                        e.previous_msgctxt = candidates[was].msgctxt
+                out.stats["new"] += 1
+                continue
+            o = candidates[ok]
+            e.msgstr = o.msgstr if not e.msgstr or e.msgstr == o.msgstr else e.msgstr
+            if "fuzzy" not in e.flags:
+                e.flags.append("fuzzy")
+            e.previous_msgid = o.msgid
+            e.previous_msgctxt = o.msgctxt
+            e.tcomment = o.tcomment
+            used.add(ok)
+            del choices[ok]
+            out.stats["fuzzy"] += 1
+        for k, o in old_live.items():
+            if k not in used:
+                o.obsolete = True
+                new.append(o)
+                out.stats["obsolete"] += 1
+        live = {key_of(e.msgctxt, e.msgid) for e in new}
+        for o in old.obsolete_entries():
+            if key_of(o.msgctxt, o.msgid) not in live:
+                new.append(o)
+    if old is not None:
+        # Header fields a translator or an editor (Poedit, Weblate) set are theirs
+        # (Last-Translator, Language-Team, PO-Revision-Date, X-Generator...), as
+        # msgmerge keeps them; aomi18n owns only what names the documents.
+        new.metadata = {**new.metadata, **{k: v for k, v in old.metadata.items() if k not in _OWNED_HEADERS}}
+    _record_write(out, path, _write_po(path, new, old, batch))
+    write_record(record_path(config, rel), rec, batch)
+    if templates:
+        tp = pot_path(config, rel)
+        _record_write(out, tp, _write_po(tp, template(new, config), read_po(tp) if tp.is_file() else None, batch))
 
 
 _OWNED_HEADERS = {"X-Aomi18n-Source", "X-Aomi18n-Target", "POT-Creation-Date", "Content-Type",
