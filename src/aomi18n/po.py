@@ -425,7 +425,7 @@ def export(analysis: Analysis, *, force: bool = False, templates: bool = True) -
             render, po, rec = plan.render(i)
             head, pot = plan.heads(i, templates)
             po_same = _same_file(path, head, render["po"])
-            if pot is not None:  # made after the catalog's own dates are known
+            if pot is not None:  # the template's creation date is its catalog's (the file's own, if unchanged)
                 pot.metadata["POT-Creation-Date"] = head.metadata["POT-Creation-Date"]
             pot_same = _same_file(tp, pot, render["pot"]) if pot is not None else None
             if po_same is False or pot_same is False:  # compared entry by entry
