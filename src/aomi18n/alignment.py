@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import os
 from array import array
+from itertools import chain
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -694,14 +695,24 @@ def learn_lexicon(
     tid = {w: k for k, w in enumerate(tvocab)}
     # Co-occurrence counts of every (source word, target word) in the same link, as
     # one batch: the cartesian product of each link's word ids, then np.unique.
-    a_ids = [np.fromiter((sid[w] for w in ws), np.int64, len(ws)) for ws in src_sets]
-    b_ids = [np.fromiter((tid[w] for w in ws), np.int64, len(ws)) for ws in tgt_sets]
-    cs = np.bincount(np.concatenate(a_ids), minlength=len(svocab)) if a_ids else np.zeros(0, np.int64)
-    ct = np.bincount(np.concatenate(b_ids), minlength=len(tvocab)) if b_ids else np.zeros(0, np.int64)
-    keys = [np.add.outer(x * len(tvocab), y).ravel() for x, y in zip(a_ids, b_ids) if len(x) and len(y)]
+    a_all = np.fromiter(map(sid.__getitem__, chain.from_iterable(src_sets)), np.int64)
+    b_all = np.fromiter(map(tid.__getitem__, chain.from_iterable(tgt_sets)), np.int64)
+    a_len = np.fromiter(map(len, src_sets), np.int64, len(src_sets))
+    b_len = np.fromiter(map(len, tgt_sets), np.int64, len(tgt_sets))
+    cs = np.bincount(a_all, minlength=len(svocab))
+    ct = np.bincount(b_all, minlength=len(tvocab))
+    # Each link's (source word, target word) pairs, in the order of a cartesian product:
+    # every source word of the link repeated once per target word, against the link's
+    # target words in turn.
+    per_a = np.repeat(b_len, a_len)  # for each source word: its link's number of target words
+    pairs_a = np.repeat(a_all, per_a)
+    b_start = np.cumsum(b_len) - b_len  # where each link's target words start
+    starts = np.repeat(np.repeat(b_start, a_len), per_a)
+    offsets = np.arange(len(pairs_a)) - np.repeat(np.cumsum(per_a) - per_a, per_a)
+    keys = pairs_a * len(tvocab) + b_all[starts + offsets] if len(pairs_a) else None
     lex: dict[str, dict[str, float]] = defaultdict(dict)
-    if keys:
-        uniq, count = np.unique(np.concatenate(keys), return_counts=True)
+    if keys is not None:
+        uniq, count = np.unique(keys, return_counts=True)
         keep = count >= min_count
         uniq, count = uniq[keep], count[keep]
         w_idx, t_idx = np.divmod(uniq, len(tvocab))
@@ -709,9 +720,9 @@ def learn_lexicon(
         good = dice >= min_dice
         for w, t, d in zip(w_idx[good].tolist(), t_idx[good].tolist(), dice[good].tolist()):
             lex[svocab[w]][tvocab[t]] = d
-    for w in list(lex):
-        best = sorted(lex[w].items(), key=lambda kv: (-kv[1], kv[0]))[:3]
-        lex[w] = dict(best)
+    for w, found in lex.items():
+        if len(found) > 1:
+            lex[w] = dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
     return dict(lex)
 
 
