@@ -414,3 +414,36 @@ def test_a_paragraph_both_stale_and_drifted_counts_as_out_of_date():
     assert r.unit_states() == ["stale", "translated"]
     r.findings.append(Finding("untranslated", Severity.ERROR, "z", source=at))
     assert r.unit_states() == ["untranslated", "translated"]
+
+
+def test_a_report_from_the_cache_is_a_report_without_it(run, project, tmp_path, monkeypatch):
+    # The report keeps each document's figures and page in the cache: a report into a new
+    # folder reads no document, and says what a report with --no-cache says, also after
+    # a translator's work in a PO file (the figures' "in a PO file" state) changes.
+    import polib
+
+    from aomi18n import analysis
+
+    def report(*args: str, out: str = "r") -> tuple[dict, dict[str, bytes]]:
+        folder = tmp_path / out
+        shutil.rmtree(folder, ignore_errors=True)
+        assert run([*args, "report", str(project), "-o", str(folder)]).exit_code in (0, 1)
+        data = json.loads(run([*args, "report", str(project), "--format", "json"]).stdout)
+        data.pop("generated", None)
+        return data, {p.name: p.read_bytes() for p in (folder / "pairs").iterdir()}
+
+    assert run(["po", "export", str(project)]).exit_code == 0
+    fresh = report("--no-cache")
+    assert report() == fresh  # fills the cache
+    real, loaded = analysis._full_entry, []
+    monkeypatch.setattr(analysis, "_full_entry", lambda *a: loaded.append(a[1][0].relpath) or real(*a))
+    assert report(out="other") == fresh and loaded == []
+
+    po_file = next((project / "po/en").glob("plan-action-2017*.po"))
+    po = polib.pofile(str(po_file))
+    for e in po:
+        e.msgstr = e.msgstr or "Translated."
+    po.save()
+    fresh = report("--no-cache")
+    assert fresh[0]["report"]["states"]["in_po"] > 0
+    assert report(out="third") == fresh

@@ -185,3 +185,29 @@ def project_cache(root: Path, cache_dir: str, enabled: bool = True) -> Cache:
     if not enabled or os.environ.get("AOMI18N_NO_CACHE") == "1":
         return Cache(None)
     return Cache(root / cache_dir / "analysis")
+
+
+#: An output's kept work is spread over this many files (by the first hex digit of each
+#: key): none grows past a sixteenth of the whole.
+_SHARDS = "0123456789abcdef"
+
+
+def load_sharded(cache: Cache, name: str) -> dict[str, Any]:
+    """What an output kept under ``name`` (see :func:`store_sharded`): key -> value; empty
+    when nothing was, or when aomi18n's code changed since."""
+    out: dict[str, Any] = {}
+    for shard in _SHARDS:
+        value = cache.get(name, fingerprint(name), f"{name}-{shard}")
+        if isinstance(value, dict):
+            out.update(value)
+    return out
+
+
+def store_sharded(cache: Cache, name: str, values: dict[str, Any]) -> None:
+    """Keep ``values`` (hex key -> value) under ``name``, replacing what was kept: an
+    output's work for the next run (a PO export's entries, a report's pages)."""
+    shards: dict[str, dict] = {k: {} for k in _SHARDS}
+    for key, value in values.items():
+        shards.get(key[:1], shards["0"])[key] = value
+    for shard, value in shards.items():
+        cache.put(name, fingerprint(name), value, f"{name}-{shard}")

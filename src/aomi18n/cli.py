@@ -556,7 +556,7 @@ def report(project: Path, output: Path | None, fmt: str, ui_lang: str, force: bo
     from .render.report import render_markdown, report_data
 
     config = load_config(project)
-    analysis = analyze(config, progress=_progress("analysing"), **_run())
+    analysis = analyze(config, progress=_progress("analysing"), lazy=True, **_run())
     if fmt == "json":
         _emit(json.dumps(report_data(analysis), ensure_ascii=False, indent=2) + "\n", output, config, force)
         return

@@ -27,7 +27,7 @@ from .errors import PoFileError
 from .glossary import Term
 from .langid import language_name
 from .model import Finding
-from .cache import fingerprint
+from .cache import fingerprint, load_sharded, store_sharded
 from .pofiles import (
     SHARED, SyncRecord, entries_text, head_text, header_field, key_of, po_path, pot_path, read_po, read_record,
     record_path, shared_po_path, write_po, write_record,
@@ -323,29 +323,6 @@ class Written:
     stats: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
-#: The export keeps each document's entries as written, in this many cache files (by
-#: the first hex digit of the pair's key): a later export of an unchanged pair writes
-#: them again without reading its documents.
-_SHARDS = "0123456789abcdef"
-
-
-def _stored_renders(analysis: Analysis) -> dict[str, dict]:
-    cache, out = analysis.cache, {}
-    for shard in _SHARDS:
-        value = cache.get("po", fingerprint("po-export"), f"export-{shard}")
-        if isinstance(value, dict):
-            out.update(value)
-    return out
-
-
-def _store_renders(analysis: Analysis, renders: dict[str, dict]) -> None:
-    shards: dict[str, dict] = {k: {} for k in _SHARDS}
-    for key, render in renders.items():
-        shards.get(key[:1], shards["0"])[key] = render
-    for shard, value in shards.items():
-        analysis.cache.put("po", fingerprint("po-export"), value, f"export-{shard}")
-
-
 class _Plan:
     """What an export or an update writes per document, from the cache where it can be.
 
@@ -357,7 +334,7 @@ class _Plan:
     def __init__(self, analysis: Analysis):
         self.analysis = analysis
         config = self.config = analysis.config
-        self.stored = _stored_renders(analysis)
+        self.stored = load_sharded(analysis.cache, "po-export")
         self.renders: dict[str, dict] = {}
         self.docs = [r for r in analysis.results if r.pair.source]
         self._segs: dict[int, list[Segment]] = {}
@@ -406,7 +383,7 @@ class _Plan:
 
     def save(self) -> None:
         if self.renders != self.stored:
-            _store_renders(self.analysis, self.renders)
+            store_sharded(self.analysis.cache, "po-export", self.renders)
 
 
 def export(analysis: Analysis, *, force: bool = False, templates: bool = True) -> Written:

@@ -137,7 +137,7 @@ def render_html(analysis: Analysis, lang: str = "en", overview_name: str = "inde
     Also returns each page's key: a digest of everything the page shows. A page for
     which ``reuse(name, key)`` is true is not rendered again (its HTML is None): a
     warm report renders only the documents that changed."""
-    from ..cache import fingerprint
+    from ..cache import fingerprint, load_sharded, store_sharded
 
     env = _environment()
     data = report_data(analysis)
@@ -154,17 +154,28 @@ def render_html(analysis: Analysis, lang: str = "en", overview_name: str = "inde
     by_source = {d["source"]: d for d in rep["documents"]}
     out: dict[str, str | None] = {}
     keys: dict[str, str] = {}
+    # Pages as rendered before, by key: a page not on disk (a new folder) is written
+    # from here without reading its pair's documents again.
+    stored = load_sharded(analysis.cache, "report-pages")
+    kept: dict[str, str] = {}
     for r in analysis.results:
         if r.pair.source is None:
             continue
         d = by_source[r.pair.source.path]
         findings = [f.to_dict() for f in r.findings]
         name = f"{pages}/{d['page']}"
-        keys[name] = fingerprint("page", lang, overview_name, d, findings, r.pair.source.sha256,
-                                 r.pair.target.sha256 if r.pair.target else None)
-        if reuse is not None and reuse(name, keys[name]):
+        key = keys[name] = fingerprint("page", lang, overview_name, d, findings, r.pair.source.sha256,
+                                       r.pair.target.sha256 if r.pair.target else None)
+        if reuse is not None and reuse(name, key):
             out[name] = None
+            if key in stored:
+                kept[key] = stored[key]
             continue
-        out[name] = env.get_template("pair.html.j2").render(
-            d=d, rows=_rows(r, t, lang), findings=findings, overview="../" + overview_name, **common)
+        html = stored.get(key)
+        if html is None:
+            html = env.get_template("pair.html.j2").render(
+                d=d, rows=_rows(r.full(), t, lang), findings=findings, overview="../" + overview_name, **common)
+        out[name] = kept[key] = html
+    if kept != stored:
+        store_sharded(analysis.cache, "report-pages", kept)
     return overview, out, keys

@@ -40,37 +40,71 @@ def page_name(source_path: str) -> str:
     return f"{stem}-{hashlib.sha256(source_path.encode('utf-8')).hexdigest()[:8]}.html"
 
 
-def report_data(analysis: Analysis) -> dict[str, Any]:
+def _document_rows(analysis: Analysis) -> list[tuple[str, dict, dict] | None]:
+    """Each pair's title and its source words and paragraphs by state (None without a
+    source), in the order of :attr:`Analysis.results`. Kept in the cache under the pair's
+    key and its PO file's bytes: a pair a ``lazy`` analysis took from the cache is read
+    again only when one of them changed."""
+    from ..cache import fingerprint, load_sharded, store_sharded
+    from ..pofiles import po_path
     from ..queue import po_states
 
+    stored = load_sharded(analysis.cache, "report-rows")
+    keys: list[str | None] = []
+    for r in analysis.results:
+        key = None
+        if r.pair.source is not None and r.key is not None:
+            po = po_path(analysis.config, r.pair.source.relpath)
+            try:
+                po_bytes = po.read_bytes() if po.is_file() else None
+            except OSError:
+                po_bytes = b""
+            key = fingerprint("report-row", r.key, po.as_posix(), po_bytes)
+        keys.append(key)
+    todo = [k for k, r in enumerate(analysis.results) if r.pair.source is not None and keys[k] not in stored]
+    full = [analysis.results[k].full() for k in todo]
+    states = [r.unit_states() for r in full]
+    places = po_states(Analysis(analysis.config, analysis.glossary, full), states)
+    made = {}
+    for k, r, states_of, po in zip(todo, full, states, places):
+        words = dict.fromkeys(STATES, 0)
+        paragraphs = dict.fromkeys(STATES, 0)
+        for n, state, where in zip(r.words(), states_of, po):
+            shown = "in_po" if where == "in_po" else state
+            words[shown] += n
+            paragraphs[shown] += 1
+        title = r.pair.source.title if r.pair.source.blocks else Path(r.pair.source.path).name
+        made[k] = (title, words, paragraphs)
+    rows = [made[k] if k in made else (tuple(stored[keys[k]]) if keys[k] is not None else None)
+            for k in range(len(analysis.results))]
+    kept = {key: row for key, row in zip(keys, rows) if key is not None and row is not None}
+    if kept != stored:
+        store_sharded(analysis.cache, "report-rows", kept)
+    return rows
+
+
+def report_data(analysis: Analysis) -> dict[str, Any]:
     data = findings_json(analysis)
     config = analysis.config
     docs = []
     occurrences = 0
     totals = dict.fromkeys(STATES, 0)
     blocks = dict.fromkeys(STATES, 0)
-    unit_states = [r.unit_states() if r.pair.source is not None else [] for r in analysis.results]
-    places = po_states(analysis, unit_states)
     # check's JSON already holds each pair's figures
-    for r, f, states_of, po in zip(analysis.results, data["pairs"], unit_states, places):
+    for r, f, row in zip(analysis.results, data["pairs"], _document_rows(analysis)):
         if r.pair.source is None:
             continue
         if r.pair.target is not None:
             found = f.get("glossary_terms")  # counted with the pair's work (cached)
             occurrences += found if found is not None else sum(len(analysis.glossary.find_fr(u.text))
-                                                               for u in r.source_units)
-        states = dict.fromkeys(STATES, 0)
-        paragraphs = dict.fromkeys(STATES, 0)
-        for n, state, where in zip(r.words(), states_of, po):
-            shown = "in_po" if where == "in_po" else state
-            states[shown] += n
-            paragraphs[shown] += 1
+                                                               for u in r.full().source_units)
+        title, states, paragraphs = row
         for s in STATES:
             totals[s] += states[s]
             blocks[s] += paragraphs[s]
         words = f["words"]
         docs.append({
-            "title": r.pair.source.title if r.pair.source.blocks else Path(r.pair.source.path).name,
+            "title": title,
             "source": r.pair.source.path,
             "target": r.pair.target.path if r.pair.target else None,
             "source_shown": _under(r.pair.source.path, config.source_dir),
