@@ -596,7 +596,7 @@ def status(project: Path) -> None:
     from .render.terminal import print_status
 
     config = load_config(project)
-    print_status(analyze(config, **_run()))
+    print_status(analyze(config, lazy=True, **_run()))
 
 
 def _progress(label: str):
