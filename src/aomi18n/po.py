@@ -323,6 +323,22 @@ class Written:
     stats: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
+@dataclass
+class _Files:
+    """One document's PO file and template as an export writes them now."""
+
+    rel: str
+    path: Path
+    template: Path
+    render: dict
+    head: polib.POFile  # the catalog's header (no entries)
+    pot: polib.POFile | None  # the template's header; None without templates
+    po: polib.POFile | None  # the catalog itself, where it was made in this run
+    rec: SyncRecord | None
+    po_same: bool | None = None  # the file holds this under its own dates (None: no file)
+    pot_same: bool | None = None
+
+
 class _Plan:
     """What an export or an update writes per document, from the cache where it can be.
 
@@ -371,12 +387,27 @@ class _Plan:
             self.renders[r.key] = render
         return render, po, rec
 
-    def heads(self, i: int, templates: bool) -> tuple[polib.POFile, polib.POFile | None]:
-        """Document ``i``'s catalog and template with their headers and no entries."""
+    def files(self, i: int, templates: bool) -> _Files:
+        """Document ``i``'s files: where they go, what they hold, and whether those on disk
+        already hold it (under their own dates)."""
         config, r = self.config, self.docs[i]
-        src, tgt = _project_path(config.source_dir, r.pair.source.relpath), _target_for(config, r)
+        rel = r.pair.source.relpath
+        render, po, rec = self.render(i)
+        src, tgt = _project_path(config.source_dir, rel), _target_for(config, r)
         head = _catalog(config, src, tgt)
-        return head, _catalog(config, src, tgt, True, head.metadata["POT-Creation-Date"]) if templates else None
+        f = _Files(rel, po_path(config, rel), pot_path(config, rel), render, head, None, po, rec)
+        f.po_same = _same_file(f.path, head, render["po"])
+        if templates:  # the template's creation date is its catalog's (the file's own, if unchanged)
+            f.pot = _catalog(config, src, tgt, True, head.metadata["POT-Creation-Date"])
+            if f.po_same is not False:  # else the entries are compared one by one anyway
+                f.pot_same = _same_file(f.template, f.pot, render["pot"])
+        return f
+
+    def catalog_of(self, i: int, f: _Files) -> tuple[polib.POFile, SyncRecord]:
+        """Document ``i``'s catalog and sync record, made now if its entries came from the cache."""
+        if f.po is None:
+            _, f.po, f.rec = self.catalog(i)
+        return f.po, f.rec
 
     def shared(self) -> tuple[polib.POFile, SyncRecord] | None:
         return _shared_catalog(self.analysis, self.cands, self.shared_ids)
@@ -396,25 +427,18 @@ def export(analysis: Analysis, *, force: bool = False, templates: bool = True) -
     plan = _Plan(analysis)
     out = Written()
     with Batch() as batch:
-        for i, r in enumerate(plan.docs):
-            rel = r.pair.source.relpath
-            path, tp = po_path(config, rel), pot_path(config, rel)
-            render, po, rec = plan.render(i)
-            head, pot = plan.heads(i, templates)
-            po_same = _same_file(path, head, render["po"])
-            if pot is not None:  # the template's creation date is its catalog's (the file's own, if unchanged)
-                pot.metadata["POT-Creation-Date"] = head.metadata["POT-Creation-Date"]
-            pot_same = _same_file(tp, pot, render["pot"]) if pot is not None else None
-            if po_same is False or pot_same is False:  # compared entry by entry
-                if po is None:
-                    _, po, rec = plan.catalog(i)
-                _export_existing(out, config, rel, po, rec, force, templates, batch)
+        for i in range(len(plan.docs)):
+            f = plan.files(i, templates)
+            if f.po_same is False or f.pot_same is False:  # compared entry by entry
+                _export_existing(out, config, f.rel, *plan.catalog_of(i, f), force, templates, batch)
                 continue
-            _record_write(out, path, not po_same and write_text(path, _with_body(head_text(head), render["po"]), batch))
-            write_text(record_path(config, rel), render["record"], batch)
-            if pot is not None:
-                _record_write(out, tp, not pot_same and write_text(tp, _with_body(head_text(pot), render["pot"]), batch))
-            for k, v in render["stats"].items():
+            _record_write(out, f.path, not f.po_same
+                          and write_text(f.path, _with_body(head_text(f.head), f.render["po"]), batch))
+            write_text(record_path(config, f.rel), f.render["record"], batch)
+            if f.pot is not None:
+                _record_write(out, f.template, not f.pot_same
+                              and write_text(f.template, _with_body(head_text(f.pot), f.render["pot"]), batch))
+            for k, v in f.render["stats"].items():
                 out.stats[k] += v
         shared = plan.shared()
         if shared is not None:
@@ -500,21 +524,16 @@ def update(analysis: Analysis, *, templates: bool = True) -> Written:
     plan = _Plan(analysis)
     out = Written()
     with Batch() as batch:
-        for i, r in enumerate(plan.docs):
-            rel = r.pair.source.relpath
-            path, tp = po_path(config, rel), pot_path(config, rel)
-            render, po, rec = plan.render(i)
-            head, pot = plan.heads(i, templates)
+        for i in range(len(plan.docs)):
+            f = plan.files(i, templates)
             # Files that are what an export writes now (nobody changed them, and neither did
             # the French): the merge would keep them as they are.
-            if _same_file(path, head, render["po"]) and (pot is None or _same_file(tp, pot, render["pot"])):
-                out.unchanged.extend([path] if pot is None else [path, tp])
-                write_text(record_path(config, rel), render["record"], batch)
-                out.stats["kept"] += render["stats"].get("entries", 0)
+            if f.po_same and (f.pot is None or f.pot_same):
+                out.unchanged.extend([f.path] if f.pot is None else [f.path, f.template])
+                write_text(record_path(config, f.rel), f.render["record"], batch)
+                out.stats["kept"] += f.render["stats"].get("entries", 0)
                 continue
-            if po is None:
-                _, po, rec = plan.catalog(i)
-            _update_one(out, config, rel, po, rec, templates, batch)
+            _update_one(out, config, f.rel, *plan.catalog_of(i, f), templates, batch)
         shared = plan.shared()
         if shared is not None:
             _update_one(out, config, SHARED, *shared, templates, batch)
