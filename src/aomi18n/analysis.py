@@ -218,7 +218,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
             if lazy:
                 results[k]._load = functools.partial(_full_entry, entry, (s, t), load, method, conf, level)
         else:
-            results[k] = _from_entry(DocumentPair(*_documents(entry, (s, t), load), method, conf), entry, level, False)
+            results[k] = _full_entry(entry, (s, t), load, method, conf, level)
         results[k].key = key
     done = len(pairs) - len(todo)
     if progress is not None and done:

@@ -196,8 +196,9 @@ def load_sharded(cache: Cache, name: str) -> dict[str, Any]:
     """What an output kept under ``name`` (see :func:`store_sharded`): key -> value; empty
     when nothing was, or when aomi18n's code changed since."""
     out: dict[str, Any] = {}
+    key = fingerprint(name)
     for shard in _SHARDS:
-        value = cache.get(name, fingerprint(name), f"{name}-{shard}")
+        value = cache.get(name, key, f"{name}-{shard}")
         if isinstance(value, dict):
             out.update(value)
     return out
@@ -209,5 +210,6 @@ def store_sharded(cache: Cache, name: str, values: dict[str, Any]) -> None:
     shards: dict[str, dict] = {k: {} for k in _SHARDS}
     for key, value in values.items():
         shards.get(key[:1], shards["0"])[key] = value
+    key = fingerprint(name)
     for shard, value in shards.items():
-        cache.put(name, fingerprint(name), value, f"{name}-{shard}")
+        cache.put(name, key, value, f"{name}-{shard}")

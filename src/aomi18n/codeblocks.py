@@ -239,11 +239,17 @@ def align_code(source: list[CodeBlock], target: list[CodeBlock], min_similarity:
             for b, j in enumerate(small_t):
                 sim[i][j] = float(ordered[a][b])
     if len(small_s) < n or len(small_t) < m:
-        counts_s, counts_t = [Counter(t) for t in ts], [Counter(t) for t in tt]
+        # The counts of the blocks that meet a long one only (made once each).
         ok_s, ok_t = set(small_s), set(small_t)
+        counts_s: dict[int, Counter] = {}
+        counts_t: dict[int, Counter] = {}
         for i in range(n):
             for j in range(m):
                 if i not in ok_s or j not in ok_t:
+                    if i not in counts_s:
+                        counts_s[i] = Counter(ts[i])
+                    if j not in counts_t:
+                        counts_t[j] = Counter(tt[j])
                     total = len(ts[i]) + len(tt[j])
                     sim[i][j] = 2 * sum((counts_s[i] & counts_t[j]).values()) / total if total else 1.0
     # best[i][j]: the best total gain of pairing source[:i] with target[:j].

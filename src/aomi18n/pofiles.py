@@ -178,8 +178,7 @@ def po_index(path: str | Path) -> list[tuple[str, int, bool]]:
             if sm is None:
                 continue
             if field == "msgid":
-                value = sm.group(1)
-                msgid.append(_ANY_ESCAPE.sub(_unescape, value) if "\\" in value else value)
+                msgid.append(_unescaped(sm.group(1)))
             elif sm.group(1):
                 msgstr = True
             continue
@@ -208,8 +207,7 @@ def po_index(path: str | Path) -> list[tuple[str, int, bool]]:
         if kw == "msgid":
             field = "msgid"
             if sm is not None:
-                value = sm.group(1)
-                msgid.append(_ANY_ESCAPE.sub(_unescape, value) if "\\" in value else value)
+                msgid.append(_unescaped(sm.group(1)))
         elif kw in ("msgstr", "msgstr[0]"):
             field = "msgstr"
             if msgstr is None:
@@ -221,6 +219,11 @@ def po_index(path: str | Path) -> list[tuple[str, int, bool]]:
     if msgstr is not None and any(msgid):
         out.append(("".join(msgid), start, msgstr and not fuzzy))
     return out
+
+
+def _unescaped(value: str) -> str:
+    """A quoted string's text as the PO index reads it (an unknown escape: its character)."""
+    return _ANY_ESCAPE.sub(_unescape, value) if "\\" in value else value
 
 
 def _unescape(e: re.Match) -> str:
