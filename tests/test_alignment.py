@@ -259,3 +259,22 @@ def test_a_heading_is_never_merged_with_other_blocks():
         Link((1,), (0,), 0.4), Link((2,), (1,), 0.4)]
     # A link of two blocks of any kind is the aligner's to decide.
     assert _headings_apart([Link((0,), (0,), 0.5)], hints_s, hints_t) == [Link((0,), (0,), 0.5)]
+
+
+def test_lexicon_keeps_three_best_translations_by_dice_then_word():
+    # "chat" meets five English words; "cat" in every link (Dice 1), the others in two
+    # of four (Dice 2/3 for each of "a", "b", "c", "d"): the best, then ties by the word.
+    fr = ["chat", "chat", "chat", "chat"]
+    en = ["cat d b", "cat c a", "cat d b", "cat c a"]
+    lex = learn_lexicon(fr, en, [(k, k) for k in range(4)])
+    assert list(lex["chat"]) == ["cat", "a", "b"]
+    assert lex["chat"]["cat"] == 1.0 and abs(lex["chat"]["a"] - 2 / 3) < 1e-12
+
+
+def test_lexicon_features_take_each_translation_at_its_best():
+    from aomi18n.alignment import source_lexicon_features, target_lexicon_features
+
+    lex = {"chat": {"cat": 0.9, "kitty": 0.3}, "matou": {"cat": 0.5, "tomcat": 0.6}}
+    assert source_lexicon_features("Le chat et le matou", lex) == {"w:cat": 0.9, "w:kitty": 0.3, "w:tomcat": 0.6}
+    assert source_lexicon_features("rien", lex) == {}
+    assert target_lexicon_features("The Cat and the dog", {"cat", "tomcat"}) == {"w:cat": 1}

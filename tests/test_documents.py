@@ -7,6 +7,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aomi18n.documents import parse_document, read_document, units
 from aomi18n.errors import DocumentError
@@ -146,3 +148,35 @@ def test_unreadable_inputs_are_clear_errors(data, needle, line):
     with pytest.raises(DocumentError) as exc:
         parse_document(data, "bad.txt")
     assert needle in str(exc.value) and exc.value.path == "bad.txt" and exc.value.line == line
+
+
+def test_words_to_translate_leaves_out_names_and_keeps_prose():
+    from aomi18n.text import words_to_translate
+
+    text = "Le Médiateur reçoit l'appel. useState, eslint-plugin-react et v18 sont des noms; ÉCOLE aussi, pas état"
+    assert words_to_translate(text) == "Le Médiateur reçoit l'appel. et sont des noms; aussi, pas état"
+
+
+@given(st.lists(st.text(alphabet="aZéÉǅß中_-./@1`'\"«", min_size=1, max_size=8), max_size=8))
+def test_words_to_translate_is_the_per_word_rule(words):
+    # The shortcut for words of letters must never change what the name rule says.
+    from aomi18n.text import _NAME_MARK, prose, words_to_translate
+
+    text = " ".join(words)
+    kept = [w for w in prose(text).split() if not _NAME_MARK.search(w)]
+    if not any(c in text for c in "\"\u201c\u00ab"):
+        assert words_to_translate(text) == " ".join(kept)
+
+
+@given(st.text(alphabet="ab\n\r \u2028\x0b", max_size=12))
+def test_lines_split_as_the_line_pattern_reads_them(text):
+    from aomi18n.documents import _LINE, _split_lines
+
+    expected = []
+    for m in _LINE.finditer(text):
+        if m.start() == len(text) and expected:
+            break
+        expected.append((m.start(), m.start() + len(m.group(0).rstrip("\r\n"))))
+        if m.end() == len(text):
+            break
+    assert _split_lines(text) == expected

@@ -15,6 +15,7 @@ returning feature bags works (see :class:`FeatureScorer`).
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from array import array
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .features import neutral_features, words_of
+from .features import WordFeatures, neutral_features, word_set
 from .model import Alignment, Link
 
 INF = float("inf")
@@ -117,10 +118,15 @@ class FeatureScorer:
     prefix: int = 4
 
     def source_vector(self, text: str, hints: Sequence[str] = ()) -> Counter:
-        return neutral_features(text, prefix=self.prefix, acronyms=self.acronyms, hints=hints)
+        return neutral_features(text, prefix=self.prefix, acronyms=self.acronyms, hints=hints, table=self._tables[0])
 
     def target_vector(self, text: str, hints: Sequence[str] = ()) -> Counter:
-        return neutral_features(text, prefix=self.prefix, hints=hints)
+        return neutral_features(text, prefix=self.prefix, hints=hints, table=self._tables[1])
+
+    @functools.cached_property
+    def _tables(self) -> tuple[WordFeatures, WordFeatures]:
+        """The word features of each side (the source's map acronyms), kept while the scorer lives."""
+        return WordFeatures(self.prefix, self.acronyms), WordFeatures(self.prefix)
 
     def vectors(
         self,
@@ -166,26 +172,23 @@ def _produced(lexicon: Mapping[str, Mapping[str, float]]) -> set[str]:
 # Presence, not counts: each English word the French can explain weighs at most its
 # best translation probability, and each English word present weighs 1 (sums let
 # frequent words drown the numbers and names).
-def word_set(text: str) -> set[str]:
-    """The distinct words of a unit, folded: what the lexicon learns from and maps."""
-    return set(words_of(text))
-
-
 def source_lexicon_features(text: str, lexicon: Mapping[str, Mapping[str, float]],
                             words: set[str] | None = None) -> dict[str, float]:
     """``w:`` features of a source unit: its words' translations, at their best probability
     (``words``: the unit's :func:`word_set`, if already known)."""
     best: dict[str, float] = {}
-    for w in word_set(text) if words is None else words:
-        for t, p in lexicon.get(w, {}).items():
-            if p > best.get(t, 0.0):
+    get = best.get
+    # Only the words the lexicon knows (a set operation, in C): most words it does not.
+    for w in lexicon.keys() & (word_set(text) if words is None else words):
+        for t, p in lexicon[w].items():
+            if p > get(t, 0.0):
                 best[t] = p
     return {"w:" + t: p for t, p in best.items()}
 
 
 def target_lexicon_features(text: str, produced: set[str], words: set[str] | None = None) -> dict[str, float]:
     """``w:`` features of a target unit: its words that some source word translates to."""
-    return {"w:" + w: 1 for w in (word_set(text) if words is None else words) if w in produced}
+    return dict.fromkeys(["w:" + w for w in produced.intersection(word_set(text) if words is None else words)], 1)
 
 
 class _Bags:
@@ -718,11 +721,16 @@ def learn_lexicon(
         w_idx, t_idx = np.divmod(uniq, len(tvocab))
         dice = 2.0 * count / (cs[w_idx] + ct[t_idx])
         good = dice >= min_dice
-        for w, t, d in zip(w_idx[good].tolist(), t_idx[good].tolist(), dice[good].tolist()):
+        w_idx, t_idx, dice = w_idx[good], t_idx[good], dice[good]
+        # Each source word's three best translations: by Dice, then by the word (ids
+        # are in sorted order), as one sort of all the pairs.
+        order = np.lexsort((t_idx, -dice, w_idx))
+        w_idx, t_idx, dice = w_idx[order], t_idx[order], dice[order]
+        first = np.r_[True, w_idx[1:] != w_idx[:-1]] if len(w_idx) else np.zeros(0, bool)
+        group_start = np.maximum.accumulate(np.where(first, np.arange(len(w_idx)), 0)) if len(w_idx) else first
+        top = np.arange(len(w_idx)) - group_start < 3
+        for w, t, d in zip(w_idx[top].tolist(), t_idx[top].tolist(), dice[top].tolist()):
             lex[svocab[w]][tvocab[t]] = d
-    for w, found in lex.items():
-        if len(found) > 1:
-            lex[w] = dict(sorted(found.items(), key=lambda kv: (-kv[1], kv[0]))[:3])
     return dict(lex)
 
 

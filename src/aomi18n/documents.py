@@ -160,6 +160,14 @@ def parse_document(
 
 def _split_lines(text: str) -> list[tuple[int, int]]:
     """(start, end) of each line's content, newline excluded. '\\r', '\\n' and '\\r\\n' all end a line."""
+    if "\r" not in text:  # the usual case: one split, no pattern
+        out, pos = [], 0
+        for line in text.split("\n"):
+            out.append((pos, pos + len(line)))
+            pos += len(line) + 1
+        if len(out) > 1 and text.endswith("\n"):
+            out.pop()  # no line after the last newline
+        return out
     out = []
     for m in _LINE.finditer(text):
         if m.start() == len(text) and out:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import functools
 import re
-from itertools import repeat
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
@@ -27,13 +26,50 @@ PREFIX = 4
 MIN_WORD = 4
 
 
-@functools.lru_cache(maxsize=200_000)
-def fold_word(word: str) -> str:
-    return fold(word)
+class _Folded(dict):
+    """word -> :func:`~aomi18n.text.fold` of it, found on first sight (bounded)."""
+
+    MAX_WORDS = 200_000
+
+    def __missing__(self, word: str) -> str:
+        if len(self) >= self.MAX_WORDS:
+            self.clear()
+        folded = self[word] = fold(word)
+        return folded
 
 
-def words_of(text: str) -> list[str]:
-    return [fold_word(w) for w in _WORD.findall(text)]
+_FOLDED = _Folded()
+fold_word = _FOLDED.__getitem__
+
+
+def word_set(text: str) -> set[str]:
+    """The distinct words of a unit, folded: what the lexicon learns from and maps."""
+    return set(map(_FOLDED.__getitem__, _WORD.findall(text)))
+
+
+class WordFeatures(dict):
+    """word -> its feature (None: it is none), found on first sight, for one prefix
+    length and one acronym map: a unit's words become features in one pass of ``map``.
+    Bounded: emptied when it reaches :data:`MAX_WORDS` words."""
+
+    MAX_WORDS = 200_000
+
+    def __init__(self, prefix: int = PREFIX, acronyms: Mapping[str, str] | None = None):
+        super().__init__()
+        self.prefix = prefix
+        self.acronyms = dict(acronyms or {})
+
+    def __missing__(self, word: str) -> str | None:
+        if len(self) >= self.MAX_WORDS:
+            self.clear()
+        feature = ("a:" + self.acronyms[word]) if word in self.acronyms else _word_feature(word, self.prefix)
+        self[word] = feature
+        return feature
+
+
+@functools.lru_cache(maxsize=16)
+def _word_features(prefix: int, acronyms: tuple[tuple[str, str], ...]) -> WordFeatures:
+    return WordFeatures(prefix, dict(acronyms))
 
 
 def neutral_features(
@@ -42,8 +78,12 @@ def neutral_features(
     prefix: int = PREFIX,
     acronyms: Mapping[str, str] | None = None,
     hints: Iterable[str] = (),
+    table: WordFeatures | None = None,
 ) -> Counter:
-    """The language-neutral features of ``text`` (a Counter of feature -> count)."""
+    """The language-neutral features of ``text`` (a Counter of feature -> count).
+
+    ``table``: the :class:`WordFeatures` of ``prefix`` and ``acronyms``, if the caller
+    keeps one (else one is found for them)."""
     # Listed in order, then counted at once: the Counter's keys keep the order of
     # first appearance (specials, numbers, punctuation, words, hints).
     feats: list[str | None] = []
@@ -56,18 +96,15 @@ def neutral_features(
         stripped = _SPECIAL.sub(" ", text)
     feats.extend(["n:" + (n.replace(".", "").replace(",", "").lstrip("0") or "0") for n in _NUM.findall(stripped)])
     feats.extend([_PUNCT[ch] for ch in _PUNCT_CHARS.findall(stripped)])
-    words = _WORD.findall(stripped)
-    if acronyms:
-        feats.extend([("a:" + acronyms[w]) if w in acronyms else _word_feature(w, prefix) for w in words])
-    else:
-        feats.extend(map(_word_feature, words, repeat(prefix)))
+    if table is None:
+        table = _word_features(prefix, tuple(acronyms.items()) if acronyms else ())
+    feats.extend(map(table.__getitem__, _WORD.findall(stripped)))
     feats.extend(["h:" + h for h in hints])
     out = Counter(feats)
     out.pop(None, None)  # words that are no feature (the other keys keep their order)
     return out
 
 
-@functools.lru_cache(maxsize=200_000)
 def _word_feature(word: str, prefix: int) -> str | None:
     """An acronym as itself, a long enough word as its folded prefix (a cognate), else nothing."""
     if len(word) >= 2 and word.isupper():

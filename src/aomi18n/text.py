@@ -192,7 +192,7 @@ def prose(text: str) -> str:
         text = _LINK_TEXT.sub(r" \1 ", text)
         if "`" in text:  # code that was a link's text
             text = _CODE_SPAN.sub(" ", text)
-    if any(c in text for c in "<{:@w!"):
+    if "<" in text or "{" in text or may_hold_link(text):  # what each pattern needs
         text = _NOT_PROSE.sub(" ", text)
     if any(c in text for c in "*_~"):
         text = _EMPHASIS.sub(" ", text)
@@ -212,4 +212,5 @@ def words_to_translate(text: str) -> str:
     text = prose(text)
     if any(c in text for c in "\"\u201c\u00ab"):
         text = _QUOTATION.sub(" ", text)
-    return " ".join(w for w in text.split() if not _NAME_MARK.search(w))
+    # A word of letters with no capital after its first cannot be a name: no search.
+    return " ".join([w for w in text.split() if (w.isalpha() and w[1:].islower()) or not _NAME_MARK.search(w)])
