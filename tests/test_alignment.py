@@ -192,6 +192,23 @@ def test_compiled_dp_gives_the_links_of_the_numpy_dp(monkeypatch, level, banded)
         assert any(len(l.source) != 1 or len(l.target) != 1 for l in fast.links)  # the pair has structure to find
 
 
+def test_compiled_dp_keeps_the_numpy_dps_choice_among_ties(monkeypatch):
+    """Units of equal length and equal text tie beads everywhere: the C kernel, which
+    skips the length term of beads that cannot win, must still choose as the NumPy rows do."""
+    from aomi18n import alignment
+
+    if not alignment.compiled():
+        pytest.skip("the compiled DP is not built here")
+    fr = ["Le texte.", "Le texte.", "Un autre texte, plus long que le premier.", "Le texte.", "abc", "abc"] * 6
+    en = ["Le texte.", "abc", "Le texte.", "Un autre texte, plus long que le premier.", "abc"] * 7
+    for level in ("blocks", "sentences"):
+        fast = align(fr, en, level=level)
+        monkeypatch.setenv("AOMI18N_PURE_PYTHON", "1")
+        slow = align(fr, en, level=level)
+        monkeypatch.delenv("AOMI18N_PURE_PYTHON")
+        assert fast == slow
+
+
 def test_compiled_dp_is_built_where_required():
     """CI sets AOMI18N_REQUIRE_COMPILED where a C compiler exists: the build must not have fallen back."""
     import os

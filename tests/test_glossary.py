@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from aomi18n.errors import GlossaryError
 from aomi18n.glossary import load_glossary, parse_glossary
 from aomi18n.yamlutil import load_yaml
 
 from .conftest import ROOT
+
+GLOSSARY = load_glossary(ROOT / "glossary.yaml")
 
 
 def parse(text: str):
@@ -138,3 +142,23 @@ def test_a_french_article_glued_to_the_english_form_is_a_finding(run, project):
     r = run(["--no-cache", "check", str(project), "--format", "json", "--select", "glossary"])
     found = [f for f in json.loads(r.stdout)["findings"] if "French article" in f["message"]]
     assert len(found) == 1 and found[0]["details"]["found"] == "l'IOM"
+
+
+@given(st.lists(st.sampled_from(["HCR", "OIM", "Nations unies", "Haut-Commissariat aux réfugiés", "réfugiés", "x", "-",
+                                 "/", " ", "l'", "é", "@", ".", "_", "1", "s", "es"]), max_size=12))
+def test_terms_are_found_where_the_lookbehind_pattern_finds_them(pieces):
+    # _find tests "not after a word character, @, /, . or -" itself; a regex with that
+    # lookbehind in front gives the reference: the same matches, left to right.
+    import re
+
+    from aomi18n.glossary import mask
+
+    text = "".join(pieces)
+    clean = mask(text)
+    for term in GLOSSARY.terms:
+        for which, forms, inflect in (("fr", term.fr_forms, True), ("forbidden", term.forbidden, False)):
+            if not forms:
+                continue
+            body = term._regex(which, forms, inflect)
+            reference = re.compile(r"(?<![\w@/.-])" + body.pattern, body.flags)
+            assert [(m.start, m.end) for m in term._find(body, text, clean)] == [m.span() for m in reference.finditer(clean)]

@@ -79,7 +79,7 @@ static PyObject *dp(PyObject *self, PyObject *args) {
     int na[MAXBEADS], nb[MAXBEADS];
     Py_ssize_t nbeads = PySequence_Size(beads_obj);
     Py_ssize_t ncols = n > 1 ? n : 1, mcols = m > 1 ? m : 1;
-    int k01 = -1;
+    int k01 = -1, k10 = -1;
     if (nbeads < 1 || nbeads > MAXBEADS) {
         PyErr_SetString(PyExc_ValueError, "1 to 16 bead types");
         goto done;
@@ -95,6 +95,7 @@ static PyObject *dp(PyObject *self, PyObject *args) {
             goto done;
         }
         if (na[k] == 0 && nb[k] == 1) k01 = (int)k;
+        if (na[k] == 1 && nb[k] == 0) k10 = (int)k;
     }
     if (k01 < 0 || width < 1) {
         PyErr_SetString(PyExc_ValueError, "the beads need a 0-1 type, the band a width");
@@ -117,6 +118,8 @@ static PyObject *dp(PyObject *self, PyObject *args) {
         goto done;
     }
     const double inf = HUGE_VAL;
+    const int prunable = p.length_weight >= 0.0;
+    const double slack = 1e-7 * p.length_weight;
     Py_BEGIN_ALLOW_THREADS
     for (Py_ssize_t i = 0; i <= n; i++) {
         double *row = ring + (i % 4) * width;
@@ -127,6 +130,14 @@ static PyObject *dp(PyObject *self, PyObject *args) {
             double best = inf, best_sim = 0.0;
             int kind = -1;
             if (j <= m) {
+                /* The 1-0 bead's cost, known at once: a bead whose cost without its
+                   length term is already clearly above it cannot be the cell's best, and
+                   its length term (a log and square roots) is not computed. */
+                double bound = inf;
+                if (k10 >= 0 && i >= 1) {
+                    Py_ssize_t pc = j - lo[i - 1];
+                    if (pc >= 0 && pc < width) bound = ring[((i - 1) % 4) * width + pc] + p.skip_cost;
+                }
                 for (int bk = 0; bk < nbeads; bk++) {
                     int a = na[bk], b = nb[bk];
                     double v = inf, sim = 0.0;
@@ -162,11 +173,21 @@ static PyObject *dp(PyObject *self, PyObject *args) {
                                 double x = 1.0 - weakest / p.orphan_sim;
                                 orphan = p.orphan_cost * (x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x));
                             }
-                            double lsrc = cs_ls[i] - cs_ls[i - a];
-                            double ltgt = cs_lt[j] - cs_lt[j - b];
-                            double cost = p.length_weight * length_cost(lsrc, ltgt, &p) +
-                                          p.sim_weight * (1.0 - sim) * (a + b) / 2.0 + extra + orphan;
-                            v = prev + cost;
+                            double sim_cost = p.sim_weight * (1.0 - sim) * (a + b) / 2.0;
+                            /* The term left out, the length's, is >= -3e-8 times its
+                               weight (the erfc approximation at 0: `slack`); the margin is
+                               far above any rounding, so a bead cut here is surely above
+                               the cell's best, and a tie with the 1-0 bead (which comes
+                               later and loses ties) is never cut. */
+                            double limit = best < bound ? best : bound;
+                            if (prunable && prev + (sim_cost + extra + orphan) > limit + 1e-9 * (1.0 + fabs(limit)) + slack) {
+                                v = inf;
+                            } else {
+                                double lsrc = cs_ls[i] - cs_ls[i - a];
+                                double ltgt = cs_lt[j] - cs_lt[j - b];
+                                double cost = p.length_weight * length_cost(lsrc, ltgt, &p) + sim_cost + extra + orphan;
+                                v = prev + cost;
+                            }
                         }
                     }
                     sims[bk] = sim;

@@ -235,6 +235,72 @@ class _Bags:
         return out
 
 
+    def with_lexicon(self, lexicon: Mapping[str, Mapping[str, float]], source_words: Sequence[set[str]],
+                     target_words: Sequence[set[str]]) -> "_Bags":
+        """These bags with the lexicon's features (as :func:`source_lexicon_features` and
+        :func:`target_lexicon_features` give them) after each unit's own, made for all the
+        units at once: each translation of a source unit's words at its best probability,
+        each target word some source word translates to at 1."""
+        produced = sorted(_produced(lexicon))
+        tid = {t: k for k, t in enumerate(produced)}
+        # The lexicon by rows: source word -> (translation ids, probabilities).
+        row_of = {w: k for k, w in enumerate(lexicon)}
+        t_ids = array("q")
+        probs = array("d")
+        row_len = array("q")
+        for tr in lexicon.values():
+            t_ids.extend(map(tid.__getitem__, tr))
+            probs.extend(tr.values())
+            row_len.append(len(tr))
+        row_len_np = np.frombuffer(row_len, dtype=np.int64) if row_len else np.zeros(0, np.int64)
+        row_start = np.cumsum(row_len_np) - row_len_np
+        # Each source unit's known words, then every (unit, translation, probability) they give.
+        rows = array("q")
+        known = array("q")
+        for words in source_words:
+            found = lexicon.keys() & words
+            rows.extend(map(row_of.__getitem__, found))
+            known.append(len(found))
+        rows_np = np.frombuffer(rows, dtype=np.int64) if rows else np.zeros(0, np.int64)
+        unit_of_row = np.repeat(np.arange(len(source_words), dtype=np.int64), np.frombuffer(known, dtype=np.int64)) \
+            if known else np.zeros(0, np.int64)
+        per = row_len_np[rows_np]
+        units = np.repeat(unit_of_row, per)
+        at = np.repeat(row_start[rows_np], per) + (np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per))
+        t_np = np.frombuffer(t_ids, dtype=np.int64)[at] if len(at) else np.zeros(0, np.int64)
+        p_np = np.frombuffer(probs, dtype=np.float64)[at] if len(at) else np.zeros(0, np.float64)
+        keep = p_np > 0.0
+        units, t_np, p_np = units[keep], t_np[keep], p_np[keep]
+        # The best probability of each (unit, translation): the first of its group once
+        # sorted by unit, translation and falling probability.
+        order = np.lexsort((-p_np, t_np, units))
+        units, t_np, p_np = units[order], t_np[order], p_np[order]
+        first = np.ones(len(units), dtype=bool)
+        if len(units) > 1:
+            first[1:] = (units[1:] != units[:-1]) | (t_np[1:] != t_np[:-1])
+        src = (units[first], t_np[first], p_np[first])
+        # The target units' words that some source word translates to.
+        t_units = array("q")
+        t_words = array("q")
+        for k, words in enumerate(target_words):
+            found = [tid[w] for w in words if w in tid]
+            t_words.extend(found)
+            t_units.extend([k] * len(found))
+        tu = np.frombuffer(t_units, dtype=np.int64) if t_units else np.zeros(0, np.int64)
+        tw = np.frombuffer(t_words, dtype=np.int64) if t_words else np.zeros(0, np.int64)
+        tgt = (tu, tw, np.ones(len(tu), dtype=np.float64))
+        # New names ("w:" and the word) get the next ids, in order of first appearance.
+        out = _Bags((), (), names=dict(self.names))
+        names = out.names
+        feature_of = np.zeros(len(produced), dtype=np.int64)
+        for t in dict.fromkeys(np.concatenate([src[1], tw]).tolist()):
+            feature_of[t] = names.setdefault("w:" + produced[t], len(names))
+        out.n, out.m = self.n, self.m
+        out.src = _merged(self.src, (src[0], feature_of[src[1]], src[2]), self.n)
+        out.tgt = _merged(self.tgt, (tgt[0], feature_of[tgt[1]], tgt[2]), self.m)
+        return out
+
+
 def _merged(old, extra, n: int):
     """Two sets of triples sorted by unit, merged with each unit's extra entries after its old ones."""
     u0, f0, c0 = old
@@ -782,10 +848,9 @@ def align(
         if len(sure) >= 5:
             new_ratio = max(float(lt[[j for _, j in sure]].sum()), 1.0) / max(float(ls[[i for i, _ in sure]].sum()), 1.0)
         if lex:
-            produced = _produced(lex)
             sw, tw = words
-            bags = bags.extended((source_lexicon_features(t, lex, sw.pop(k, None)) for k, t in enumerate(source)),
-                                 (target_lexicon_features(t, produced, tw.pop(k, None)) for k, t in enumerate(target)))
+            bags = bags.with_lexicon(lex, [word_set(t) if (w := sw.pop(k, None)) is None else w for k, t in enumerate(source)],
+                                     [word_set(t) if (w := tw.pop(k, None)) is None else w for k, t in enumerate(target)])
         if lex or abs(math.log(new_ratio / ratio)) > params.ratio_tolerance or (emb is not None and not everywhere):
             beads, vec = _run(ls, lt, bags, params, new_ratio, last=True, meaning=emb)
     if not params.attach and emb is None:

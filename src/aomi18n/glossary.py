@@ -33,6 +33,7 @@ from .yamlutil import LineDict, load_yaml, read_text_file, short
 _KEYS = {"fr", "fr_variants", "en", "en_variants", "forbidden", "category", "case", "note", "keep", "id"}
 _FRENCH_ARTICLE_BEFORE = re.compile(r"(?:\b[LlDd]|\b[Qq]u|\b[Jj])['\u2019]\Z|\b(?:[Ll]e|[Ll]a|[Ll]es|[Dd]u|[Dd]es|[Aa]u|[Aa]ux)\s+\Z")
 _ELIDED = re.compile(r"(?<![\w'\u2019])([LlDd])['\u2019]([A-Z][A-Z0-9]{1,15})\b")
+_WORD_BEFORE = re.compile(r"[\w@/.-]")  # what a term may not follow
 _MASK = re.compile(CODE_SPAN + r"|https?://\S+|www\.[^\s)]+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|<[^>\n]{0,1000}>")
 
 
@@ -71,11 +72,13 @@ class Term:
         return f"{self.fr} -> {self.en}" if not self.keep else f"{self.fr} (keep as is)"
 
     def _regex(self, which: str, forms: tuple[str, ...], inflect: bool) -> re.Pattern:
+        """The forms as one pattern, not followed by a word character, ``@`` or ``-``
+        (:meth:`_find` adds: nor preceded by one, ``/`` or ``.``)."""
         pat = self._patterns.get(which)
         if pat is None:
             alts = sorted({_form_pattern(f, inflect and not _is_acronym(f)) for f in forms}, key=len, reverse=True)
             flags = re.IGNORECASE if self.case == "insensitive" else 0
-            pat = re.compile(r"(?<![\w@/.-])(?:" + "|".join(alts) + r")(?![\w@-])", flags)
+            pat = re.compile(r"(?:" + "|".join(alts) + r")(?![\w@-])", flags)
             self._patterns[which] = pat
         return pat
 
@@ -99,9 +102,22 @@ class Term:
         return self._find(self._regex("forbidden", self.forbidden, False), text, clean)
 
     def _find(self, pattern: re.Pattern, text: str, clean: str | None) -> list[Match]:
+        """The matches of ``pattern`` in ``clean`` (``text`` masked) not preceded by a word
+        character, ``@``, ``/``, ``.`` or ``-``, left to right as ``finditer`` finds them.
+        That test is made here, not as a lookbehind that opens the pattern: a pattern
+        that opens with its forms' letters lets the regex engine skip to them (5x faster)."""
         if clean is None:
             clean = mask(text)
-        return [Match(self, m.start(), m.end(), text[m.start() : m.end()]) for m in pattern.finditer(clean)]
+        out = []
+        pos = 0
+        while (m := pattern.search(clean, pos)) is not None:
+            start, end = m.span()
+            if start and _WORD_BEFORE.match(clean, start - 1):
+                pos = start + 1  # not a match here; one may start further in
+                continue
+            out.append(Match(self, start, end, text[start:end]))
+            pos = end if end > start else end + 1
+        return out
 
 
 _SEPARATORS = re.compile(r"\s+|['’\-‑]")
@@ -158,8 +174,28 @@ class Glossary:
         return {"fr": tuple((t, t._keys("fr", t.fr_forms)) for t in self.terms),
                 "forbidden": tuple((t, t._keys("forbidden", t.forbidden)) for t in self.terms if t.forbidden)}
 
+    @functools.cached_property
+    def _key_index(self) -> dict[str, tuple[tuple[str, ...], dict[str, tuple[int, ...]]]]:
+        """For each list of :attr:`_keys`: its distinct keys, and the terms (their
+        places in the list) that each key stands for."""
+        out = {}
+        for which, listed in self._keys.items():
+            terms_of: dict[str, list[int]] = {}
+            for k, (_, keys) in enumerate(listed):
+                for key in keys:
+                    terms_of.setdefault(key, []).append(k)
+            out[which] = (tuple(terms_of), {key: tuple(ks) for key, ks in terms_of.items()})
+        return out
+
     def _candidates(self, which: str, folded: str) -> list[Term]:
-        return [t for t, keys in self._keys[which] if any(map(folded.__contains__, keys))]
+        """The terms one of whose keys is in ``folded``, in glossary order: each distinct
+        key is looked for once (most texts hold none)."""
+        keys, terms_of = self._key_index[which]
+        hits = [key for key in keys if key in folded]
+        if not hits:
+            return []
+        listed = self._keys[which]
+        return [listed[k][0] for k in sorted({k for key in hits for k in terms_of[key]})]
 
     def find_fr(self, text: str) -> list[Match]:
         """Every glossary term in French text, longest first where they overlap."""
