@@ -215,9 +215,37 @@ def test_compiled_dp_is_built_where_required():
 
     from aomi18n import alignment
 
+    from aomi18n import features
+
     if not os.environ.get("AOMI18N_REQUIRE_COMPILED"):
         pytest.skip("AOMI18N_REQUIRE_COMPILED is not set")
     assert alignment._dpcore is not None
+    assert features._textcore is not None
+
+
+# Digits of several scripts, separators, the punctuation that counts, letters that are
+# no word character, spaces of several kinds: where a C port of the patterns would slip.
+_TEXT_ALPHABET = "aZé1٣0.,_ ?!:(;\"«“»”’-xǅß中ſİ١²½\u00a0\u2028\t\n$'"
+
+
+@given(st.text(alphabet=_TEXT_ALPHABET, max_size=30), st.lists(st.sampled_from(["paragraph", "num3", "heading"]), max_size=2))
+def test_compiled_features_are_the_python_features(text, hints):
+    """_textcore.c against features.py: the same features, counts and order, and the same word set."""
+    import os
+
+    from aomi18n import features
+
+    if not features.compiled():
+        pytest.skip("the compiled features are not built here")
+    tables = (features.WordFeatures(4, {"HCR": "UNHCR"}), features.WordFeatures(3))
+    fast = [features.neutral_features(text, table=t, hints=hints) for t in tables] + [features.word_set(text)]
+    os.environ["AOMI18N_PURE_PYTHON"] = "1"
+    try:
+        slow = [features.neutral_features(text, table=t, hints=hints) for t in tables] + [features.word_set(text)]
+    finally:
+        del os.environ["AOMI18N_PURE_PYTHON"]
+    assert [list(c.items()) for c in fast[:2]] == [list(c.items()) for c in slow[:2]]
+    assert fast[2] == slow[2]
 
 
 def test_compiled_dp_rejects_arrays_too_short():

@@ -10,11 +10,22 @@ once a lexicon is learned — the translations of source words.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
 from .text import CODE_SPAN, code_key, fold, may_hold_link
+
+try:  # the compiled features (built from _textcore.c at install); the Python below is the fallback
+    from . import _textcore
+except ImportError:  # pragma: no cover - depends on the build
+    _textcore = None
+
+
+def compiled() -> bool:
+    """Whether the compiled features are in use (``AOMI18N_PURE_PYTHON=1`` turns them off)."""
+    return _textcore is not None and not os.environ.get("AOMI18N_PURE_PYTHON")
 
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 _SPECIAL = re.compile(r"https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|" + CODE_SPAN)
@@ -44,6 +55,8 @@ fold_word = _FOLDED.__getitem__
 
 def word_set(text: str) -> set[str]:
     """The distinct words of a unit, folded: what the lexicon learns from and maps."""
+    if compiled():
+        return _textcore.words(text, _FOLDED)
     return set(map(_FOLDED.__getitem__, _WORD.findall(text)))
 
 
@@ -86,18 +99,22 @@ def neutral_features(
     keeps one (else one is found for them)."""
     # Listed in order, then counted at once: the Counter's keys keep the order of
     # first appearance (specials, numbers, punctuation, words, hints).
+    if table is None:
+        table = _word_features(prefix, tuple(acronyms.items()) if acronyms else ())
+    # Most units have no URL, e-mail or code: skip the costly pattern when none can match
+    # (and the compiled version does all the rest).
+    special = "`" in text or may_hold_link(text)
+    if not special and compiled():
+        return _textcore.features(text, table, hints, Counter, _PUNCT)
     feats: list[str | None] = []
     stripped = text
-    # Most units have no URL, e-mail or code: skip the costly pattern when none can match.
-    if "`" in text or may_hold_link(text):
+    if special:
         for m in _SPECIAL.finditer(text):
             body = code_key(m.group(2)) if m.group(1) else m.group(0)
             feats.append("x:" + body.rstrip(".,;)").lower())
         stripped = _SPECIAL.sub(" ", text)
     feats.extend(["n:" + (n.replace(".", "").replace(",", "").lstrip("0") or "0") for n in _NUM.findall(stripped)])
     feats.extend([_PUNCT[ch] for ch in _PUNCT_CHARS.findall(stripped)])
-    if table is None:
-        table = _word_features(prefix, tuple(acronyms.items()) if acronyms else ())
     feats.extend(map(table.__getitem__, _WORD.findall(stripped)))
     feats.extend(["h:" + h for h in hints])
     out = Counter(feats)

@@ -1,0 +1,228 @@
+/* The per-unit text work of aomi18n.features, compiled.
+ *
+ * Same results, in the same order, as the Python code in features.py, which stays
+ * as the fallback when this module is not built (and the tests compare both):
+ *
+ *   features(text, table, hints, counter, punct)
+ *       neutral_features() of a text with no inline code, URL or e-mail address:
+ *       its numbers (\d+(?:[.,]\d+)*, separators out, leading zeros out), then its
+ *       meaningful punctuation (punct: character -> feature), then the feature of
+ *       each word ([^\W\d_]+, looked up in `table`, a dict whose __missing__ makes
+ *       new ones; None is no feature), then "h:" + each hint; counted in a new
+ *       `counter()` (a Counter) in order of first appearance.
+ *   words(text, table)
+ *       The set of table[word] for each word ([^\W\d_]+) of text.
+ *
+ * The character classes are the regex module's for str patterns: \d is a Unicode
+ * decimal digit, \w a character for which str.isalnum() holds, or "_".
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+
+#define MAXMARKS 16
+
+static int is_word_char(Py_UCS4 ch) {
+    /* [^\W\d_]: a word character that is neither a decimal digit nor "_" */
+    return ch != '_' && !Py_UNICODE_ISDECIMAL(ch) &&
+           (Py_UNICODE_ISALPHA(ch) || Py_UNICODE_ISDIGIT(ch) || Py_UNICODE_ISNUMERIC(ch));
+}
+
+/* table[key], through __missing__ when the key is not there (a new reference). */
+static PyObject *lookup(PyObject *table, PyObject *key) {
+    PyObject *value = PyDict_GetItemWithError(table, key);
+    if (value != NULL) return Py_NewRef(value);
+    if (PyErr_Occurred()) return NULL;
+    return PyObject_GetItem(table, key);
+}
+
+/* counter[key] += 1 (a new key gets 1, after the others). Steals nothing. */
+static int count(PyObject *counter, PyObject *key) {
+    PyObject *old = PyDict_GetItemWithError(counter, key);
+    if (old == NULL) {
+        if (PyErr_Occurred()) return -1;
+        PyObject *one = PyLong_FromLong(1);
+        if (one == NULL) return -1;
+        int rc = PyDict_SetItem(counter, key, one);
+        Py_DECREF(one);
+        return rc;
+    }
+    long value = PyLong_AsLong(old);
+    if (value == -1 && PyErr_Occurred()) return -1;
+    PyObject *more = PyLong_FromLong(value + 1);
+    if (more == NULL) return -1;
+    int rc = PyDict_SetItem(counter, key, more);
+    Py_DECREF(more);
+    return rc;
+}
+
+/* "n:" and the digits of text[start:end] without "." and ",", leading "0"s out ("0" if none left). */
+static PyObject *number_feature(int kind, const void *data, Py_ssize_t start, Py_ssize_t end) {
+    Py_UCS4 maxchar = 127;
+    Py_ssize_t len = 0, first = -1;
+    for (Py_ssize_t k = start; k < end; k++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, k);
+        if (ch == '.' || ch == ',') continue;
+        if (first < 0 && ch == '0') continue;
+        if (first < 0) first = k;
+        len++;
+        if (ch > maxchar) maxchar = ch;
+    }
+    PyObject *out = PyUnicode_New(2 + (len ? len : 1), maxchar);
+    if (out == NULL) return NULL;
+    int okind = PyUnicode_KIND(out);
+    void *odata = PyUnicode_DATA(out);
+    PyUnicode_WRITE(okind, odata, 0, 'n');
+    PyUnicode_WRITE(okind, odata, 1, ':');
+    if (!len) {
+        PyUnicode_WRITE(okind, odata, 2, '0');
+        return out;
+    }
+    Py_ssize_t w = 2;
+    for (Py_ssize_t k = first; k < end; k++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, k);
+        if (ch == '.' || ch == ',') continue;
+        PyUnicode_WRITE(okind, odata, w++, ch);
+    }
+    return out;
+}
+
+/* For each word of text ([^\\W\\d_]+, left to right): use(into, table[word]). */
+static int each_word(PyObject *text, PyObject *table, int (*use)(PyObject *into, PyObject *value), PyObject *into) {
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < n;) {
+        if (!is_word_char(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < n && is_word_char(PyUnicode_READ(kind, data, j))) j++;
+        PyObject *word = PyUnicode_Substring(text, i, j);
+        if (word == NULL) return -1;
+        PyObject *value = lookup(table, word);
+        Py_DECREF(word);
+        if (value == NULL) return -1;
+        int rc = use(into, value);
+        Py_DECREF(value);
+        if (rc < 0) return -1;
+        i = j;
+    }
+    return 0;
+}
+
+/* count(), but a word with no feature (None) counts nowhere. */
+static int count_feature(PyObject *counter, PyObject *feature) {
+    return feature == Py_None ? 0 : count(counter, feature);
+}
+
+static PyObject *features(PyObject *self, PyObject *args) {
+    PyObject *text, *table, *hints, *counter_type, *punct;
+    if (!PyArg_ParseTuple(args, "UO!OOO!", &text, &PyDict_Type, &table, &hints, &counter_type, &PyDict_Type, &punct))
+        return NULL;
+    PyObject *counter = PyObject_CallNoArgs(counter_type);
+    if (counter == NULL) return NULL;
+    if (!PyDict_Check(counter)) {
+        PyErr_SetString(PyExc_TypeError, "the counter must be a dict");
+        goto fail;
+    }
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    /* Numbers: \d+(?:[.,]\d+)*, left to right. */
+    for (Py_ssize_t i = 0; i < n;) {
+        if (!Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < n && Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, j))) j++;
+        while (j + 1 < n) {
+            Py_UCS4 sep = PyUnicode_READ(kind, data, j);
+            if ((sep != '.' && sep != ',') || !Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, j + 1))) break;
+            j += 2;
+            while (j < n && Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, j))) j++;
+        }
+        PyObject *f = number_feature(kind, data, i, j);
+        if (f == NULL || count(counter, f) < 0) {
+            Py_XDECREF(f);
+            goto fail;
+        }
+        Py_DECREF(f);
+        i = j;
+    }
+    /* Punctuation that carries meaning: the characters of `punct`, read once. */
+    Py_UCS4 marks[MAXMARKS];
+    PyObject *mark_features[MAXMARKS];
+    int nmarks = 0;
+    Py_ssize_t pos = 0;
+    PyObject *key, *value;
+    while (PyDict_Next(punct, &pos, &key, &value)) {
+        if (nmarks == MAXMARKS || !PyUnicode_Check(key) || PyUnicode_GET_LENGTH(key) != 1) {
+            PyErr_SetString(PyExc_ValueError, "punct: at most 16 single characters");
+            goto fail;
+        }
+        marks[nmarks] = PyUnicode_READ_CHAR(key, 0);
+        if (Py_UNICODE_ISALNUM(marks[nmarks]) || Py_UNICODE_ISSPACE(marks[nmarks])) {
+            PyErr_SetString(PyExc_ValueError, "punct: punctuation only");
+            goto fail;
+        }
+        mark_features[nmarks++] = value; /* borrowed: punct outlives the call */
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, i);
+        if (Py_UNICODE_ISALNUM(ch) || Py_UNICODE_ISSPACE(ch)) continue; /* the usual characters, at once */
+        for (int k = 0; k < nmarks; k++) {
+            if (marks[k] == ch) {
+                if (count(counter, mark_features[k]) < 0) goto fail;
+                break;
+            }
+        }
+    }
+    /* Words. */
+    if (each_word(text, table, count_feature, counter) < 0) goto fail;
+    /* Hints. */
+    PyObject *iter = PyObject_GetIter(hints);
+    if (iter == NULL) goto fail;
+    PyObject *hint;
+    while ((hint = PyIter_Next(iter)) != NULL) {
+        PyObject *f = PyUnicode_FromFormat("h:%U", hint);
+        Py_DECREF(hint);
+        if (f == NULL || count(counter, f) < 0) {
+            Py_XDECREF(f);
+            Py_DECREF(iter);
+            goto fail;
+        }
+        Py_DECREF(f);
+    }
+    Py_DECREF(iter);
+    if (PyErr_Occurred()) goto fail;
+    return counter;
+fail:
+    Py_DECREF(counter);
+    return NULL;
+}
+
+static PyObject *words(PyObject *self, PyObject *args) {
+    PyObject *text, *table;
+    if (!PyArg_ParseTuple(args, "UO!", &text, &PyDict_Type, &table)) return NULL;
+    PyObject *out = PySet_New(NULL);
+    if (out == NULL) return NULL;
+    if (each_word(text, table, PySet_Add, out) < 0) {
+        Py_DECREF(out);
+        return NULL;
+    }
+    return out;
+}
+
+static PyMethodDef methods[] = {
+    {"features", features, METH_VARARGS, "The language-neutral features of a text without code or links."},
+    {"words", words, METH_VARARGS, "The set of the folded words of a text."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {
+    PyModuleDef_HEAD_INIT, "_textcore", "The compiled per-unit text features.", -1, methods, NULL, NULL, NULL, NULL,
+};
+
+PyMODINIT_FUNC PyInit__textcore(void) { return PyModule_Create(&module); }
