@@ -215,12 +215,12 @@ def test_compiled_dp_is_built_where_required():
 
     from aomi18n import alignment
 
-    from aomi18n import features
+    from aomi18n import text
 
     if not os.environ.get("AOMI18N_REQUIRE_COMPILED"):
         pytest.skip("AOMI18N_REQUIRE_COMPILED is not set")
     assert alignment._dpcore is not None
-    assert features._textcore is not None
+    assert text._textcore is not None
 
 
 # Digits of several scripts, separators, the punctuation that counts, letters that are
@@ -234,8 +234,9 @@ def test_compiled_features_are_the_python_features(text, hints):
     import os
 
     from aomi18n import features
+    from aomi18n.text import native
 
-    if not features.compiled():
+    if native() is None:
         pytest.skip("the compiled features are not built here")
     tables = (features.WordFeatures(4, {"HCR": "UNHCR"}), features.WordFeatures(3))
     fast = [features.neutral_features(text, table=t, hints=hints) for t in tables] + [features.word_set(text)]
@@ -246,6 +247,27 @@ def test_compiled_features_are_the_python_features(text, hints):
         del os.environ["AOMI18N_PURE_PYTHON"]
     assert [list(c.items()) for c in fast[:2]] == [list(c.items()) for c in slow[:2]]
     assert fast[2] == slow[2]
+
+
+@given(st.lists(st.sampled_from(["the", "The", "le", "LES", "été", "ÉTÉ", "of", "de", "x", "1", "_", "-", " ", "'",
+                                 "\u00a0", "İ", "ǅ", "٣"]), max_size=14))
+def test_compiled_language_counts_are_the_python_counts(pieces):
+    """The function words counted by _textcore.c and by langid.py's patterns: the same."""
+    import os
+
+    from aomi18n import langid
+    from aomi18n.text import native
+
+    if native() is None:
+        pytest.skip("the compiled text helpers are not built here")
+    text = "".join(pieces)
+    fast = [langid._counts(text, codes) for codes in (("en", "fr"), ("fr",), ())]
+    os.environ["AOMI18N_PURE_PYTHON"] = "1"
+    try:
+        slow = [langid._counts(text, codes) for codes in (("en", "fr"), ("fr",), ())]
+    finally:
+        del os.environ["AOMI18N_PURE_PYTHON"]
+    assert fast == slow
 
 
 def test_compiled_dp_rejects_arrays_too_short():

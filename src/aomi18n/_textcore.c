@@ -86,8 +86,9 @@ static PyObject *number_feature(int kind, const void *data, Py_ssize_t start, Py
     return out;
 }
 
-/* For each word of text ([^\\W\\d_]+, left to right): use(into, table[word]). */
-static int each_word(PyObject *text, PyObject *table, int (*use)(PyObject *into, PyObject *value), PyObject *into) {
+/* For each word of text ([^\\W\\d_]+, left to right): use(ctx, table[word]), or
+   use(ctx, word) when table is NULL. */
+static int each_word(PyObject *text, PyObject *table, int (*use)(void *ctx, PyObject *value), void *ctx) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -100,10 +101,10 @@ static int each_word(PyObject *text, PyObject *table, int (*use)(PyObject *into,
         while (j < n && is_word_char(PyUnicode_READ(kind, data, j))) j++;
         PyObject *word = PyUnicode_Substring(text, i, j);
         if (word == NULL) return -1;
-        PyObject *value = lookup(table, word);
+        PyObject *value = table == NULL ? Py_NewRef(word) : lookup(table, word);
         Py_DECREF(word);
         if (value == NULL) return -1;
-        int rc = use(into, value);
+        int rc = use(ctx, value);
         Py_DECREF(value);
         if (rc < 0) return -1;
         i = j;
@@ -112,9 +113,11 @@ static int each_word(PyObject *text, PyObject *table, int (*use)(PyObject *into,
 }
 
 /* count(), but a word with no feature (None) counts nowhere. */
-static int count_feature(PyObject *counter, PyObject *feature) {
-    return feature == Py_None ? 0 : count(counter, feature);
+static int count_feature(void *counter, PyObject *feature) {
+    return feature == Py_None ? 0 : count((PyObject *)counter, feature);
 }
+
+static int add_to_set(void *set, PyObject *value) { return PySet_Add((PyObject *)set, value); }
 
 static PyObject *features(PyObject *self, PyObject *args) {
     PyObject *text, *table, *hints, *counter_type, *punct;
@@ -208,16 +211,64 @@ static PyObject *words(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "UO!", &text, &PyDict_Type, &table)) return NULL;
     PyObject *out = PySet_New(NULL);
     if (out == NULL) return NULL;
-    if (each_word(text, table, PySet_Add, out) < 0) {
+    if (each_word(text, table, add_to_set, out) < 0) {
         Py_DECREF(out);
         return NULL;
     }
     return out;
 }
 
+/* The words of a text: how many, and how many of them each set holds. */
+typedef struct {
+    PyObject *sets;
+    Py_ssize_t counts[MAXMARKS + 1];
+} Tally;
+
+static int tally_word(void *tally, PyObject *word) {
+    Tally *t = (Tally *)tally;
+    Py_ssize_t nsets = PyTuple_GET_SIZE(t->sets);
+    for (Py_ssize_t k = 0; k < nsets; k++) {
+        int found = PySet_Contains(PyTuple_GET_ITEM(t->sets, k), word);
+        if (found < 0) return -1;
+        t->counts[k] += found;
+    }
+    t->counts[MAXMARKS]++;
+    return 0;
+}
+
+static PyObject *count_words(PyObject *self, PyObject *args) {
+    PyObject *text, *sets;
+    if (!PyArg_ParseTuple(args, "UO!", &text, &PyTuple_Type, &sets)) return NULL;
+    Py_ssize_t nsets = PyTuple_GET_SIZE(sets);
+    if (nsets > MAXMARKS) {
+        PyErr_SetString(PyExc_ValueError, "at most 16 sets");
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < nsets; k++) {
+        if (!PyAnySet_Check(PyTuple_GET_ITEM(sets, k))) {
+            PyErr_SetString(PyExc_TypeError, "sets of words");
+            return NULL;
+        }
+    }
+    Tally tally = {sets, {0}};
+    if (each_word(text, NULL, tally_word, &tally) < 0) return NULL;
+    PyObject *hits = PyTuple_New(nsets);
+    if (hits == NULL) return NULL;
+    for (Py_ssize_t k = 0; k < nsets; k++) {
+        PyObject *v = PyLong_FromSsize_t(tally.counts[k]);
+        if (v == NULL) {
+            Py_DECREF(hits);
+            return NULL;
+        }
+        PyTuple_SET_ITEM(hits, k, v);
+    }
+    return Py_BuildValue("nN", tally.counts[MAXMARKS], hits);
+}
+
 static PyMethodDef methods[] = {
     {"features", features, METH_VARARGS, "The language-neutral features of a text without code or links."},
     {"words", words, METH_VARARGS, "The set of the folded words of a text."},
+    {"count_words", count_words, METH_VARARGS, "The number of words of a text, and how many each set holds."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -197,7 +197,8 @@ class _Bags:
     Per-unit ``Counter``s cost ~100 bytes a feature; these arrays cost 24, and
     they are filled one unit at a time so the Counters never all exist at once.
     Entries keep the order of the units and, inside a unit, of its features;
-    ids are given in order of first appearance (source side first).
+    ids are given in order of first appearance (source side first). A unit holds
+    a feature once (its bag is a mapping): (feature, unit) pairs are unique.
     """
 
     def __init__(self, source: Iterable[Mapping[str, float]], target: Iterable[Mapping[str, float]],
@@ -376,7 +377,7 @@ class _Vectors:
         self.src = (su[ks], ids[sf[ks]], sw[ks])
         # The target side sorted by (feature, unit), as _band_dots looks it up.
         tu, tf, tw = tu[kt], ids[tf[kt]], tw[kt]
-        order = np.lexsort((tu, tf))
+        order = (tf * (m + 1) + tu).argsort()  # the keys are unique: any sort gives this order
         self.tgt = (tu[order], tf[order], tw[order])
         self.dense = None  # (source, target) scaled embeddings, with a meaning model
         self.feature_norms = None  # with them: the norms and neighbour dots of the features alone
@@ -407,7 +408,7 @@ def _adjacent(unit: np.ndarray, feat: np.ndarray, weight: np.ndarray, n: int) ->
     if len(unit) == 0:
         return out
     key = feat * (n + 3) + unit
-    order = np.argsort(key, kind="stable")
+    order = key.argsort()  # a bag holds a feature once per unit: the keys are unique, any sort will do
     key, w, u = key[order], weight[order], unit[order]
     for gap in (1, 2):
         pos = np.minimum(np.searchsorted(key, key + gap), len(key) - 1)

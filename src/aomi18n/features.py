@@ -10,22 +10,11 @@ once a lexicon is learned — the translations of source words.
 from __future__ import annotations
 
 import functools
-import os
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 
-from .text import CODE_SPAN, code_key, fold, may_hold_link
-
-try:  # the compiled features (built from _textcore.c at install); the Python below is the fallback
-    from . import _textcore
-except ImportError:  # pragma: no cover - depends on the build
-    _textcore = None
-
-
-def compiled() -> bool:
-    """Whether the compiled features are in use (``AOMI18N_PURE_PYTHON=1`` turns them off)."""
-    return _textcore is not None and not os.environ.get("AOMI18N_PURE_PYTHON")
+from .text import CODE_SPAN, code_key, fold, may_hold_link, native
 
 _NUM = re.compile(r"\d+(?:[.,]\d+)*")
 _SPECIAL = re.compile(r"https?://\S+|www\.\S+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|" + CODE_SPAN)
@@ -55,8 +44,8 @@ fold_word = _FOLDED.__getitem__
 
 def word_set(text: str) -> set[str]:
     """The distinct words of a unit, folded: what the lexicon learns from and maps."""
-    if compiled():
-        return _textcore.words(text, _FOLDED)
+    if (core := native()) is not None:
+        return core.words(text, _FOLDED)
     return set(map(_FOLDED.__getitem__, _WORD.findall(text)))
 
 
@@ -104,8 +93,8 @@ def neutral_features(
     # Most units have no URL, e-mail or code: skip the costly pattern when none can match
     # (and the compiled version does all the rest).
     special = "`" in text or may_hold_link(text)
-    if not special and compiled():
-        return _textcore.features(text, table, hints, Counter, _PUNCT)
+    if not special and (core := native()) is not None:
+        return core.features(text, table, hints, Counter, _PUNCT)
     feats: list[str | None] = []
     stripped = text
     if special:

@@ -6,6 +6,8 @@ import functools
 import re
 from collections.abc import Sequence
 
+from .text import native
+
 
 # ISO 639-1 codes that lingua knows by name; others are passed through unidentified.
 _NAMES = {
@@ -55,10 +57,10 @@ def identify_many(texts: Sequence[str], languages: Sequence[str]) -> list[tuple[
         return out
     fast = set(codes) <= _FUNCTION_WORDS.keys()
     for i, t in enumerate(texts):
-        toks = _tokens(t)
-        if len(toks) < MIN_WORDS:
+        words, hits = _counts(t, codes if fast else ())
+        if words < MIN_WORDS:
             continue
-        decided = _by_function_words(toks, codes) if fast else None
+        decided = _by_function_words(dict(zip(codes, hits))) if fast else None
         if decided:
             out[i] = (decided, FAST_CONFIDENCE)
             continue
@@ -78,23 +80,28 @@ def plainly_in(text: str, lang: str, other: str) -> bool:
     own, theirs = _FUNCTION_WORDS.get(lang), _FUNCTION_WORDS.get(other)
     if own is None or theirs is None:
         return False
-    toks = _tokens(text)
-    return sum(map(own.__contains__, toks)) >= PLAIN_MIN_HITS and not any(map(theirs.__contains__, toks))
+    _, (mine, others) = _counts(text, (lang, other))
+    return mine >= PLAIN_MIN_HITS and not others
 
 
 def function_words(text: str, lang: str) -> int | None:
     """How many of ``lang``'s function words ``text`` holds (None: no list for ``lang``)."""
-    own = _FUNCTION_WORDS.get(lang)
-    return None if own is None else sum(map(own.__contains__, _tokens(text)))
+    if lang not in _FUNCTION_WORDS:
+        return None
+    return _counts(text, (lang,))[1][0]
 
 
-def _tokens(text: str) -> list[str]:
-    """The words of ``text`` as the language tests read them: letters only, lowercased."""
-    return _LETTER_WORDS.findall(text.lower())
+def _counts(text: str, codes: Sequence[str]) -> tuple[int, tuple[int, ...]]:
+    """The words of ``text`` as the language tests read them (letters only, lowercased):
+    how many, and how many are function words of each language of ``codes``."""
+    lists = tuple(_FUNCTION_WORDS[c] for c in codes)
+    if (core := native()) is not None:
+        return core.count_words(text.lower(), lists)
+    tokens = _LETTER_WORDS.findall(text.lower())
+    return len(tokens), tuple(sum(map(words.__contains__, tokens)) for words in lists)
 
 
-def _by_function_words(tokens: list[str], codes: tuple[str, ...]) -> str | None:
-    hits = {c: sum(map(_FUNCTION_WORDS[c].__contains__, tokens)) for c in codes}
+def _by_function_words(hits: dict[str, int]) -> str | None:
     total = sum(hits.values())
     if total < FAST_MIN_HITS:
         return None

@@ -5,8 +5,20 @@ Normalization never changes what is written back: it is only used to compare.
 
 from __future__ import annotations
 
+import os
 import re
 import unicodedata
+
+try:  # the compiled text helpers (built from _textcore.c at install); the Python code is the fallback
+    from . import _textcore
+except ImportError:  # pragma: no cover - depends on the build
+    _textcore = None
+
+
+def native():
+    """The compiled text helpers (``_textcore``), or None where they are not built or
+    ``AOMI18N_PURE_PYTHON=1`` turns them off: callers then use their Python version."""
+    return None if _textcore is None or os.environ.get("AOMI18N_PURE_PYTHON") else _textcore
 
 # Characters that render as a space or are typographic variants of ASCII punctuation.
 _SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u3000"
