@@ -231,8 +231,6 @@ _TEXT_ALPHABET = "aZé1٣0.,_ ?!:(;\"«“»”’-xǅß中ſİ١²½\u00a0\u202
 @given(st.text(alphabet=_TEXT_ALPHABET, max_size=30), st.lists(st.sampled_from(["paragraph", "num3", "heading"]), max_size=2))
 def test_compiled_features_are_the_python_features(text, hints):
     """_textcore.c against features.py: the same features, counts and order, and the same word set."""
-    import os
-
     from aomi18n import features
     from aomi18n.text import native
 
@@ -240,11 +238,9 @@ def test_compiled_features_are_the_python_features(text, hints):
         pytest.skip("the compiled features are not built here")
     tables = (features.WordFeatures(4, {"HCR": "UNHCR"}), features.WordFeatures(3))
     fast = [features.neutral_features(text, table=t, hints=hints) for t in tables] + [features.word_set(text)]
-    os.environ["AOMI18N_PURE_PYTHON"] = "1"
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("aomi18n.text.PURE_PYTHON", True)
         slow = [features.neutral_features(text, table=t, hints=hints) for t in tables] + [features.word_set(text)]
-    finally:
-        del os.environ["AOMI18N_PURE_PYTHON"]
     assert [list(c.items()) for c in fast[:2]] == [list(c.items()) for c in slow[:2]]
     assert fast[2] == slow[2]
 
@@ -253,8 +249,6 @@ def test_compiled_features_are_the_python_features(text, hints):
                                  "\u00a0", "İ", "ǅ", "٣"]), max_size=14))
 def test_compiled_language_counts_are_the_python_counts(pieces):
     """The function words counted by _textcore.c and by langid.py's patterns: the same."""
-    import os
-
     from aomi18n import langid
     from aomi18n.text import native
 
@@ -262,11 +256,9 @@ def test_compiled_language_counts_are_the_python_counts(pieces):
         pytest.skip("the compiled text helpers are not built here")
     text = "".join(pieces)
     fast = [langid._counts(text, codes) for codes in (("en", "fr"), ("fr",), ())]
-    os.environ["AOMI18N_PURE_PYTHON"] = "1"
-    try:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("aomi18n.text.PURE_PYTHON", True)
         slow = [langid._counts(text, codes) for codes in (("en", "fr"), ("fr",), ())]
-    finally:
-        del os.environ["AOMI18N_PURE_PYTHON"]
     assert fast == slow
 
 

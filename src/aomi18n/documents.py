@@ -192,9 +192,12 @@ def _is_wrapped(body: list[str]) -> bool:
     def prose(ln: str) -> bool:
         return bool(ln.strip()) and not _LIST.match(ln) and not _ATX.match(ln) and not _TABLE.match(ln)
 
-    for a, b in zip(body, body[1:]):
-        if prose(a) and prose(b) and max(len(a), len(b)) > 100:
+    before, before_len = False, 0  # the line before: prose? its length
+    for ln in body:
+        here = prose(ln)
+        if before and here and max(before_len, len(ln)) > 100:
             return False
+        before, before_len = here, len(ln)
     return True
 
 

@@ -64,9 +64,11 @@ _SPACE = re.compile(r"\s*")
 
 def markup_only(text: str) -> bool:
     """Whether ``text`` holds nothing but tags, comments and shortcodes (and spaces)."""
+    pos, n = _SPACE.match(text).end(), len(text)
+    if text[pos:pos + 1] not in ("<", "{", ":"):
+        return False  # markup starts with one of them: most text is ruled out here
     if _ADMONITION.match(text):
         return True
-    pos, n = 0, len(text)
     found = False
     while True:
         pos = _SPACE.match(text, pos).end()
@@ -204,11 +206,11 @@ def _paragraph(body: list[str], a: int, b: int, raws: list[Raw], kind: str, *, m
     paragraph of markup alone (a JSX tag over several lines) is markup."""
     first, last = a, _last_nonblank(body, a, b)
     if kind == "paragraph":
-        while first <= last:
+        while first <= last and body[first].lstrip().startswith(("<", "{", ":")):
             # A tag may run over a few lines (JSX attributes one per line).
             k = next((k for k in range(min(last - first + 1, 12)) if markup_only("\n".join(body[first:first + k + 1]))),
                      None)
-            if k is None or not body[first].lstrip().startswith(("<", "{", ":")):
+            if k is None:
                 break
             raws.append(Raw("html", first, first + k))
             first += k + 1

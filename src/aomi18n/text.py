@@ -15,10 +15,14 @@ except ImportError:  # pragma: no cover - depends on the build
     _textcore = None
 
 
+#: ``AOMI18N_PURE_PYTHON=1`` (read once: native() is asked for every unit) turns them off.
+PURE_PYTHON = bool(os.environ.get("AOMI18N_PURE_PYTHON"))
+
+
 def native():
     """The compiled text helpers (``_textcore``), or None where they are not built or
-    ``AOMI18N_PURE_PYTHON=1`` turns them off: callers then use their Python version."""
-    return None if _textcore is None or os.environ.get("AOMI18N_PURE_PYTHON") else _textcore
+    :data:`PURE_PYTHON` is set: callers then use their Python version."""
+    return None if PURE_PYTHON else _textcore
 
 # Characters that render as a space or are typographic variants of ASCII punctuation.
 _SPACES = "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u3000"

@@ -7,6 +7,7 @@ what ``--select``/``--ignore``, the configuration and inline suppressions use.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -42,7 +43,7 @@ class PairContext:
             cache[name] = compute(self)
         return cache[name]
 
-    @property
+    @functools.cached_property
     def names(self) -> tuple[str, str]:
         """The names of the source and target languages, for messages ("French", "English")."""
         from ..langid import language_name

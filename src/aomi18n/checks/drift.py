@@ -39,10 +39,10 @@ def _numbers(text: str, other: str | None = None) -> tuple[Counter, Counter]:
     A compound is often translated by a word ("triplet"), so its number is not
     required on the other side; it still matches a plain number there.
     """
-    plain: Counter = Counter()
-    soft: Counter = Counter()
     if not _DIGIT.search(text):
-        return plain, soft
+        return Counter(), Counter()
+    plain: list[str] = []  # counted at the end (a Counter counts a list in one call)
+    soft: list[str] = []
     names = None
     clean = _URL.sub(" ", text) if may_hold_link(text) else text
     clean = strip_markup(clean)  # numbers in tags' attributes are markup (<CodeStep step={4}>)
@@ -57,9 +57,8 @@ def _numbers(text: str, other: str | None = None) -> tuple[Counter, Counter]:
             name = _GLUED.match(clean[max(0, m.start() - 64):m.end()][::-1])  # a bounded window: linear
             glued = name is None or name.group(0)[::-1] not in names
         compound = _COMPOUND.match(clean, m.end()) or glued
-        for value in _values(m.group(0)):
-            (soft if compound else plain)[value] += 1
-    return plain, soft
+        (soft if compound else plain).extend(_values(m.group(0)))
+    return Counter(plain), Counter(soft)
 
 
 _GROUPS = re.compile(r"[.,]")
