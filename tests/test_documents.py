@@ -180,3 +180,15 @@ def test_lines_split_as_the_line_pattern_reads_them(text):
         if m.end() == len(text):
             break
     assert _split_lines(text) == expected
+
+
+@given(st.text(alphabet="a.1٣ .,<br/>xé\n\u00a0", max_size=24))
+def test_words_are_counted_as_pocount_counts_them(text):
+    # word_count takes pocount's steps with less work (C for the dots): the same count.
+    from translate.tools.pocount import numberre, wordcount
+
+    from aomi18n.text import native, word_count
+
+    assert word_count(text) == wordcount(text)
+    if native() is not None:
+        assert native().undot(text) == numberre.sub(" ", text)

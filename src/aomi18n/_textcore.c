@@ -265,10 +265,53 @@ static PyObject *count_words(PyObject *self, PyObject *args) {
     return Py_BuildValue("nN", tally.counts[MAXMARKS], hits);
 }
 
+/* re.sub(r"\\D\\.\\D", " ", text): each dot between two characters that are no decimal
+   digit, the three of them as one space; matches do not overlap, left to right. */
+static PyObject *undot(PyObject *self, PyObject *args) {
+    PyObject *text;
+    if (!PyArg_ParseTuple(args, "U", &text)) return NULL;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    PyObject *parts = NULL, *out = NULL;
+    Py_ssize_t last = 0; /* the end of the last match: the next starts there or after */
+    for (Py_ssize_t i = last + 1; i + 1 < n; i++) {
+        if (PyUnicode_READ(kind, data, i) != '.' || i - 1 < last ||
+            Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i - 1)) ||
+            Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i + 1)))
+            continue;
+        if (parts == NULL && (parts = PyList_New(0)) == NULL) return NULL;
+        PyObject *before = PyUnicode_Substring(text, last, i - 1);
+        if (before == NULL || PyList_Append(parts, before) < 0) {
+            Py_XDECREF(before);
+            goto done;
+        }
+        Py_DECREF(before);
+        last = i + 2;
+        i = last; /* the loop's i++ makes it last + 1: a match needs its first character at last or after */
+    }
+    if (parts == NULL) return Py_NewRef(text);
+    PyObject *tail = PyUnicode_Substring(text, last, n);
+    if (tail == NULL || PyList_Append(parts, tail) < 0) {
+        Py_XDECREF(tail);
+        goto done;
+    }
+    Py_DECREF(tail);
+    PyObject *space = PyUnicode_FromString(" ");
+    if (space != NULL) {
+        out = PyUnicode_Join(space, parts);
+        Py_DECREF(space);
+    }
+done:
+    Py_DECREF(parts);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"features", features, METH_VARARGS, "The language-neutral features of a text without code or links."},
     {"words", words, METH_VARARGS, "The set of the folded words of a text."},
     {"count_words", count_words, METH_VARARGS, "The number of words of a text, and how many each set holds."},
+    {"undot", undot, METH_VARARGS, "re.sub(r'\\D\\.\\D', ' ', text), as pocount counts words."},
     {NULL, NULL, 0, NULL},
 };
 
