@@ -236,69 +236,61 @@ class _Bags:
         return out
 
 
-    def with_lexicon(self, lexicon: Mapping[str, Mapping[str, float]], source_words: Sequence[set[str]],
-                     target_words: Sequence[set[str]]) -> "_Bags":
+    def with_lexicon(self, lexicon: "_Lexicon", source_words: Sequence[set[str]], target_words: Sequence[set[str]]
+                     ) -> "_Bags":
         """These bags with the lexicon's features (as :func:`source_lexicon_features` and
         :func:`target_lexicon_features` give them) after each unit's own, made for all the
         units at once: each translation of a source unit's words at its best probability,
         each target word some source word translates to at 1."""
-        produced = sorted(_produced(lexicon))
-        tid = {t: k for k, t in enumerate(produced)}
-        # The lexicon by rows: source word -> (translation ids, probabilities).
-        row_of = {w: k for k, w in enumerate(lexicon)}
-        t_ids = array("q")
-        probs = array("d")
-        row_len = array("q")
-        for tr in lexicon.values():
-            t_ids.extend(map(tid.__getitem__, tr))
-            probs.extend(tr.values())
-            row_len.append(len(tr))
-        row_len_np = np.frombuffer(row_len, dtype=np.int64) if row_len else np.zeros(0, np.int64)
-        row_start = np.cumsum(row_len_np) - row_len_np
+        words, translations, probs = lexicon.words, lexicon.translations, lexicon.probs
+        # The lexicon by rows: each source word's translations are a run of the arrays.
+        first = np.flatnonzero(np.r_[True, words[1:] != words[:-1]]) if len(words) else np.zeros(0, np.int64)
+        row_len = np.diff(np.r_[first, len(words)])
+        row_of = dict(zip(map(lexicon.svocab.__getitem__, words[first].tolist()), range(len(first))))
+        produced = np.unique(translations)
+        tid = dict(zip(map(lexicon.tvocab.__getitem__, produced.tolist()), produced.tolist()))
         # Each source unit's known words, then every (unit, translation, probability) they give.
         rows = array("q")
         known = array("q")
-        for words in source_words:
-            found = lexicon.keys() & words
+        for unit_words in source_words:
+            found = row_of.keys() & unit_words
             rows.extend(map(row_of.__getitem__, found))
             known.append(len(found))
         rows_np = np.frombuffer(rows, dtype=np.int64) if rows else np.zeros(0, np.int64)
         unit_of_row = np.repeat(np.arange(len(source_words), dtype=np.int64), np.frombuffer(known, dtype=np.int64)) \
             if known else np.zeros(0, np.int64)
-        per = row_len_np[rows_np]
+        per = row_len[rows_np]
         units = np.repeat(unit_of_row, per)
-        at = np.repeat(row_start[rows_np], per) + (np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per))
-        t_np = np.frombuffer(t_ids, dtype=np.int64)[at] if len(at) else np.zeros(0, np.int64)
-        p_np = np.frombuffer(probs, dtype=np.float64)[at] if len(at) else np.zeros(0, np.float64)
+        at = np.repeat(first[rows_np], per) + (np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per))
+        t_np, p_np = translations[at], probs[at]
         keep = p_np > 0.0
         units, t_np, p_np = units[keep], t_np[keep], p_np[keep]
         # The best probability of each (unit, translation): the first of its group once
         # sorted by unit, translation and falling probability.
         order = np.lexsort((-p_np, t_np, units))
         units, t_np, p_np = units[order], t_np[order], p_np[order]
-        first = np.ones(len(units), dtype=bool)
+        best = np.ones(len(units), dtype=bool)
         if len(units) > 1:
-            first[1:] = (units[1:] != units[:-1]) | (t_np[1:] != t_np[:-1])
-        src = (units[first], t_np[first], p_np[first])
+            best[1:] = (units[1:] != units[:-1]) | (t_np[1:] != t_np[:-1])
+        src = (units[best], t_np[best], p_np[best])
         # The target units' words that some source word translates to.
         t_units = array("q")
         t_words = array("q")
-        for k, words in enumerate(target_words):
-            found = [tid[w] for w in words if w in tid]
+        for k, unit_words in enumerate(target_words):
+            found = [tid[w] for w in unit_words if w in tid]
             t_words.extend(found)
             t_units.extend([k] * len(found))
         tu = np.frombuffer(t_units, dtype=np.int64) if t_units else np.zeros(0, np.int64)
         tw = np.frombuffer(t_words, dtype=np.int64) if t_words else np.zeros(0, np.int64)
-        tgt = (tu, tw, np.ones(len(tu), dtype=np.float64))
         # New names ("w:" and the word) get the next ids, in order of first appearance.
         out = _Bags((), (), names=dict(self.names))
         names = out.names
-        feature_of = np.zeros(len(produced), dtype=np.int64)
+        feature_of = np.zeros(len(lexicon.tvocab), dtype=np.int64)
         for t in dict.fromkeys(np.concatenate([src[1], tw]).tolist()):
-            feature_of[t] = names.setdefault("w:" + produced[t], len(names))
+            feature_of[t] = names.setdefault("w:" + lexicon.tvocab[t], len(names))
         out.n, out.m = self.n, self.m
         out.src = _merged(self.src, (src[0], feature_of[src[1]], src[2]), self.n)
-        out.tgt = _merged(self.tgt, (tgt[0], feature_of[tgt[1]], tgt[2]), self.m)
+        out.tgt = _merged(self.tgt, (tu, feature_of[tw], np.ones(len(tu), dtype=np.float64)), self.m)
         return out
 
 
@@ -741,17 +733,49 @@ def _lengths(texts: Sequence[str]) -> np.ndarray:
     return np.array([len(" ".join(t.split())) for t in texts], dtype=np.float64)
 
 
+@dataclass
+class _Lexicon:
+    """A learned lexicon as arrays: (source word id, target word id, Dice) for each
+    source word's best translations, sorted by source word, then falling Dice, then
+    target word; ids index ``svocab`` and ``tvocab`` (both sorted)."""
+
+    svocab: list[str]
+    tvocab: list[str]
+    words: np.ndarray
+    translations: np.ndarray
+    probs: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def as_dict(self) -> dict[str, dict[str, float]]:
+        lex: dict[str, dict[str, float]] = defaultdict(dict)
+        sv, tv = self.svocab, self.tvocab
+        for w, t, d in zip(self.words.tolist(), self.translations.tolist(), self.probs.tolist()):
+            lex[sv[w]][tv[t]] = d
+        return dict(lex)
+
+
 def learn_lexicon(
     source: Sequence[str], target: Sequence[str], pairs: Sequence[tuple[int, int]], *, min_count: int = 2, min_dice: float = 0.25,
     word_sets: tuple[dict[int, set[str]], dict[int, set[str]]] | None = None,
 ) -> dict[str, dict[str, float]]:
-    """A bilingual lexicon from linked units: word pairs with a high Dice coefficient.
+    """A bilingual lexicon from linked units: word pairs with a high Dice coefficient,
+    each source word's three best translations (source word -> {target word: Dice}).
 
     At most 3,000 links (evenly spread) are read: enough to learn from, and it
     keeps the cost flat on very long documents. ``word_sets``, if given, are two
     dicts (unit index -> :func:`word_set`) of each side, used and filled: the caller
     keeps the words of the units read here.
     """
+    return _learn(source, target, pairs, min_count=min_count, min_dice=min_dice, word_sets=word_sets).as_dict()
+
+
+def _learn(
+    source: Sequence[str], target: Sequence[str], pairs: Sequence[tuple[int, int]], *, min_count: int = 2, min_dice: float = 0.25,
+    word_sets: tuple[dict[int, set[str]], dict[int, set[str]]] | None = None,
+) -> _Lexicon:
+    """:func:`learn_lexicon` as arrays (what the alignment reads)."""
     if len(pairs) > 3000:
         step = len(pairs) / 3000
         pairs = [pairs[int(k * step)] for k in range(3000)]
@@ -761,6 +785,7 @@ def learn_lexicon(
     tgt_sets = [tw[j] if j in tw else tw.setdefault(j, word_set(target[j])) for _, j in pairs]
     svocab = sorted(set().union(*src_sets)) if src_sets else []
     tvocab = sorted(set().union(*tgt_sets)) if tgt_sets else []
+    none = np.zeros(0, np.int64)
     sid = {w: k for k, w in enumerate(svocab)}
     tid = {w: k for k, w in enumerate(tvocab)}
     # Co-occurrence counts of every (source word, target word) in the same link, as
@@ -776,29 +801,27 @@ def learn_lexicon(
     # target words in turn.
     per_a = np.repeat(b_len, a_len)  # for each source word: its link's number of target words
     pairs_a = np.repeat(a_all, per_a)
+    if not len(pairs_a):
+        return _Lexicon(svocab, tvocab, none, none, np.zeros(0, np.float64))
     b_start = np.cumsum(b_len) - b_len  # where each link's target words start
     starts = np.repeat(np.repeat(b_start, a_len), per_a)
     offsets = np.arange(len(pairs_a)) - np.repeat(np.cumsum(per_a) - per_a, per_a)
-    keys = pairs_a * len(tvocab) + b_all[starts + offsets] if len(pairs_a) else None
-    lex: dict[str, dict[str, float]] = defaultdict(dict)
-    if keys is not None:
-        uniq, count = np.unique(keys, return_counts=True)
-        keep = count >= min_count
-        uniq, count = uniq[keep], count[keep]
-        w_idx, t_idx = np.divmod(uniq, len(tvocab))
-        dice = 2.0 * count / (cs[w_idx] + ct[t_idx])
-        good = dice >= min_dice
-        w_idx, t_idx, dice = w_idx[good], t_idx[good], dice[good]
-        # Each source word's three best translations: by Dice, then by the word (ids
-        # are in sorted order), as one sort of all the pairs.
-        order = np.lexsort((t_idx, -dice, w_idx))
-        w_idx, t_idx, dice = w_idx[order], t_idx[order], dice[order]
-        first = np.r_[True, w_idx[1:] != w_idx[:-1]] if len(w_idx) else np.zeros(0, bool)
-        group_start = np.maximum.accumulate(np.where(first, np.arange(len(w_idx)), 0)) if len(w_idx) else first
-        top = np.arange(len(w_idx)) - group_start < 3
-        for w, t, d in zip(w_idx[top].tolist(), t_idx[top].tolist(), dice[top].tolist()):
-            lex[svocab[w]][tvocab[t]] = d
-    return dict(lex)
+    keys = pairs_a * len(tvocab) + b_all[starts + offsets]
+    uniq, count = np.unique(keys, return_counts=True)
+    keep = count >= min_count
+    uniq, count = uniq[keep], count[keep]
+    w_idx, t_idx = np.divmod(uniq, len(tvocab))
+    dice = 2.0 * count / (cs[w_idx] + ct[t_idx])
+    good = dice >= min_dice
+    w_idx, t_idx, dice = w_idx[good], t_idx[good], dice[good]
+    # Each source word's three best translations: by Dice, then by the word (ids
+    # are in sorted order), as one sort of all the pairs.
+    order = np.lexsort((t_idx, -dice, w_idx))
+    w_idx, t_idx, dice = w_idx[order], t_idx[order], dice[order]
+    first = np.r_[True, w_idx[1:] != w_idx[:-1]] if len(w_idx) else np.zeros(0, bool)
+    group_start = np.maximum.accumulate(np.where(first, np.arange(len(w_idx)), 0)) if len(w_idx) else first
+    top = np.arange(len(w_idx)) - group_start < 3
+    return _Lexicon(svocab, tvocab, w_idx[top], t_idx[top], dice[top])
 
 
 def align(
@@ -840,8 +863,8 @@ def align(
         # The words of the units the lexicon learns from (at most 3,000 links: memory
         # stays flat), read once for learning and for the lexicon's features.
         words: tuple[dict[int, set[str]], dict[int, set[str]]] = ({}, {})
-        lex = learn and learn_lexicon(source, target, confident, min_count=params.lexicon_min_count,
-                                      min_dice=params.lexicon_min_dice, word_sets=words)
+        lex = learn and _learn(source, target, confident, min_count=params.lexicon_min_count,
+                               min_dice=params.lexicon_min_dice, word_sets=words)
         # The length ratio of the whole documents is skewed by untranslated or added
         # text; the ratio of the 1-1 links is the translation's own.
         sure = [(i, j) for i, j in confident if ls[i] + lt[j] >= 40]
