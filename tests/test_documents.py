@@ -192,3 +192,14 @@ def test_words_are_counted_as_pocount_counts_them(text):
     assert word_count(text) == wordcount(text)
     if native() is not None:
         assert native().undot(text) == numberre.sub(" ", text)
+
+
+@given(st.text(alphabet="aA1 .!?…\"»)]«(\u00a0É-\n", max_size=20))
+def test_sentence_ends_are_found_as_the_plain_pattern_finds_them(text):
+    import re
+
+    from aomi18n.sentences import _END
+
+    reference = re.compile(_END.pattern.replace("([.!?…][.!?…]*)", "([.!?…]+)", 1))
+    assert reference.pattern != _END.pattern
+    assert [m.span(0) + m.span(3) for m in _END.finditer(text)] == [m.span(0) + m.span(3) for m in reference.finditer(text)]

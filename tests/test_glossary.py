@@ -162,3 +162,13 @@ def test_terms_are_found_where_the_lookbehind_pattern_finds_them(pieces):
             body = term._regex(which, forms, inflect)
             reference = re.compile(r"(?<![\w@/.-])" + body.pattern, body.flags)
             assert [(m.start, m.end) for m in term._find(body, text, clean)] == [m.span() for m in reference.finditer(clean)]
+
+
+@given(st.text(alphabet="lLdDx'’IOMA1 -a", max_size=16))
+def test_elided_articles_are_found_as_the_lookbehind_pattern_finds_them(text):
+    import re
+
+    from aomi18n.glossary import _ELIDED
+
+    reference = re.compile(r"(?<![\w'\u2019])([LlDd])['\u2019]([A-Z][A-Z0-9]{1,15})\b")
+    assert [(m.span(), m.groups()) for m in _ELIDED.finditer(text)] == [(m.span(), m.groups()) for m in reference.finditer(text)]

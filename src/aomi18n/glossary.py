@@ -32,7 +32,9 @@ from .yamlutil import LineDict, load_yaml, read_text_file, short
 
 _KEYS = {"fr", "fr_variants", "en", "en_variants", "forbidden", "category", "case", "note", "keep", "id"}
 _FRENCH_ARTICLE_BEFORE = re.compile(r"(?:\b[LlDd]|\b[Qq]u|\b[Jj])['\u2019]\Z|\b(?:[Ll]e|[Ll]a|[Ll]es|[Dd]u|[Dd]es|[Aa]u|[Aa]ux)\s+\Z")
-_ELIDED = re.compile(r"(?<![\w'\u2019])([LlDd])['\u2019]([A-Z][A-Z0-9]{1,15})\b")
+# "l'IOM": an elided article not after a letter or apostrophe (the test is made after the
+# article's letter, so that the pattern opens with a character class the engine skips to).
+_ELIDED = re.compile(r"([LlDd])(?<![\w'\u2019][LlDd])['\u2019]([A-Z][A-Z0-9]{1,15})\b")
 _WORD_BEFORE = re.compile(r"[\w@/.-]")  # what a term may not follow
 _MASK = re.compile(CODE_SPAN + r"|https?://\S+|www\.[^\s)]+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|<[^>\n]{0,1000}>")
 

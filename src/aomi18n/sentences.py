@@ -35,7 +35,9 @@ _DOTTED = re.compile(r"(?:[a-zà-ÿ]\.)+[a-zà-ÿ]")
 _LIST_NUMBER = re.compile(r"[(]?(?:\d{1,3}|[IVXLC]{1,5}|[a-z])")
 
 # Candidate end: . ! ? … (possibly repeated) and closing quotes/brackets, then space.
-_END = re.compile(r"([.!?…]+)((?:[ \u00a0\u202f]*[\"'»”’)\]])*)(\s+)(?=[«\"“‘(\[]?\s*[A-ZÀ-ÖØ-Þ0-9¿¡«\"“‘(\[-])")
+# Written to open with one plain character class (not a repeat), so that the regex
+# engine skips to the next such character instead of trying every position.
+_END = re.compile(r"([.!?…][.!?…]*)((?:[ \u00a0\u202f]*[\"'»”’)\]])*)(\s+)(?=[«\"“‘(\[]?\s*[A-ZÀ-ÖØ-Þ0-9¿¡«\"“‘(\[-])")
 
 
 def _is_abbreviation(token: str, lang: str | None) -> bool:
