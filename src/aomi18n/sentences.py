@@ -41,7 +41,9 @@ _END = re.compile(r"([.!?…][.!?…]*)((?:[ \u00a0\u202f]*[\"'»”’)\]])*)(\
 
 
 def _is_abbreviation(token: str, lang: str | None) -> bool:
-    word = _APOSTROPHE.split(token.rstrip(".").lstrip("(«\"'“‘[").casefold())[-1]
+    word = token.rstrip(".").lstrip("(«\"'“‘[").casefold()
+    if "'" in word or "’" in word:
+        word = _APOSTROPHE.split(word)[-1]
     if not word:
         return False
     if word in _KNOWN.get(lang or "", _KNOWN_ANY):
@@ -65,18 +67,17 @@ def split_sentences(text: str, lang: str | None = None) -> list[tuple[int, int]]
         end = m.end(2)
         if end <= start:
             continue
-        punct = m.group(1)
-        # the token that ends with this punctuation (scanning back to a space)
-        k = m.start(1) + 1
-        while k > start and not text[k - 1].isspace():
-            k -= 1
-        token = text[k : m.start(1) + 1]
-        if punct == "." and token:
-            stem = token[:-1] if token.endswith(".") else token
+        at = m.start(1)
+        if m.group(1) == ".":
+            # the word that ends with this dot (scanning back to a space), without the dot
+            k = at
+            while k > start and not text[k - 1].isspace():
+                k -= 1
+            stem = text[k:at]
             if _is_abbreviation(stem, lang):
                 continue
             # A list number at the start of the sentence: "1. Text", "IV. Text".
-            if m.start(1) - start <= 4 and _LIST_NUMBER.fullmatch(stem):
+            if at - start <= 4 and _LIST_NUMBER.fullmatch(stem):
                 continue
             # A number followed by a number ("1. 000"?) or a date "12. Mai" in German.
             if stem.isdigit() and lang == "de":

@@ -64,6 +64,9 @@ def _numbers(text: str, other: str | None = None) -> tuple[Counter, Counter]:
 _GROUPS = re.compile(r"[.,]")
 
 
+_NONE: Counter = Counter()  # no numbers (read, never changed)
+
+
 def _values(number: str) -> list[str]:
     """A written number as compared: separators out ("1 000", "1.000", "1,000" -> "1000";
     "3,14" and "3.14" -> "314"), except in a dotted date or version, whose parts are
@@ -355,7 +358,9 @@ def drift(ctx: PairContext):
         if alone:
             reasons.append(f"no {tgt_name} is linked to this {src_name}; the {tgt_name} in its place "
                            f"(line {ctx.target_units[link.target[0]].line}) does not match it")
-        (fn, fr_soft), (en_n, en_soft) = _numbers(fr, en), _numbers(en, fr)
+        # Numbers (none on either side: nothing to compare).
+        (fn, fr_soft), (en_n, en_soft) = (_numbers(fr, en), _numbers(en, fr)) if _DIGIT.search(fr) or _DIGIT.search(en) \
+            else ((_NONE, _NONE), (_NONE, _NONE))
         if fn.keys() != en_n.keys():
             # Each number once: a translation may say "this version" the second time
             # the source repeats "React 18".
