@@ -203,3 +203,13 @@ def test_sentence_ends_are_found_as_the_plain_pattern_finds_them(text):
     reference = re.compile(_END.pattern.replace("([.!?…][.!?…]*)", "([.!?…]+)", 1))
     assert reference.pattern != _END.pattern
     assert [m.span(0) + m.span(3) for m in _END.finditer(text)] == [m.span(0) + m.span(3) for m in reference.finditer(text)]
+
+
+@given(st.text(alphabet="aA1 .!?…\"»)]«(\u00a0É-\nM'’p", max_size=24), st.sampled_from(["fr", "en", "de", None]))
+def test_a_text_said_to_be_one_sentence_is_split_into_one_at_most(text, lang):
+    from aomi18n.sentences import one_sentence, split_sentences
+
+    if one_sentence(text):
+        assert len(split_sentences(text, lang)) <= 1
+    else:
+        assert any(c in text for c in ".!?…")

@@ -56,6 +56,13 @@ def _is_abbreviation(token: str, lang: str | None) -> bool:
     return False
 
 
+def one_sentence(text: str) -> bool:
+    """Whether ``text`` is one sentence at most: it has no place where one could end
+    before its last (what :func:`split_sentences` would find only one span in, found
+    by one search)."""
+    return _END.search(text) is None
+
+
 def split_sentences(text: str, lang: str | None = None) -> list[tuple[int, int]]:
     """Return ``(start, end)`` offsets of the sentences of ``text`` (trailing space excluded)."""
     spans: list[tuple[int, int]] = []

@@ -8,7 +8,7 @@ from collections import Counter
 from rapidfuzz import fuzz, process
 
 from ..model import Finding, Link, Location, Severity
-from ..sentences import split_sentences
+from ..sentences import one_sentence, split_sentences
 from ..text import CODE_SPAN, code_key, code_spans, fold, may_hold_link, strip_markup, word_count
 from . import PairContext, check
 from .coverage import _unrelated, loc, new_sources, placed_pairs, unrelated_new
@@ -471,6 +471,8 @@ MAX_BLOCK_SENTENCES = 300
 
 def _sentence_gaps(fr: str, en: str, ctx: PairContext) -> str | None:
     """A sentence missing or added inside linked blocks (sentence-level alignment)."""
+    if one_sentence(fr) and one_sentence(en):
+        return None  # one sentence on each side at most
     fs = [fr[a:b] for a, b in split_sentences(fr, ctx.source_lang)]
     es = [en[a:b] for a, b in split_sentences(en, ctx.target_lang)]
     if max(len(fs), len(es)) < 2 or len(fs) == len(es):
