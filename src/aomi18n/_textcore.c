@@ -265,6 +265,69 @@ static PyObject *count_words(PyObject *self, PyObject *args) {
     return Py_BuildValue("nN", tally.counts[MAXMARKS], hits);
 }
 
+/* Whether text[start:end] is a word of letters (str.isalpha) whose letters after the
+   first are lower case (str.islower of the rest: no capital, at least one cased). */
+static int plain_word(int kind, const void *data, Py_ssize_t start, Py_ssize_t end) {
+    if (end - start < 2) return 0;
+    int cased = 0;
+    for (Py_ssize_t k = start; k < end; k++) {
+        Py_UCS4 ch = PyUnicode_READ(kind, data, k);
+        if (!Py_UNICODE_ISALPHA(ch)) return 0;
+        if (k == start) continue;
+        if (Py_UNICODE_ISUPPER(ch) || Py_UNICODE_ISTITLE(ch)) return 0;
+        if (Py_UNICODE_ISLOWER(ch)) cased = 1;
+    }
+    return cased;
+}
+
+/* " ".join(w for w in text.split() if plain(w) or not pattern.search(w)): the words of
+   text, but those in which `pattern` finds something; a plain word (see plain_word)
+   is kept without a search. */
+static PyObject *words_without(PyObject *self, PyObject *args) {
+    PyObject *text, *pattern;
+    if (!PyArg_ParseTuple(args, "UO", &text, &pattern)) return NULL;
+    PyObject *search = PyObject_GetAttrString(pattern, "search");
+    if (search == NULL) return NULL;
+    PyObject *kept = PyList_New(0), *out = NULL;
+    if (kept == NULL) goto done;
+    int kind = PyUnicode_KIND(text);
+    const void *data = PyUnicode_DATA(text);
+    Py_ssize_t n = PyUnicode_GET_LENGTH(text);
+    for (Py_ssize_t i = 0; i < n;) {
+        if (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+            i++;
+            continue;
+        }
+        Py_ssize_t j = i + 1;
+        while (j < n && !Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, j))) j++;
+        PyObject *word = PyUnicode_Substring(text, i, j);
+        if (word == NULL) goto done;
+        int keep = plain_word(kind, data, i, j);
+        if (!keep) {
+            PyObject *found = PyObject_CallOneArg(search, word);
+            if (found == NULL) {
+                Py_DECREF(word);
+                goto done;
+            }
+            keep = found == Py_None;
+            Py_DECREF(found);
+        }
+        int rc = keep ? PyList_Append(kept, word) : 0;
+        Py_DECREF(word);
+        if (rc < 0) goto done;
+        i = j;
+    }
+    PyObject *space = PyUnicode_FromString(" ");
+    if (space != NULL) {
+        out = PyUnicode_Join(space, kept);
+        Py_DECREF(space);
+    }
+done:
+    Py_XDECREF(kept);
+    Py_DECREF(search);
+    return out;
+}
+
 /* re.sub(r"\\D\\.\\D", " ", text): each dot between two characters that are no decimal
    digit, the three of them as one space; matches do not overlap, left to right. */
 static PyObject *undot(PyObject *self, PyObject *args) {
@@ -311,6 +374,7 @@ static PyMethodDef methods[] = {
     {"features", features, METH_VARARGS, "The language-neutral features of a text without code or links."},
     {"words", words, METH_VARARGS, "The set of the folded words of a text."},
     {"count_words", count_words, METH_VARARGS, "The number of words of a text, and how many each set holds."},
+    {"words_without", words_without, METH_VARARGS, "The words of a text in which a pattern finds nothing."},
     {"undot", undot, METH_VARARGS, "re.sub(r'\\D\\.\\D', ' ', text), as pocount counts words."},
     {NULL, NULL, 0, NULL},
 };

@@ -239,5 +239,7 @@ def words_to_translate(text: str) -> str:
     text = prose(text)
     if any(c in text for c in "\"\u201c\u00ab"):
         text = _QUOTATION.sub(" ", text)
+    if (core := native()) is not None:
+        return core.words_without(text, _NAME_MARK)
     # A word of letters with no capital after its first cannot be a name: no search.
     return " ".join([w for w in text.split() if (w.isalpha() and w[1:].islower()) or not _NAME_MARK.search(w)])
