@@ -87,8 +87,10 @@ static PyObject *number_feature(int kind, const void *data, Py_ssize_t start, Py
 }
 
 /* For each word of text ([^\\W\\d_]+, left to right): use(ctx, table[word]), or
-   use(ctx, word) when table is NULL. */
-static int each_word(PyObject *text, PyObject *table, int (*use)(void *ctx, PyObject *value), void *ctx) {
+   use(ctx, word) when table is NULL; a word shorter than `shortest` or longer than
+   `longest` is not made: use(ctx, NULL). */
+static int each_word(PyObject *text, PyObject *table, int (*use)(void *ctx, PyObject *value), void *ctx,
+                     Py_ssize_t shortest, Py_ssize_t longest) {
     int kind = PyUnicode_KIND(text);
     const void *data = PyUnicode_DATA(text);
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
@@ -99,6 +101,11 @@ static int each_word(PyObject *text, PyObject *table, int (*use)(void *ctx, PyOb
         }
         Py_ssize_t j = i + 1;
         while (j < n && is_word_char(PyUnicode_READ(kind, data, j))) j++;
+        if (j - i < shortest || j - i > longest) {
+            if (use(ctx, NULL) < 0) return -1;
+            i = j;
+            continue;
+        }
         PyObject *word = PyUnicode_Substring(text, i, j);
         if (word == NULL) return -1;
         PyObject *value = table == NULL ? Py_NewRef(word) : lookup(table, word);
@@ -183,7 +190,7 @@ static PyObject *features(PyObject *self, PyObject *args) {
         }
     }
     /* Words. */
-    if (each_word(text, table, count_feature, counter) < 0) goto fail;
+    if (each_word(text, table, count_feature, counter, 0, PY_SSIZE_T_MAX) < 0) goto fail;
     /* Hints. */
     PyObject *iter = PyObject_GetIter(hints);
     if (iter == NULL) goto fail;
@@ -211,7 +218,7 @@ static PyObject *words(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "UO!", &text, &PyDict_Type, &table)) return NULL;
     PyObject *out = PySet_New(NULL);
     if (out == NULL) return NULL;
-    if (each_word(text, table, add_to_set, out) < 0) {
+    if (each_word(text, table, add_to_set, out, 0, PY_SSIZE_T_MAX) < 0) {
         Py_DECREF(out);
         return NULL;
     }
@@ -226,19 +233,21 @@ typedef struct {
 
 static int tally_word(void *tally, PyObject *word) {
     Tally *t = (Tally *)tally;
+    t->counts[MAXMARKS]++;
+    if (word == NULL) return 0; /* a length no word of the sets has */
     Py_ssize_t nsets = PyTuple_GET_SIZE(t->sets);
     for (Py_ssize_t k = 0; k < nsets; k++) {
         int found = PySet_Contains(PyTuple_GET_ITEM(t->sets, k), word);
         if (found < 0) return -1;
         t->counts[k] += found;
     }
-    t->counts[MAXMARKS]++;
     return 0;
 }
 
 static PyObject *count_words(PyObject *self, PyObject *args) {
     PyObject *text, *sets;
-    if (!PyArg_ParseTuple(args, "UO!", &text, &PyTuple_Type, &sets)) return NULL;
+    Py_ssize_t shortest = 0, longest = PY_SSIZE_T_MAX; /* the lengths of the sets' words */
+    if (!PyArg_ParseTuple(args, "UO!|nn", &text, &PyTuple_Type, &sets, &shortest, &longest)) return NULL;
     Py_ssize_t nsets = PyTuple_GET_SIZE(sets);
     if (nsets > MAXMARKS) {
         PyErr_SetString(PyExc_ValueError, "at most 16 sets");
@@ -251,7 +260,7 @@ static PyObject *count_words(PyObject *self, PyObject *args) {
         }
     }
     Tally tally = {sets, {0}};
-    if (each_word(text, NULL, tally_word, &tally) < 0) return NULL;
+    if (each_word(text, NULL, tally_word, &tally, shortest, longest) < 0) return NULL;
     PyObject *hits = PyTuple_New(nsets);
     if (hits == NULL) return NULL;
     for (Py_ssize_t k = 0; k < nsets; k++) {
@@ -373,7 +382,8 @@ done:
 static PyMethodDef methods[] = {
     {"features", features, METH_VARARGS, "The language-neutral features of a text without code or links."},
     {"words", words, METH_VARARGS, "The set of the folded words of a text."},
-    {"count_words", count_words, METH_VARARGS, "The number of words of a text, and how many each set holds."},
+    {"count_words", count_words, METH_VARARGS,
+     "The number of words of a text, and how many each set holds (words of lengths in [shortest, longest])."},
     {"words_without", words_without, METH_VARARGS, "The words of a text in which a pattern finds nothing."},
     {"undot", undot, METH_VARARGS, "re.sub(r'\\D\\.\\D', ' ', text), as pocount counts words."},
     {NULL, NULL, 0, NULL},

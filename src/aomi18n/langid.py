@@ -27,6 +27,9 @@ _FUNCTION_WORDS = {
     "en": frozenset("the of and to in is that for with by are this be it from at which have has was were "
                     "not will their these those been its into between also but would should".split()),
 }
+# The shortest and longest function word: a word of another length is none of them.
+_LENGTHS = (min(len(w) for words in _FUNCTION_WORDS.values() for w in words),
+            max(len(w) for words in _FUNCTION_WORDS.values() for w in words))
 FAST_MIN_HITS = 5
 FAST_MIN_SHARE = 0.9
 FAST_CONFIDENCE = 0.99
@@ -96,7 +99,7 @@ def _counts(text: str, codes: Sequence[str]) -> tuple[int, tuple[int, ...]]:
     how many, and how many are function words of each language of ``codes``."""
     lists = tuple(_FUNCTION_WORDS[c] for c in codes)
     if (core := native()) is not None:
-        return core.count_words(text.lower(), lists)
+        return core.count_words(text.lower(), lists, *_LENGTHS)
     tokens = _LETTER_WORDS.findall(text.lower())
     return len(tokens), tuple(sum(map(words.__contains__, tokens)) for words in lists)
 
