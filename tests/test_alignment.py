@@ -245,6 +245,16 @@ def test_compiled_features_are_the_python_features(text, hints):
     assert fast[2] == slow[2]
 
 
+@given(st.lists(st.text(alphabet="ab \t\n\u00a0\u2028\u3000é", max_size=12), max_size=5))
+def test_compiled_lengths_are_the_python_lengths(texts):
+    """Unit lengths with white space collapsed: _textcore.c as str.split and join count them."""
+    from aomi18n.text import native
+
+    if native() is None:
+        pytest.skip("the compiled text helpers are not built here")
+    assert native().collapsed_lengths(texts) == [len(" ".join(t.split())) for t in texts]
+
+
 @given(st.lists(st.sampled_from(["the", "The", "le", "LES", "été", "ÉTÉ", "of", "de", "x", "1", "_", "-", " ", "'",
                                  "\u00a0", "İ", "ǅ", "٣"]), max_size=14))
 def test_compiled_language_counts_are_the_python_counts(pieces):

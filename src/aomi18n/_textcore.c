@@ -274,6 +274,48 @@ static PyObject *count_words(PyObject *self, PyObject *args) {
     return Py_BuildValue("nN", tally.counts[MAXMARKS], hits);
 }
 
+/* [len(" ".join(t.split())) for t in texts]: each text's length once its runs of white
+   space are one space and its ends trimmed. */
+static PyObject *collapsed_lengths(PyObject *self, PyObject *args) {
+    PyObject *texts;
+    if (!PyArg_ParseTuple(args, "O", &texts)) return NULL;
+    PyObject *seq = PySequence_Fast(texts, "a sequence of texts");
+    if (seq == NULL) return NULL;
+    Py_ssize_t count = PySequence_Fast_GET_SIZE(seq);
+    PyObject *out = PyList_New(count);
+    if (out == NULL) goto done;
+    for (Py_ssize_t t = 0; t < count; t++) {
+        PyObject *text = PySequence_Fast_GET_ITEM(seq, t);
+        if (!PyUnicode_Check(text)) {
+            PyErr_SetString(PyExc_TypeError, "a sequence of texts");
+            Py_CLEAR(out);
+            goto done;
+        }
+        int kind = PyUnicode_KIND(text);
+        const void *data = PyUnicode_DATA(text);
+        Py_ssize_t n = PyUnicode_GET_LENGTH(text), length = 0, words = 0;
+        int in_word = 0;
+        for (Py_ssize_t i = 0; i < n; i++) {
+            if (Py_UNICODE_ISSPACE(PyUnicode_READ(kind, data, i))) {
+                in_word = 0;
+                continue;
+            }
+            if (!in_word) words++;
+            in_word = 1;
+            length++;
+        }
+        PyObject *v = PyLong_FromSsize_t(length + (words ? words - 1 : 0));
+        if (v == NULL) {
+            Py_CLEAR(out);
+            goto done;
+        }
+        PyList_SET_ITEM(out, t, v);
+    }
+done:
+    Py_DECREF(seq);
+    return out;
+}
+
 /* Whether text[start:end] is a word of letters (str.isalpha) whose letters after the
    first are lower case (str.islower of the rest: no capital, at least one cased). */
 static int plain_word(int kind, const void *data, Py_ssize_t start, Py_ssize_t end) {
@@ -384,6 +426,7 @@ static PyMethodDef methods[] = {
     {"words", words, METH_VARARGS, "The set of the folded words of a text."},
     {"count_words", count_words, METH_VARARGS,
      "The number of words of a text, and how many each set holds (words of lengths in [shortest, longest])."},
+    {"collapsed_lengths", collapsed_lengths, METH_VARARGS, "Each text's length with its white space collapsed."},
     {"words_without", words_without, METH_VARARGS, "The words of a text in which a pattern finds nothing."},
     {"undot", undot, METH_VARARGS, "re.sub(r'\\D\\.\\D', ' ', text), as pocount counts words."},
     {NULL, NULL, 0, NULL},

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .features import WordFeatures, neutral_features, word_set
+from .text import native
 from .model import Alignment, Link
 
 INF = float("inf")
@@ -730,6 +731,9 @@ def _run(ls, lt, bags: _Bags, params: Params, ratio: float, last: bool = False,
 
 
 def _lengths(texts: Sequence[str]) -> np.ndarray:
+    """Each unit's length, its white space collapsed (runs are one space, ends trimmed)."""
+    if (core := native()) is not None:
+        return np.array(core.collapsed_lengths(texts), dtype=np.float64)
     return np.array([len(" ".join(t.split())) for t in texts], dtype=np.float64)
 
 
