@@ -75,7 +75,7 @@ static PyObject *dp(PyObject *self, PyObject *args) {
                           &p.orphan_cost, &p.orphan_sim, &p.variance, &p.ratio, &B_b, &S_b))
         return NULL;
     PyObject *result = NULL;
-    double *ring = NULL, sims[MAXBEADS];
+    double *ring = NULL, *sn2 = NULL, *tn2 = NULL, sims[MAXBEADS];
     int na[MAXBEADS], nb[MAXBEADS];
     Py_ssize_t nbeads = PySequence_Size(beads_obj);
     Py_ssize_t ncols = n > 1 ? n : 1, mcols = m > 1 ? m : 1;
@@ -113,9 +113,19 @@ static PyObject *dp(PyObject *self, PyObject *args) {
     signed char *B = B_b.buf;
     float *S = S_b.buf;
     ring = PyMem_Malloc(sizeof(double) * 4 * width);
-    if (!ring) {
+    /* |v[start] + ... + v[start+k-1]|^2 of each side for k = 1..3, made once:
+       sn2[(k - 1) * (n + 1) + start], tn2[(k - 1) * (m + 1) + start]. */
+    sn2 = PyMem_Malloc(sizeof(double) * 3 * (n + 1));
+    tn2 = PyMem_Malloc(sizeof(double) * 3 * (m + 1));
+    if (!ring || !sn2 || !tn2) {
         PyErr_NoMemory();
         goto done;
+    }
+    for (int k = 1; k <= 3; k++) {
+        for (Py_ssize_t start = 0; start <= n; start++)
+            sn2[(k - 1) * (n + 1) + start] = summed_norm2(ns, sadj, ncols, n, start, k);
+        for (Py_ssize_t start = 0; start <= m; start++)
+            tn2[(k - 1) * (m + 1) + start] = summed_norm2(nt, tadj, mcols, m, start, k);
     }
     const double inf = HUGE_VAL;
     const int prunable = p.length_weight >= 0.0;
@@ -161,8 +171,8 @@ static PyObject *dp(PyObject *self, PyObject *args) {
                                 }
                             for (int da = 0; da < a; da++)
                                 for (int db = 0; db < b; db++) dot += parts[da][db];
-                            double s_n2 = summed_norm2(ns, sadj, ncols, n, i - a, a);
-                            double t_n2 = summed_norm2(nt, tadj, mcols, m, j - b, b);
+                            double s_n2 = sn2[(a - 1) * (n + 1) + (i - a)];
+                            double t_n2 = tn2[(b - 1) * (m + 1) + (j - b)];
                             sim = cosine(dot, s_n2 * t_n2, p.empty_sim);
                             sim = sim < 0.0 ? 0.0 : (sim > 1.0 ? 1.0 : sim);
                             double orphan = 0.0;
@@ -227,6 +237,8 @@ static PyObject *dp(PyObject *self, PyObject *args) {
     result = Py_NewRef(Py_None);
 done:
     PyMem_Free(ring);
+    PyMem_Free(sn2);
+    PyMem_Free(tn2);
     PyBuffer_Release(&lo_b);
     PyBuffer_Release(&D_b);
     PyBuffer_Release(&csl_b);
