@@ -21,10 +21,24 @@
 
 #define MAXMARKS 16
 
+/* The character classes, with the ASCII answers at once (most text is ASCII; the
+   Unicode tables are a call away). */
+static inline int is_decimal(Py_UCS4 ch) {
+    return ch < 128 ? ch - '0' < 10u : Py_UNICODE_ISDECIMAL(ch);
+}
+
+static inline int is_alpha(Py_UCS4 ch) {
+    return ch < 128 ? (ch | 32) - 'a' < 26u : Py_UNICODE_ISALPHA(ch);
+}
+
+static inline int is_alnum(Py_UCS4 ch) {
+    return ch < 128 ? (ch | 32) - 'a' < 26u || ch - '0' < 10u : Py_UNICODE_ISALNUM(ch);
+}
+
 static int is_word_char(Py_UCS4 ch) {
     /* [^\W\d_]: a word character that is neither a decimal digit nor "_" */
-    return ch != '_' && !Py_UNICODE_ISDECIMAL(ch) &&
-           (Py_UNICODE_ISALPHA(ch) || Py_UNICODE_ISDIGIT(ch) || Py_UNICODE_ISNUMERIC(ch));
+    if (ch < 128) return (ch | 32) - 'a' < 26u;
+    return !Py_UNICODE_ISDECIMAL(ch) && (Py_UNICODE_ISALPHA(ch) || Py_UNICODE_ISDIGIT(ch) || Py_UNICODE_ISNUMERIC(ch));
 }
 
 /* table[key], through __missing__ when the key is not there (a new reference). */
@@ -141,17 +155,17 @@ static PyObject *features(PyObject *self, PyObject *args) {
     Py_ssize_t n = PyUnicode_GET_LENGTH(text);
     /* Numbers: \d+(?:[.,]\d+)*, left to right. */
     for (Py_ssize_t i = 0; i < n;) {
-        if (!Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i))) {
+        if (!is_decimal(PyUnicode_READ(kind, data, i))) {
             i++;
             continue;
         }
         Py_ssize_t j = i + 1;
-        while (j < n && Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, j))) j++;
+        while (j < n && is_decimal(PyUnicode_READ(kind, data, j))) j++;
         while (j + 1 < n) {
             Py_UCS4 sep = PyUnicode_READ(kind, data, j);
-            if ((sep != '.' && sep != ',') || !Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, j + 1))) break;
+            if ((sep != '.' && sep != ',') || !is_decimal(PyUnicode_READ(kind, data, j + 1))) break;
             j += 2;
-            while (j < n && Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, j))) j++;
+            while (j < n && is_decimal(PyUnicode_READ(kind, data, j))) j++;
         }
         PyObject *f = number_feature(kind, data, i, j);
         if (f == NULL || count(counter, f) < 0) {
@@ -181,7 +195,7 @@ static PyObject *features(PyObject *self, PyObject *args) {
     }
     for (Py_ssize_t i = 0; i < n; i++) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, i);
-        if (Py_UNICODE_ISALNUM(ch) || Py_UNICODE_ISSPACE(ch)) continue; /* the usual characters, at once */
+        if (is_alnum(ch) || Py_UNICODE_ISSPACE(ch)) continue; /* the usual characters, at once */
         for (int k = 0; k < nmarks; k++) {
             if (marks[k] == ch) {
                 if (count(counter, mark_features[k]) < 0) goto fail;
@@ -323,8 +337,13 @@ static int plain_word(int kind, const void *data, Py_ssize_t start, Py_ssize_t e
     int cased = 0;
     for (Py_ssize_t k = start; k < end; k++) {
         Py_UCS4 ch = PyUnicode_READ(kind, data, k);
-        if (!Py_UNICODE_ISALPHA(ch)) return 0;
+        if (!is_alpha(ch)) return 0;
         if (k == start) continue;
+        if (ch < 128) {
+            if (ch < 'a') return 0; /* an ASCII letter: A-Z is upper case */
+            cased = 1;
+            continue;
+        }
         if (Py_UNICODE_ISUPPER(ch) || Py_UNICODE_ISTITLE(ch)) return 0;
         if (Py_UNICODE_ISLOWER(ch)) cased = 1;
     }
@@ -391,8 +410,8 @@ static PyObject *undot(PyObject *self, PyObject *args) {
     Py_ssize_t last = 0; /* the end of the last match: the next starts there or after */
     for (Py_ssize_t i = last + 1; i + 1 < n; i++) {
         if (PyUnicode_READ(kind, data, i) != '.' || i - 1 < last ||
-            Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i - 1)) ||
-            Py_UNICODE_ISDECIMAL(PyUnicode_READ(kind, data, i + 1)))
+            is_decimal(PyUnicode_READ(kind, data, i - 1)) ||
+            is_decimal(PyUnicode_READ(kind, data, i + 1)))
             continue;
         if (parts == NULL && (parts = PyList_New(0)) == NULL) return NULL;
         PyObject *before = PyUnicode_Substring(text, last, i - 1);
