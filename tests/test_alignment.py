@@ -347,3 +347,14 @@ def test_lexicon_features_take_each_translation_at_its_best():
     assert source_lexicon_features("Le chat et le matou", lex) == {"w:cat": 0.9, "w:kitty": 0.3, "w:tomcat": 0.6}
     assert source_lexicon_features("rien", lex) == {}
     assert target_lexicon_features("The Cat and the dog", {"cat", "tomcat"}) == {"w:cat": 1}
+
+
+def test_lexicon_features_made_a_few_units_at_a_time_give_the_same_links(monkeypatch):
+    """The second pass's lexicon features are made for some thousands of units at a time
+    (memory stays flat): cut in chunks of three units, the links are the same."""
+    from aomi18n import alignment
+
+    fr, en = _perturbed_pair(3, 80)
+    whole = align(fr, en)
+    monkeypatch.setattr(alignment, "_UNITS_AT_ONCE", 3)
+    assert align(fr, en) == whole

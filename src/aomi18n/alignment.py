@@ -228,21 +228,14 @@ class _Bags:
         feat = np.fromiter(map(names.__getitem__, keys), dtype=np.int64, count=len(keys))
         return (unit, feat, np.frombuffer(count, dtype=np.float64) if count else np.zeros(0, np.float64)), n
 
-    def extended(self, src_extra: Iterable[Mapping[str, float]], tgt_extra: Iterable[Mapping[str, float]]) -> "_Bags":
-        """These bags with more features per unit (the lexicon's), each unit's new
-        features after its own; new names get the next ids."""
-        out = _Bags(src_extra, tgt_extra, names=dict(self.names))
-        out.src = _merged(self.src, out.src, self.n)
-        out.tgt = _merged(self.tgt, out.tgt, self.m)
-        return out
-
-
-    def with_lexicon(self, lexicon: "_Lexicon", source_words: Sequence[set[str]], target_words: Sequence[set[str]]
+    def with_lexicon(self, lexicon: "_Lexicon", source_words: Iterable[set[str]], target_words: Iterable[set[str]]
                      ) -> "_Bags":
         """These bags with the lexicon's features (as :func:`source_lexicon_features` and
-        :func:`target_lexicon_features` give them) after each unit's own, made for all the
-        units at once: each translation of a source unit's words at its best probability,
-        each target word some source word translates to at 1."""
+        :func:`target_lexicon_features` give them) after each unit's own, made by array
+        operations over thousands of units at a time: each translation of a source unit's
+        words at its best probability, each target word some source word translates to at
+        1. The units' word sets are read once, in order (one at a time, if given by a
+        generator); new names get the next ids, in order of first appearance."""
         words, translations, probs = lexicon.words, lexicon.translations, lexicon.probs
         # The lexicon by rows: each source word's translations are a run of the arrays.
         first = np.flatnonzero(np.r_[True, words[1:] != words[:-1]]) if len(words) else np.zeros(0, np.int64)
@@ -250,30 +243,24 @@ class _Bags:
         row_of = dict(zip(map(lexicon.svocab.__getitem__, words[first].tolist()), range(len(first))))
         produced = np.unique(translations)
         tid = dict(zip(map(lexicon.tvocab.__getitem__, produced.tolist()), produced.tolist()))
-        # Each source unit's known words, then every (unit, translation, probability) they give.
+        # Each source unit's known words, then every (unit, translation, probability)
+        # they give, reduced to the best of each (unit, translation): a few thousand
+        # units at a time, so that memory stays flat on long documents.
+        parts: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []
         rows = array("q")
         known = array("q")
-        for unit_words in source_words:
-            found = row_of.keys() & unit_words
-            rows.extend(map(row_of.__getitem__, found))
-            known.append(len(found))
-        rows_np = np.frombuffer(rows, dtype=np.int64) if rows else np.zeros(0, np.int64)
-        unit_of_row = np.repeat(np.arange(len(source_words), dtype=np.int64), np.frombuffer(known, dtype=np.int64)) \
-            if known else np.zeros(0, np.int64)
-        per = row_len[rows_np]
-        units = np.repeat(unit_of_row, per)
-        at = np.repeat(first[rows_np], per) + (np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per))
-        t_np, p_np = translations[at], probs[at]
-        keep = p_np > 0.0
-        units, t_np, p_np = units[keep], t_np[keep], p_np[keep]
-        # The best probability of each (unit, translation): the first of its group once
-        # sorted by unit, translation and falling probability.
-        order = np.lexsort((-p_np, t_np, units))
-        units, t_np, p_np = units[order], t_np[order], p_np[order]
-        best = np.ones(len(units), dtype=bool)
-        if len(units) > 1:
-            best[1:] = (units[1:] != units[:-1]) | (t_np[1:] != t_np[:-1])
-        src = (units[best], t_np[best], p_np[best])
+        first_unit = 0
+        for unit_words in chain(source_words, [None]):
+            if unit_words is not None:
+                found = row_of.keys() & unit_words
+                rows.extend(map(row_of.__getitem__, found))
+                known.append(len(found))
+            if len(known) == _UNITS_AT_ONCE or (unit_words is None and known):
+                parts.append(_best_translations(first, row_len, translations, probs, rows, known, first_unit))
+                first_unit += len(known)
+                rows, known = array("q"), array("q")
+        none = np.zeros(0, np.int64)
+        src = tuple(np.concatenate(a) for a in zip(*parts)) if parts else (none, none, np.zeros(0, np.float64))
         # The target units' words that some source word translates to.
         t_units = array("q")
         t_words = array("q")
@@ -287,12 +274,40 @@ class _Bags:
         out = _Bags((), (), names=dict(self.names))
         names = out.names
         feature_of = np.zeros(len(lexicon.tvocab), dtype=np.int64)
-        for t in dict.fromkeys(np.concatenate([src[1], tw]).tolist()):
+        seen, at = np.unique(np.concatenate([src[1], tw]), return_index=True)
+        for t in seen[np.argsort(at)].tolist():  # each translation once, in order of first appearance
             feature_of[t] = names.setdefault("w:" + lexicon.tvocab[t], len(names))
         out.n, out.m = self.n, self.m
         out.src = _merged(self.src, (src[0], feature_of[src[1]], src[2]), self.n)
         out.tgt = _merged(self.tgt, (tu, feature_of[tw], np.ones(len(tu), dtype=np.float64)), self.m)
         return out
+
+
+_UNITS_AT_ONCE = 4096  # source units whose lexicon features are made together (see with_lexicon)
+
+
+def _best_translations(first: np.ndarray, row_len: np.ndarray, translations: np.ndarray, probs: np.ndarray,
+                       rows: array, known: array, first_unit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(unit, translation id, probability) of some units, sorted by unit and translation:
+    each translation of a unit's known words (``rows``: the lexicon's rows of its words,
+    ``known``: how many each unit has), at its best probability."""
+    rows_np = np.frombuffer(rows, dtype=np.int64) if rows else np.zeros(0, np.int64)
+    unit_of_row = np.repeat(np.arange(first_unit, first_unit + len(known), dtype=np.int64),
+                            np.frombuffer(known, dtype=np.int64))
+    per = row_len[rows_np]
+    units = np.repeat(unit_of_row, per)
+    at = np.repeat(first[rows_np], per) + (np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per))
+    t_np, p_np = translations[at], probs[at]
+    keep = p_np > 0.0
+    units, t_np, p_np = units[keep], t_np[keep], p_np[keep]
+    # The best probability of each (unit, translation): the first of its group once
+    # sorted by unit, translation and falling probability.
+    order = np.lexsort((-p_np, t_np, units))
+    units, t_np, p_np = units[order], t_np[order], p_np[order]
+    best = np.ones(len(units), dtype=bool)
+    if len(units) > 1:
+        best[1:] = (units[1:] != units[:-1]) | (t_np[1:] != t_np[:-1])
+    return units[best], t_np[best], p_np[best]
 
 
 def _merged(old, extra, n: int):
@@ -877,8 +892,8 @@ def align(
             new_ratio = max(float(lt[[j for _, j in sure]].sum()), 1.0) / max(float(ls[[i for i, _ in sure]].sum()), 1.0)
         if lex:
             sw, tw = words
-            bags = bags.with_lexicon(lex, [word_set(t) if (w := sw.pop(k, None)) is None else w for k, t in enumerate(source)],
-                                     [word_set(t) if (w := tw.pop(k, None)) is None else w for k, t in enumerate(target)])
+            bags = bags.with_lexicon(lex, (word_set(t) if (w := sw.pop(k, None)) is None else w for k, t in enumerate(source)),
+                                     (word_set(t) if (w := tw.pop(k, None)) is None else w for k, t in enumerate(target)))
         if lex or abs(math.log(new_ratio / ratio)) > params.ratio_tolerance or (emb is not None and not everywhere):
             beads, vec = _run(ls, lt, bags, params, new_ratio, last=True, meaning=emb)
     if not params.attach and emb is None:
