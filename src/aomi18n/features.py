@@ -86,8 +86,6 @@ def neutral_features(
 
     ``table``: the :class:`WordFeatures` of ``prefix`` and ``acronyms``, if the caller
     keeps one (else one is found for them)."""
-    # Listed in order, then counted at once: the Counter's keys keep the order of
-    # first appearance (specials, numbers, punctuation, words, hints).
     if table is None:
         table = _word_features(prefix, tuple(acronyms.items()) if acronyms else ())
     # Most units have no URL, e-mail or code: skip the costly pattern when none can match
@@ -95,6 +93,8 @@ def neutral_features(
     special = "`" in text or may_hold_link(text)
     if not special and (core := native()) is not None:
         return core.features(text, table, hints, Counter, _PUNCT)
+    # Listed in order, then counted at once: the Counter's keys keep the order of
+    # first appearance (specials, numbers, punctuation, words, hints).
     feats: list[str | None] = []
     stripped = text
     if special:
