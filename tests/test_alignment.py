@@ -358,3 +358,13 @@ def test_lexicon_features_made_a_few_units_at_a_time_give_the_same_links(monkeyp
     whole = align(fr, en)
     monkeypatch.setattr(alignment, "_UNITS_AT_ONCE", 3)
     assert align(fr, en) == whole
+
+
+def test_features_refuse_a_hint_that_is_not_text_in_both_versions(monkeypatch):
+    from aomi18n import features
+
+    with pytest.raises(TypeError):
+        features.neutral_features("Le texte", hints=(1,))
+    monkeypatch.setattr("aomi18n.text.PURE_PYTHON", True)
+    with pytest.raises(TypeError):
+        features.neutral_features("Le texte", hints=(1,))

@@ -210,6 +210,12 @@ static PyObject *features(PyObject *self, PyObject *args) {
     if (iter == NULL) goto fail;
     PyObject *hint;
     while ((hint = PyIter_Next(iter)) != NULL) {
+        if (!PyUnicode_Check(hint)) { /* as "h:" + hint would */
+            PyErr_Format(PyExc_TypeError, "can only concatenate str (not \"%.200s\") to str", Py_TYPE(hint)->tp_name);
+            Py_DECREF(hint);
+            Py_DECREF(iter);
+            goto fail;
+        }
         PyObject *f = PyUnicode_FromFormat("h:%U", hint);
         Py_DECREF(hint);
         if (f == NULL || count(counter, f) < 0) {
