@@ -100,7 +100,7 @@ static PyObject *number_feature(int kind, const void *data, Py_ssize_t start, Py
     return out;
 }
 
-/* For each word of text ([^\\W\\d_]+, left to right): use(ctx, table[word]), or
+/* For each word of text ([^\W\d_]+, left to right): use(ctx, table[word]), or
    use(ctx, word) when table is NULL; a word shorter than `shortest` or longer than
    `longest` is not made: use(ctx, NULL). */
 static int each_word(PyObject *text, PyObject *table, int (*use)(void *ctx, PyObject *value), void *ctx,
@@ -336,6 +336,15 @@ done:
     return out;
 }
 
+/* " ".join(parts) */
+static PyObject *spaced(PyObject *parts) {
+    PyObject *space = PyUnicode_FromString(" ");
+    if (space == NULL) return NULL;
+    PyObject *out = PyUnicode_Join(space, parts);
+    Py_DECREF(space);
+    return out;
+}
+
 /* Whether text[start:end] is a word of letters (str.isalpha) whose letters after the
    first are lower case (str.islower of the rest: no capital, at least one cased). */
 static int plain_word(int kind, const void *data, Py_ssize_t start, Py_ssize_t end) {
@@ -393,18 +402,14 @@ static PyObject *words_without(PyObject *self, PyObject *args) {
         if (rc < 0) goto done;
         i = j;
     }
-    PyObject *space = PyUnicode_FromString(" ");
-    if (space != NULL) {
-        out = PyUnicode_Join(space, kept);
-        Py_DECREF(space);
-    }
+    out = spaced(kept);
 done:
     Py_XDECREF(kept);
     Py_DECREF(search);
     return out;
 }
 
-/* re.sub(r"\\D\\.\\D", " ", text): each dot between two characters that are no decimal
+/* re.sub(r"\D\.\D", " ", text): each dot between two characters that are no decimal
    digit, the three of them as one space; matches do not overlap, left to right. */
 static PyObject *undot(PyObject *self, PyObject *args) {
     PyObject *text;
@@ -436,11 +441,7 @@ static PyObject *undot(PyObject *self, PyObject *args) {
         goto done;
     }
     Py_DECREF(tail);
-    PyObject *space = PyUnicode_FromString(" ");
-    if (space != NULL) {
-        out = PyUnicode_Join(space, parts);
-        Py_DECREF(space);
-    }
+    out = spaced(parts);
 done:
     Py_DECREF(parts);
     return out;
