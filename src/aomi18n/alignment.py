@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import functools
 import math
-import os
 from array import array
 from itertools import chain
 from collections import Counter, defaultdict
@@ -26,7 +25,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .features import WordFeatures, neutral_features, word_set
+from .features import WordFeatures, neutral_features, word_features, word_set
+from . import text as _text
 from .text import native
 from .model import Alignment, Link
 
@@ -39,8 +39,9 @@ except ImportError:  # pragma: no cover - depends on the build
 
 
 def compiled() -> bool:
-    """Whether the compiled DP is in use (``AOMI18N_PURE_PYTHON=1`` turns it off)."""
-    return _dpcore is not None and not os.environ.get("AOMI18N_PURE_PYTHON")
+    """Whether the compiled DP is in use (``AOMI18N_PURE_PYTHON=1``, read once, as for the
+    text helpers: :data:`aomi18n.text.PURE_PYTHON`, turns it off)."""
+    return _dpcore is not None and not _text.PURE_PYTHON
 
 # Bead types (source units, target units) and their prior costs (-log p), tuned on
 # pydocs (perturbed) and Text+Berg dev.
@@ -126,8 +127,8 @@ class FeatureScorer:
 
     @functools.cached_property
     def _tables(self) -> tuple[WordFeatures, WordFeatures]:
-        """The word features of each side (the source's map acronyms), kept while the scorer lives."""
-        return WordFeatures(self.prefix, self.acronyms), WordFeatures(self.prefix)
+        """The word features of each side (the source's map acronyms), found once."""
+        return word_features(self.prefix, self.acronyms), word_features(self.prefix)
 
     def vectors(
         self,
@@ -173,23 +174,21 @@ def _produced(lexicon: Mapping[str, Mapping[str, float]]) -> set[str]:
 # Presence, not counts: each English word the French can explain weighs at most its
 # best translation probability, and each English word present weighs 1 (sums let
 # frequent words drown the numbers and names).
-def source_lexicon_features(text: str, lexicon: Mapping[str, Mapping[str, float]],
-                            words: set[str] | None = None) -> dict[str, float]:
-    """``w:`` features of a source unit: its words' translations, at their best probability
-    (``words``: the unit's :func:`word_set`, if already known)."""
+def source_lexicon_features(text: str, lexicon: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
+    """``w:`` features of a source unit: its words' translations, at their best probability."""
     best: dict[str, float] = {}
     get = best.get
     # Only the words the lexicon knows (a set operation, in C): most words it does not.
-    for w in lexicon.keys() & (word_set(text) if words is None else words):
+    for w in lexicon.keys() & word_set(text):
         for t, p in lexicon[w].items():
             if p > get(t, 0.0):
                 best[t] = p
     return {"w:" + t: p for t, p in best.items()}
 
 
-def target_lexicon_features(text: str, produced: set[str], words: set[str] | None = None) -> dict[str, float]:
+def target_lexicon_features(text: str, produced: set[str]) -> dict[str, float]:
     """``w:`` features of a target unit: its words that some source word translates to."""
-    return dict.fromkeys(["w:" + w for w in produced.intersection(word_set(text) if words is None else words)], 1)
+    return dict.fromkeys(["w:" + w for w in produced.intersection(word_set(text))], 1)
 
 
 class _Bags:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .checks import MODULES as CHECK_MODULES
 from .checks import PairContext, run_checks, selected
 from .codeblocks import align_code, code_blocks
 from .config import Config, parse_fail_on
@@ -343,8 +344,7 @@ def _work(task: _Task) -> tuple[int, PairResult]:
 
 
 #: What a worker imports: loaded once in the fork server, which the workers are forked from.
-_WORKER_MODULES = ["aomi18n.analysis", "aomi18n.alignment", "aomi18n.checks.coverage", "aomi18n.checks.drift",
-                   "aomi18n.checks.stale", "aomi18n.checks.terminology", "aomi18n.codeblocks", "aomi18n.markdown"]
+_WORKER_MODULES = ["aomi18n.analysis", "aomi18n.alignment", "aomi18n.codeblocks", "aomi18n.markdown", *CHECK_MODULES]
 
 
 def _pool_context():
@@ -363,8 +363,8 @@ def _pool_context():
 
 def _run_tasks(state: _State, tasks: list[_Task], jobs: int | None):
     """Run the pairs' work here, or over a pool of processes when there is enough of it."""
-    # Starting a worker costs about a second (imports, language models): by default
-    # a pool only pays from a few dozen pairs on; an explicit ``jobs`` is obeyed.
+    # Starting a pool costs the fork server's imports and each worker's language models:
+    # by default a pool only pays from a few dozen pairs on; an explicit ``jobs`` is obeyed.
     if jobs is None:
         jobs = (os.cpu_count() or 1) if len(tasks) >= AUTO_POOL_PAIRS else 1
     if jobs <= 1 or len(tasks) < 2:

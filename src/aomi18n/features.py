@@ -69,6 +69,11 @@ class WordFeatures(dict):
         return feature
 
 
+def word_features(prefix: int = PREFIX, acronyms: Mapping[str, str] | None = None) -> WordFeatures:
+    """The :class:`WordFeatures` of ``prefix`` and ``acronyms``, one per process for each."""
+    return _word_features(prefix, tuple(acronyms.items()) if acronyms else ())
+
+
 @functools.lru_cache(maxsize=16)
 def _word_features(prefix: int, acronyms: tuple[tuple[str, str], ...]) -> WordFeatures:
     return WordFeatures(prefix, dict(acronyms))
@@ -84,10 +89,9 @@ def neutral_features(
 ) -> Counter:
     """The language-neutral features of ``text`` (a Counter of feature -> count).
 
-    ``table``: the :class:`WordFeatures` of ``prefix`` and ``acronyms``, if the caller
-    keeps one (else one is found for them)."""
+    ``table``: :func:`word_features` of ``prefix`` and ``acronyms``, if the caller keeps it."""
     if table is None:
-        table = _word_features(prefix, tuple(acronyms.items()) if acronyms else ())
+        table = word_features(prefix, acronyms)
     # Most units have no URL, e-mail or code: skip the costly pattern when none can match
     # (and the compiled version does all the rest).
     special = "`" in text or may_hold_link(text)
