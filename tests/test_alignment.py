@@ -283,6 +283,53 @@ def test_compiled_dp_rejects_arrays_too_short():
                              (1.0,) * 11, np.zeros(36, np.int8), np.zeros(36, np.float32))
 
 
+_BAG = st.dictionaries(st.sampled_from([f"f{k}" for k in range(12)]), st.integers(1, 4), max_size=6)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(_BAG, min_size=1, max_size=30), st.lists(_BAG, min_size=1, max_size=30), st.integers(1, 9),
+       st.integers(1, 40), st.booleans())
+def test_compiled_band_dots_and_neighbour_dots_are_numpys_bit_for_bit(src, tgt, width, budget, dense):
+    """The C join sums in NumPy's order: by (feature, unit) for neighbours; in entry order,
+    ``budget`` meetings at a time, each run's sums added apart, for the band (a small
+    budget cuts it in many runs), on top of a meaning model's dense part."""
+    from aomi18n import alignment
+
+    if not alignment.compiled():
+        pytest.skip("the compiled DP is not built here")
+    n, m = len(src), len(tgt)
+    width = min(m + 1, width)  # a band as _run makes it: on the diagonal, inside the matrix
+    lo = np.maximum.accumulate(np.clip(np.round(np.arange(n + 1) * m / n).astype(np.int64) - width // 2, 0, m + 1 - width))
+
+    def run():
+        vec = alignment._Vectors(alignment._Bags(src, tgt))
+        if dense:
+            rng = np.random.default_rng(n * 31 + m)
+            vec.add_meaning(rng.standard_normal((n, 3)), rng.standard_normal((m, 3)), 0.7)
+        return vec, alignment._band_dots(vec, n, m, lo, width, budget=budget)
+
+    fast_vec, fast = run()
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr("aomi18n.text.PURE_PYTHON", True)
+        slow_vec, slow = run()
+    assert fast.tobytes() == slow.tobytes()
+    assert fast_vec.src_adj.tobytes() == slow_vec.src_adj.tobytes()
+    assert fast_vec.tgt_adj.tobytes() == slow_vec.tgt_adj.tobytes()
+
+
+def test_compiled_joins_refuse_entries_out_of_range():
+    from aomi18n import alignment
+
+    if not alignment.compiled():
+        pytest.skip("the compiled DP is not built here")
+    one, out = np.zeros(1, np.int64), np.zeros(6)
+    with pytest.raises(ValueError, match="out of range"):
+        alignment._dpcore.adjacent(np.array([5]), one, np.ones(1), 2, 1, out)  # unit 5 of 2
+    with pytest.raises(ValueError, match="not sorted"):
+        alignment._dpcore.band_dots(one, one, np.ones(1), np.array([1, 0]), np.zeros(2, np.int64), np.ones(2),
+                                    np.zeros(3, np.int64), 2, 2, 2, 10, out)
+
+
 def test_an_unlinked_piece_sharing_a_feature_with_a_neighbouring_link_joins_it():
     from collections import Counter
 

@@ -252,8 +252,192 @@ done:
     return result;
 }
 
+/* Whether a buffer holds `count` items of `size` bytes. */
+static int holds(const Py_buffer *b, Py_ssize_t count, Py_ssize_t size) { return b->len >= count * size; }
+
+/* Order of the entries (feature, unit) of a bag, as argsort of feature * (n + 3) + unit
+   (keys are unique): a counting sort by feature, stable, then each feature's run put in
+   unit order if it is not already (a bag lists its units in order, so it is). */
+static Py_ssize_t *by_feature(const long long *unit, const long long *feat, Py_ssize_t len, Py_ssize_t nf) {
+    Py_ssize_t *start = PyMem_Calloc((size_t)nf + 1, sizeof(Py_ssize_t));
+    Py_ssize_t *order = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(len ? len : 1));
+    if (!start || !order) {
+        PyMem_Free(start);
+        PyMem_Free(order);
+        return NULL;
+    }
+    for (Py_ssize_t k = 0; k < len; k++) start[feat[k] + 1]++;
+    for (Py_ssize_t f = 0; f < nf; f++) start[f + 1] += start[f];
+    for (Py_ssize_t k = 0; k < len; k++) order[start[feat[k]]++] = k;
+    /* start[f] is now the end of feature f's run; insertion sort of a run out of order */
+    for (Py_ssize_t f = 0, begin = 0; f < nf; begin = start[f], f++) {
+        for (Py_ssize_t x = begin + 1; x < start[f]; x++) {
+            Py_ssize_t item = order[x], y = x;
+            while (y > begin && unit[order[y - 1]] > unit[item]) {
+                order[y] = order[y - 1];
+                y--;
+            }
+            order[y] = item;
+        }
+    }
+    PyMem_Free(start);
+    return order;
+}
+
+/* _adjacent: dot(v[k], v[k+1]) and dot(v[k], v[k+2]) added to rows 1 and 2 of `out`
+   (3 rows of max(n, 1)), summed in the order of the NumPy join (by feature, then unit). */
+static PyObject *adjacent(PyObject *self, PyObject *args) {
+    Py_buffer u_b, f_b, w_b, out_b;
+    Py_ssize_t n, nf;
+    if (!PyArg_ParseTuple(args, "y*y*y*nnw*", &u_b, &f_b, &w_b, &n, &nf, &out_b)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t *order = NULL;
+    Py_ssize_t len = u_b.len / 8, cols = n > 1 ? n : 1;
+    const long long *unit = u_b.buf, *feat = f_b.buf;
+    const double *w = w_b.buf;
+    double *out = out_b.buf;
+    if (n < 0 || nf < 0 || !holds(&f_b, len, 8) || !holds(&w_b, len, 8) || !holds(&out_b, 3 * cols, 8)) {
+        PyErr_SetString(PyExc_ValueError, "arrays of the wrong length");
+        goto done;
+    }
+    for (Py_ssize_t k = 0; k < len; k++)
+        if (unit[k] < 0 || unit[k] >= n || feat[k] < 0 || feat[k] >= nf) {
+            PyErr_SetString(PyExc_ValueError, "a unit or feature out of range");
+            goto done;
+        }
+    if (!(order = by_feature(unit, feat, len, nf))) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t x = 0; x < len; x++) {
+        Py_ssize_t k = order[x];
+        for (Py_ssize_t y = x + 1; y < len && y <= x + 2; y++) {
+            Py_ssize_t q = order[y];
+            long long gap = unit[q] - unit[k];
+            if (feat[q] != feat[k]) break;
+            if (gap == 1 || gap == 2) out[gap * cols + unit[k]] += w[k] * w[q];
+        }
+    }
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(order);
+    PyBuffer_Release(&u_b);
+    PyBuffer_Release(&f_b);
+    PyBuffer_Release(&w_b);
+    PyBuffer_Release(&out_b);
+    return result;
+}
+
+/* The first index of sorted `keys[0:len]` whose key is >= `key` (searchsorted, left). */
+static Py_ssize_t lower_bound(const long long *keys, Py_ssize_t len, long long key) {
+    Py_ssize_t a = 0, b = len;
+    while (a < b) {
+        Py_ssize_t mid = a + (b - a) / 2;
+        if (keys[mid] < key) a = mid + 1;
+        else b = mid;
+    }
+    return a;
+}
+
+/* _band_dots: dot(src[i], tgt[j]) of every DP cell in the band, added to `out`
+   ((n + 1) rows of `width`), with the NumPy code's sums: the source entries' meetings
+   with target entries are taken `budget` at a time, each run's sums made apart (in
+   entry order) and then added to `out`. */
+static PyObject *band_dots(PyObject *self, PyObject *args) {
+    Py_buffer su_b, sf_b, sw_b, tu_b, tf_b, tw_b, lo_b, out_b;
+    Py_ssize_t n, m, width, budget;
+    if (!PyArg_ParseTuple(args, "y*y*y*y*y*y*y*nnnnw*", &su_b, &sf_b, &sw_b, &tu_b, &tf_b, &tw_b, &lo_b, &n, &m,
+                          &width, &budget, &out_b))
+        return NULL;
+    PyObject *result = NULL;
+    long long *keys = NULL;
+    Py_ssize_t *left = NULL, *count = NULL;
+    double *run = NULL;
+    Py_ssize_t ls = su_b.len / 8, lt = tu_b.len / 8;
+    const long long *su = su_b.buf, *sf = sf_b.buf, *tu = tu_b.buf, *tf = tf_b.buf, *lo = lo_b.buf;
+    const double *sw = sw_b.buf, *tw = tw_b.buf;
+    double *out = out_b.buf;
+    if (n < 0 || m < 0 || width < 1 || budget < 1 || !holds(&sf_b, ls, 8) || !holds(&sw_b, ls, 8) ||
+        !holds(&tf_b, lt, 8) || !holds(&tw_b, lt, 8) || !holds(&lo_b, n + 1, 8) || !holds(&out_b, (n + 1) * width, 8)) {
+        PyErr_SetString(PyExc_ValueError, "arrays of the wrong length");
+        goto done;
+    }
+    keys = PyMem_Malloc(sizeof(long long) * (size_t)(lt ? lt : 1));
+    left = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(ls ? ls : 1));
+    count = PyMem_Malloc(sizeof(Py_ssize_t) * (size_t)(ls ? ls : 1));
+    run = PyMem_Malloc(sizeof(double) * (size_t)((n + 1) * width));
+    if (!keys || !left || !count || !run) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    for (Py_ssize_t t = 0; t < lt; t++) {
+        if (tu[t] < 0 || tu[t] >= m || tf[t] < 0) {
+            PyErr_SetString(PyExc_ValueError, "a target unit or feature out of range");
+            goto done;
+        }
+        keys[t] = tf[t] * (m + 1) + tu[t];
+        if (t && keys[t] <= keys[t - 1]) {
+            PyErr_SetString(PyExc_ValueError, "the target entries are not sorted by (feature, unit)");
+            goto done;
+        }
+    }
+    for (Py_ssize_t e = 0; e < ls; e++) {
+        if (su[e] < 0 || su[e] >= n || sf[e] < 0) {
+            PyErr_SetString(PyExc_ValueError, "a source unit or feature out of range");
+            goto done;
+        }
+        long long first_col = lo[su[e] + 1], base = sf[e] * (m + 1);
+        left[e] = lower_bound(keys, lt, base + (first_col - 1 > 0 ? first_col - 1 : 0));
+        count[e] = lower_bound(keys, lt, base + first_col + (width - 1)) - left[e];
+        if (count[e] < 0) count[e] = 0;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    Py_ssize_t start = 0;
+    while (start < ls) {
+        /* the next run of entries whose meetings fit in the budget (at least one entry) */
+        Py_ssize_t stop = start, total = 0;
+        while (stop < ls && (stop == start || total + count[stop] <= budget)) total += count[stop++];
+        if (total) {
+            Py_ssize_t first = su[start] + 1, last = su[start] + 1;
+            for (Py_ssize_t e = start; e < stop; e++) {
+                if (su[e] + 1 < first) first = su[e] + 1;
+                if (su[e] + 1 > last) last = su[e] + 1;
+            }
+            Py_ssize_t span = (last - first + 1) * width;
+            memset(run, 0, sizeof(double) * (size_t)span);
+            for (Py_ssize_t e = start; e < stop; e++) {
+                Py_ssize_t row = su[e] + 1;
+                for (Py_ssize_t t = left[e]; t < left[e] + count[e]; t++) {
+                    long long col = tu[t] + 1 - lo[row];
+                    if (col >= 0 && col < width) run[(row - first) * width + col] += sw[e] * tw[t];
+                }
+            }
+            for (Py_ssize_t x = 0; x < span; x++) out[first * width + x] += run[x];
+        }
+        start = stop;
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_NewRef(Py_None);
+done:
+    PyMem_Free(keys);
+    PyMem_Free(left);
+    PyMem_Free(count);
+    PyMem_Free(run);
+    PyBuffer_Release(&su_b);
+    PyBuffer_Release(&sf_b);
+    PyBuffer_Release(&sw_b);
+    PyBuffer_Release(&tu_b);
+    PyBuffer_Release(&tf_b);
+    PyBuffer_Release(&tw_b);
+    PyBuffer_Release(&lo_b);
+    PyBuffer_Release(&out_b);
+    return result;
+}
+
 static PyMethodDef methods[] = {
     {"dp", dp, METH_VARARGS, "Fill the back-pointer and similarity arrays of the banded alignment DP."},
+    {"adjacent", adjacent, METH_VARARGS, "Add the dot products of neighbouring units' bags (as _adjacent)."},
+    {"band_dots", band_dots, METH_VARARGS, "Add the dot products of the DP band's cells (as _band_dots)."},
     {NULL, NULL, 0, NULL},
 };
 

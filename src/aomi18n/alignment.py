@@ -375,8 +375,8 @@ class _Vectors:
         sw, tw = np.sqrt(sc) * idf[sf], np.sqrt(tc) * idf[tf]
         self.src_norm2 = np.bincount(su, weights=sw * sw, minlength=n).astype(np.float64)
         self.tgt_norm2 = np.bincount(tu, weights=tw * tw, minlength=m).astype(np.float64)
-        self.src_adj = _adjacent(su, sf, sw, n)
-        self.tgt_adj = _adjacent(tu, tf, tw, m)
+        self.src_adj = _adjacent(su, sf, sw, n, nf)
+        self.tgt_adj = _adjacent(tu, tf, tw, m, nf)
         # Only features found on both sides can ever match: the dot products use those.
         shared = (src_df > 0) & (tgt_df > 0) & ~common
         ids = np.cumsum(shared) - 1
@@ -409,10 +409,14 @@ class _Vectors:
         self.dense = (es, et)
 
 
-def _adjacent(unit: np.ndarray, feat: np.ndarray, weight: np.ndarray, n: int) -> np.ndarray:
-    """dot(v[k], v[k+1]) and dot(v[k], v[k+2]) (rows 1 and 2), by a join on (feature, unit)."""
+def _adjacent(unit: np.ndarray, feat: np.ndarray, weight: np.ndarray, n: int, features: int) -> np.ndarray:
+    """dot(v[k], v[k+1]) and dot(v[k], v[k+2]) (rows 1 and 2), by a join on (feature, unit).
+    (``features``: how many feature ids there are.)"""
     out = np.zeros((3, max(n, 1)))
     if len(unit) == 0:
+        return out
+    if compiled():  # the same sums in the same order, in C
+        _dpcore.adjacent(_int64(unit), _int64(feat), _float64(weight), n, features, out)
         return out
     key = feat * (n + 3) + unit
     order = key.argsort()  # a bag holds a feature once per unit: the keys are unique, any sort will do
@@ -422,6 +426,14 @@ def _adjacent(unit: np.ndarray, feat: np.ndarray, weight: np.ndarray, n: int) ->
         hit = key[pos] == key + gap
         out[gap] += np.bincount(u[hit], weights=w[hit] * w[pos[hit]], minlength=out.shape[1])[: out.shape[1]]
     return out
+
+
+def _int64(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=np.int64)
+
+
+def _float64(a: np.ndarray) -> np.ndarray:
+    return np.ascontiguousarray(a, dtype=np.float64)
 
 
 def _band_dots(vec: _Vectors, n: int, m: int, lo: np.ndarray, width: int, budget: int = 1 << 17) -> np.ndarray:
@@ -437,6 +449,10 @@ def _band_dots(vec: _Vectors, n: int, m: int, lo: np.ndarray, width: int, budget
     su, sf, sw = vec.src
     tu, tf, tw = vec.tgt  # sorted by (feature, unit)
     if len(su) == 0 or len(tu) == 0:
+        return out.reshape(n + 1, width)
+    if compiled():  # the same sums in the same order, in C
+        _dpcore.band_dots(_int64(su), _int64(sf), _float64(sw), _int64(tu), _int64(tf), _float64(tw),
+                          _int64(lo), n, m, width, budget, out)
         return out.reshape(n + 1, width)
     key = tf * (m + 1) + tu
     # Row i+1 covers DP columns [lo, lo+width) -> target units [lo-1, lo+width-1).

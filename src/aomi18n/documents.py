@@ -13,13 +13,13 @@ import errno
 import hashlib
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import DocumentError
 from .langid import DOCUMENT_SAMPLE, identify
 from .markdown import FRONT_MATTER_KEYS, MARKDOWN_SUFFIXES, Raw as _Raw, segment_markdown
 from .model import Block, Document, Suppression, is_translatable
+from .records import record
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_LINE_CHARS = 100_000
@@ -421,7 +421,7 @@ def line_starts(text: str) -> list[int]:
     return [s for s, _ in _split_lines(text)]
 
 
-@dataclass(frozen=True)
+@record
 class Unit:
     """One unit of alignment: a block, a sentence or a line, with its place."""
 

@@ -27,6 +27,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .errors import GlossaryError
+from .records import record
 from .text import CODE_SPAN, may_hold_link, same_length_normalize
 from .yamlutil import LineDict, load_yaml, read_text_file, short
 
@@ -39,7 +40,7 @@ _WORD_BEFORE = re.compile(r"[\w@/.-]")  # what a term may not follow
 _MASK = re.compile(CODE_SPAN + r"|https?://\S+|www\.[^\s)]+|(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){1,8}|<[^>\n]{0,1000}>")
 
 
-@dataclass(frozen=True)
+@record
 class Match:
     term: "Term"
     start: int

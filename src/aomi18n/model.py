@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from .langid import identify
+from .records import record
 from .sentences import split_sentences
 
 #: Finding kinds: stable ids for --select, --ignore, --fail-on and the configuration.
@@ -38,7 +39,7 @@ class Location:
         return f"{self.path}:{self.line}"
 
 
-@dataclass(frozen=True)
+@record
 class Sentence:
     """A sentence inside a block, with its exact span in the document text."""
 
@@ -50,7 +51,7 @@ class Sentence:
     end_line: int
 
 
-@dataclass(frozen=True)
+@record
 class Block:
     """A heading, paragraph, list item, table row, code block... with exact spans.
 
@@ -213,7 +214,7 @@ class DocumentPair:
         }
 
 
-@dataclass(frozen=True)
+@record
 class Link:
     """One alignment bead: unit indexes on each side (either may be empty)."""
 

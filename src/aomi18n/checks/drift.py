@@ -33,38 +33,43 @@ _GLUED = re.compile(r"\d+[^\W\d_]+")  # a name ending in a number, read backward
 _GLUED_NAMES = re.compile(r"(?<![^\W\d_])[^\W\d_]{1,64}\d+")
 
 
-def _numbers(text: str, other: str | None = None) -> tuple[Counter, Counter]:
-    """(numbers, numbers inside a compound word such as "3-tuple" or "10-year").
+def _numbers(text: str, other: str | None = None) -> tuple[set[str], set[str]]:
+    """(numbers, numbers inside a compound word such as "3-tuple" or "10-year"), each
+    number once: how often a text repeats one is not compared.
 
     A compound is often translated by a word ("triplet"), so its number is not
     required on the other side; it still matches a plain number there.
     """
     if not _DIGIT.search(text):
-        return Counter(), Counter()
-    plain: list[str] = []  # counted at the end (a Counter counts a list in one call)
-    soft: list[str] = []
+        return set(), set()
+    plain: set[str] = set()
+    soft: set[str] = set()
     names = None
     clean = _URL.sub(" ", text) if may_hold_link(text) else text
     clean = strip_markup(clean)  # numbers in tags' attributes are markup (<CodeStep step={4}>)
     for m in _NUM.finditer(clean):
+        start, number = m.start(), m.group(0)
         # A number glued to letters is part of a name (ES2015, x86, base64): like a
         # compound's, it need not be on the other side, and matches a number there;
         # unless the other side has the same name (datetime1), which is then compared.
-        glued = m.start() and clean[m.start() - 1].isalpha()
+        glued = start and clean[start - 1].isalpha()
         if glued and other is not None:
             if names is None:
                 names = set(_GLUED_NAMES.findall(other))  # once per text: linear
-            name = _GLUED.match(clean[max(0, m.start() - 64):m.end()][::-1])  # a bounded window: linear
+            name = _GLUED.match(clean[max(0, start - 64):m.end()][::-1])  # a bounded window: linear
             glued = name is None or name.group(0)[::-1] not in names
-        compound = _COMPOUND.match(clean, m.end()) or glued
-        (soft if compound else plain).extend(_values(m.group(0)))
-    return Counter(plain), Counter(soft)
+        into = soft if glued or _COMPOUND.match(clean, m.end()) else plain
+        if number.isdigit():
+            into.add(number.lstrip("0") or "0")
+        else:
+            into.update(_values(number))
+    return plain, soft
 
 
 _GROUPS = re.compile(r"[.,]")
 
 
-_NONE: Counter = Counter()  # no numbers (read, never changed)
+_NONE: frozenset[str] = frozenset()  # no numbers
 
 
 def _values(number: str) -> list[str]:
@@ -80,13 +85,9 @@ def _values(number: str) -> list[str]:
     return [_NUM_SEPARATORS.sub("", number).lstrip("0") or "0"]
 
 
-def _once(numbers: Counter) -> Counter:
-    return Counter(numbers.keys())
-
-
-def _number_words(text: str, lang: str) -> Counter:
+def _number_words(text: str, lang: str) -> set[str]:
     table = _NUMBER_WORDS.get(lang, {})
-    return Counter(str(table[w]) for w in re.findall(r"[^\W\d_]+", fold(text)) if w in table and w not in ("un", "une", "one"))
+    return {str(table[w]) for w in re.findall(r"[^\W\d_]+", fold(text)) if w in table and w not in ("un", "une", "one")}
 
 
 _MARKUP = re.compile(r"[`*'\"~\u2018\u2019\u201c\u201d]+")
@@ -361,20 +362,20 @@ def drift(ctx: PairContext):
         # Numbers (none on either side: nothing to compare).
         (fn, fr_soft), (en_n, en_soft) = (_numbers(fr, en), _numbers(en, fr)) if _DIGIT.search(fr) or _DIGIT.search(en) \
             else ((_NONE, _NONE), (_NONE, _NONE))
-        if fn.keys() != en_n.keys():
+        if fn != en_n:
             # Each number once: a translation may say "this version" the second time
             # the source repeats "React 18".
             # A number written as a word, or inside a compound, on one side is the same number.
-            missing = _once(fn) - en_n - en_soft - _number_words(en, ctx.target_lang)
-            added = _once(en_n) - fn - fr_soft - _number_words(fr, ctx.source_lang)
+            missing = sorted(fn - en_n - en_soft - _number_words(en, ctx.target_lang))
+            added = sorted(en_n - fn - fr_soft - _number_words(fr, ctx.source_lang))
             if missing or added:
                 parts = []
                 if missing:
-                    parts.append(f"missing in the {tgt_name}: " + ", ".join(sorted(missing.elements())))
+                    parts.append(f"missing in the {tgt_name}: " + ", ".join(missing))
                 if added:
-                    parts.append(f"not in the {src_name}: " + ", ".join(sorted(added.elements())))
+                    parts.append(f"not in the {src_name}: " + ", ".join(added))
                 reasons.append("numbers differ (" + "; ".join(parts) + ")")
-                details["numbers"] = {"missing": sorted(missing.elements()), "added": sorted(added.elements())}
+                details["numbers"] = {"missing": missing, "added": added}
         code = sorted({*(c for c in code[0] if c not in consistent), *code[1]})
         if code:
             reasons.append(f"inline code differs ({', '.join(code)})")
