@@ -849,8 +849,9 @@ def _learn(
     good = dice >= min_dice
     w_idx, t_idx, dice = w_idx[good], t_idx[good], dice[good]
     # Each source word's three best translations: by Dice, then by the word (ids
-    # are in sorted order), as one sort of all the pairs.
-    order = np.lexsort((t_idx, -dice, w_idx))
+    # are in sorted order), as one sort of all the pairs (a stable one: the pairs come
+    # sorted by source word and word, so ties of Dice stay in word order).
+    order = np.lexsort((-dice, w_idx))
     w_idx, t_idx, dice = w_idx[order], t_idx[order], dice[order]
     first = np.r_[True, w_idx[1:] != w_idx[:-1]] if len(w_idx) else np.zeros(0, bool)
     group_start = np.maximum.accumulate(np.where(first, np.arange(len(w_idx)), 0)) if len(w_idx) else first

@@ -5,6 +5,7 @@ Normalization never changes what is written back: it is only used to compare.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import unicodedata
@@ -114,16 +115,24 @@ def word_count(text: str) -> int:
     Its own steps (tags out, a dot between non-digits as a space, Unicode words), with
     the tag patterns run only on text that has a tag and the dots replaced in C; a test
     holds this to pocount's ``wordcount``."""
-    from translate.tools.pocount import brtagre, wordcount, xmltagre
-
+    brtag, xmltag, wordcount, words = _pocount()
     core = native()
     if core is None:
         return wordcount(text)
-    from translate.lang.common import Common
-
     if "<" in text:
-        text = xmltagre.sub("", brtagre.sub("\n", text))
-    return len(Common.words(core.undot(text)))
+        text = xmltag.sub("", brtag.sub("\n", text))
+    return len(words(core.undot(text)))
+
+
+@functools.cache
+def _pocount():
+    """pocount's tag patterns, its ``wordcount`` and its word splitter, imported on first
+    use (translate-toolkit is slow to import, and most runs of a warm cache count nothing)
+    and then kept: ``word_count`` is called for every unit."""
+    from translate.lang.common import Common
+    from translate.tools.pocount import brtagre, wordcount, xmltagre
+
+    return brtagre, xmltagre, wordcount, Common.words
 
 
 def collapse(text: str) -> str:
