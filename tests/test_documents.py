@@ -213,3 +213,28 @@ def test_a_text_said_to_be_one_sentence_is_split_into_one_at_most(text, lang):
         assert len(split_sentences(text, lang)) <= 1
     else:
         assert any(c in text for c in ".!?…")
+
+
+_MD_PIECES = ["# T\n", "a\0b\n", "<a b=x\0y>\n", "\r\n", "\r", "- it\0em\n", "```\ncode\0\n```\n", "> q\r\n", "<div>\n",
+              "text\n", "\n", "1. x\n", "|a|b|\n|-|-|\n", "---\ntitle: x\0\n---\n", "  indented\n", "Setext\n===\n"]
+
+
+@given(st.lists(st.sampled_from(_MD_PIECES), min_size=1, max_size=14))
+def test_markdown_read_without_markdown_its_normalize_rule_gives_its_tokens(pieces):
+    """The parser runs without markdown-it's normalize rule (a pass over every text);
+    _normalized changes the rare text that holds a carriage return or a NUL instead. The
+    block tokens are the ones markdown-it makes with its own rule, on hostile text too
+    (a NUL inside an HTML attribute decides whether the line is an HTML block)."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.front_matter import front_matter_plugin
+
+    from aomi18n import markdown
+
+    text = "".join(pieces)
+    reference = MarkdownIt("commonmark", {"html": True}).enable("table").use(front_matter_plugin)
+    reference.disable(["inline", "text_join"])
+
+    def blocks(tokens):
+        return [(t.type, t.map, t.markup, t.content) for t in tokens]
+
+    assert blocks(markdown._parser(True).parse(markdown._normalized(text))) == blocks(reference.parse(text))

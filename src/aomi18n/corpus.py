@@ -111,7 +111,7 @@ def parse_file(f: SourceFile, config: Config, *, identify: bool = True, cache: C
     if doc is None:
         doc = parse_document(f.data, str(f.path), relpath=f.relpath, languages=config.languages,
                              max_line=config.max_line_chars, identify=identify,
-                             front_matter_keys=config.front_matter_keys)
+                             front_matter_keys=config.front_matter_keys, sha256=f.sha256)
         if cache:
             cache.put("documents", key, doc, slot)
     if doc.path != f.shown or doc.relpath != f.relpath:

@@ -115,12 +115,14 @@ def parse_document(
     identify: bool = True,
     markdown: bool | None = None,
     front_matter_keys: tuple[str, ...] = FRONT_MATTER_KEYS,
+    sha256: str | None = None,
 ) -> Document:
     """Build a Document from bytes (the reader's second half; also used by tests and fuzzing).
 
     ``markdown``: read it as Markdown (markdown-it-py); by default, when its name ends
     in ``.md``, ``.mdx``... and it follows Markdown's paragraph rule. Anything else
     (plain text, scraped pages with a paragraph per line) is cut by lines.
+    ``sha256``: the hex digest of ``data``, when the caller has it already.
     """
     text, bom = _decode(data, path)
     if not text.strip():
@@ -146,7 +148,7 @@ def parse_document(
         path=path,
         relpath=relpath or Path(path).name,
         text=text,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=sha256 or hashlib.sha256(data).hexdigest(),
         bom=bom,
         newline=newline,
         final_newline=final_newline,

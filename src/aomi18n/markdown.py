@@ -93,8 +93,9 @@ def _parser(html: bool):
         md = MarkdownIt("commonmark", {"html": html}).enable("table")
         if html:
             md.use(front_matter_plugin)
-        # Blocks and their lines are all that is read: no inline parsing.
-        md.disable(["inline", "text_join"], ignoreInvalid=True)
+        # Blocks and their lines are all that is read: no inline parsing. The text is
+        # normalized by _normalized, only where there is something to normalize.
+        md.disable(["normalize", "inline", "text_join"], ignoreInvalid=True)
         _parsers[html] = md
     return _parsers[html]
 
@@ -113,6 +114,15 @@ def segment_markdown(body: list[str], front_matter_keys=FRONT_MATTER_KEYS) -> li
     return raws
 
 
+def _normalized(text: str) -> str:
+    """What markdown-it's normalize rule makes of ``text`` (line ends as "\\n", NUL as
+    U+FFFD), made only where there is something to change: lines hold neither, as a rule,
+    and the rule itself (off in :func:`_parser`) would copy every text twice."""
+    if "\r" in text or "\0" in text:
+        return text.replace("\r\n", "\n").replace("\r", "\n").replace("\0", "\ufffd")
+    return text
+
+
 def _walk(body: list[str], offset: int, stop: int, raws: list[Raw], *, html: bool, keys: tuple[str, ...]) -> None:
     """Parse ``body[offset:stop]`` and append its raw blocks (line numbers absolute)."""
     lines = body[offset:stop]
@@ -120,8 +130,7 @@ def _walk(body: list[str], offset: int, stop: int, raws: list[Raw], *, html: boo
         # Text inside a JSX/HTML block is indented for the tags' sake, not as code.
         indent = min((len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()), default=0)
         lines = [ln[indent:] for ln in lines]
-    text = "\n".join(lines) + "\n"
-    tokens = _parser(html).parse(text)
+    tokens = _parser(html).parse(_normalized("\n".join(lines) + "\n"))
     depth = 0  # list nesting
     in_item: list[bool] = []  # per open list item: its first paragraph is still to come
     quote = 0
