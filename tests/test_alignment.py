@@ -415,3 +415,35 @@ def test_features_refuse_a_hint_that_is_not_text_in_both_versions(monkeypatch):
     monkeypatch.setattr("aomi18n.text.PURE_PYTHON", True)
     with pytest.raises(TypeError):
         features.neutral_features("Le texte", hints=(1,))
+
+
+_SECOND_PASS = """
+import sys
+from aomi18n import alignment
+from aomi18n.documents import read_document, units
+from aomi18n.features import word_set
+src = [u.text for u in units(read_document(sys.argv[1]))]
+tgt = [u.text for u in units(read_document(sys.argv[2]))]
+k = min(len(src), len(tgt))
+lex = alignment._learn(src, tgt, [(i, i) for i in range(k)], min_count=1, min_dice=0.1)
+bags = alignment._Bags([alignment.Counter()] * len(src), [alignment.Counter()] * len(tgt))
+bags = bags.with_lexicon(lex, map(word_set, src), map(word_set, tgt))
+vec = alignment._Vectors(bags)
+print(vec.src_norm2.tobytes().hex(), vec.tgt_norm2.tobytes().hex(), len(bags.names))
+"""
+
+
+def test_lexicon_features_sum_the_same_whatever_the_hash_seed():
+    """A unit's words are a set, whose order follows the string hashes: the lexicon's
+    features of a unit are laid out by id, so its norm is summed in one order."""
+    import os
+    import subprocess
+    import sys
+
+    runs = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", _SECOND_PASS, str(FR), str(EN)], env=env, capture_output=True,
+                             text=True, check=True)
+        runs.add(out.stdout)
+    assert len(runs) == 1 and len(next(iter(runs))) > 100

@@ -183,12 +183,13 @@ def source_lexicon_features(text: str, lexicon: Mapping[str, Mapping[str, float]
         for t, p in lexicon[w].items():
             if p > get(t, 0.0):
                 best[t] = p
-    return {"w:" + t: p for t, p in best.items()}
+    return {"w:" + t: best[t] for t in sorted(best)}  # in word order: not the set's (hash) order
 
 
 def target_lexicon_features(text: str, produced: set[str]) -> dict[str, float]:
-    """``w:`` features of a target unit: its words that some source word translates to."""
-    return dict.fromkeys(["w:" + w for w in produced.intersection(word_set(text))], 1)
+    """``w:`` features of a target unit: its words that some source word translates to
+    (in word order, as the source's)."""
+    return dict.fromkeys(["w:" + w for w in sorted(produced.intersection(word_set(text)))], 1)
 
 
 class _Bags:
@@ -240,7 +241,7 @@ class _Bags:
         first = np.flatnonzero(np.r_[True, words[1:] != words[:-1]]) if len(words) else np.zeros(0, np.int64)
         row_len = np.diff(np.r_[first, len(words)])
         row_of = dict(zip(map(lexicon.svocab.__getitem__, words[first].tolist()), range(len(first))))
-        produced = np.unique(translations)
+        produced = np.flatnonzero(np.bincount(translations, minlength=len(lexicon.tvocab)))  # sorted, once each
         tid = dict(zip(map(lexicon.tvocab.__getitem__, produced.tolist()), produced.tolist()))
         # Each source unit's known words, then every (unit, translation, probability)
         # they give, reduced to the best of each (unit, translation): a few thousand
@@ -255,16 +256,19 @@ class _Bags:
                 rows.extend(map(row_of.__getitem__, found))
                 known.append(len(found))
             if len(known) == _UNITS_AT_ONCE or (unit_words is None and known):
-                parts.append(_best_translations(first, row_len, translations, probs, rows, known, first_unit))
+                parts.append(_best_translations(first, row_len, translations, probs, rows, known, first_unit,
+                                                len(lexicon.tvocab)))
                 first_unit += len(known)
                 rows, known = array("q"), array("q")
         none = np.zeros(0, np.int64)
         src = tuple(np.concatenate(a) for a in zip(*parts)) if parts else (none, none, np.zeros(0, np.float64))
-        # The target units' words that some source word translates to.
+        # The target units' words that some source word translates to, each unit's in
+        # the order of their ids (not of the set's hashes: the sums over a unit's
+        # features come out the same whatever the hash seed).
         t_units = array("q")
         t_words = array("q")
         for k, unit_words in enumerate(target_words):
-            found = [tid[w] for w in unit_words if w in tid]
+            found = sorted(map(tid.__getitem__, tid.keys() & unit_words))
             t_words.extend(found)
             t_units.extend([k] * len(found))
         tu = np.frombuffer(t_units, dtype=np.int64) if t_units else np.zeros(0, np.int64)
@@ -286,10 +290,11 @@ _UNITS_AT_ONCE = 4096  # source units whose lexicon features are made together (
 
 
 def _best_translations(first: np.ndarray, row_len: np.ndarray, translations: np.ndarray, probs: np.ndarray,
-                       rows: array, known: array, first_unit: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+                       rows: array, known: array, first_unit: int, targets: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(unit, translation id, probability) of some units, sorted by unit and translation:
     each translation of a unit's known words (``rows``: the lexicon's rows of its words,
-    ``known``: how many each unit has), at its best probability."""
+    ``known``: how many each unit has), at its best probability (``targets``: how many
+    translation ids there are)."""
     rows_np = np.frombuffer(rows, dtype=np.int64) if rows else np.zeros(0, np.int64)
     unit_of_row = np.repeat(np.arange(first_unit, first_unit + len(known), dtype=np.int64),
                             np.frombuffer(known, dtype=np.int64))
@@ -298,15 +303,16 @@ def _best_translations(first: np.ndarray, row_len: np.ndarray, translations: np.
     at = np.repeat(first[rows_np], per) + (np.arange(int(per.sum())) - np.repeat(np.cumsum(per) - per, per))
     t_np, p_np = translations[at], probs[at]
     keep = p_np > 0.0
-    units, t_np, p_np = units[keep], t_np[keep], p_np[keep]
-    # The best probability of each (unit, translation): the first of its group once
-    # sorted by unit, translation and falling probability.
-    order = np.lexsort((-p_np, t_np, units))
-    units, t_np, p_np = units[order], t_np[order], p_np[order]
-    best = np.ones(len(units), dtype=bool)
-    if len(units) > 1:
-        best[1:] = (units[1:] != units[:-1]) | (t_np[1:] != t_np[:-1])
-    return units[best], t_np[best], p_np[best]
+    if not keep.any():
+        return units[keep], t_np[keep], p_np[keep]
+    # The best probability of each (unit, translation): its group's maximum once sorted
+    # by one key (unit, then translation).
+    key = units[keep] * targets + t_np[keep]
+    order = key.argsort()
+    key, p_np = key[order], p_np[keep][order]
+    group = np.flatnonzero(np.r_[True, key[1:] != key[:-1]])
+    units, t_np = np.divmod(key[group], targets)
+    return units, t_np, np.maximum.reduceat(p_np, group)
 
 
 def _merged(old, extra, n: int):

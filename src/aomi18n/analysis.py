@@ -343,8 +343,10 @@ def _work(task: _Task) -> tuple[int, PairResult]:
     return task.index, res
 
 
-#: What a worker imports: loaded once in the fork server, which the workers are forked from.
-_WORKER_MODULES = ["aomi18n.analysis", "aomi18n.alignment", "aomi18n.codeblocks", "aomi18n.markdown", *CHECK_MODULES]
+#: What a worker imports: loaded once in the fork server, which the workers are forked from
+#: (pocount: the word counts' translate-toolkit, imported on first use).
+_WORKER_MODULES = ["aomi18n.analysis", "aomi18n.alignment", "aomi18n.codeblocks", "aomi18n.markdown", *CHECK_MODULES,
+                   "translate.tools.pocount"]
 
 
 def _pool_context():
