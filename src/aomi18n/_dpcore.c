@@ -30,8 +30,11 @@ static double length_cost(double ls, double lt, const Params *p) {
     return -log_erfc(fabs(delta) / sqrt(2.0));
 }
 
+/* dot / sqrt(norm2_product); a dot of 0 (units that share nothing: most cells) is 0
+   without the square root, as the division would give it (dot products are >= 0). */
 static double cosine(double dot, double norm2_product, double empty) {
-    return norm2_product > 0 ? dot / sqrt(norm2_product) : empty;
+    if (!(norm2_product > 0)) return empty;
+    return dot == 0.0 ? 0.0 : dot / sqrt(norm2_product);
 }
 
 static Py_ssize_t clip(Py_ssize_t x, Py_ssize_t lo, Py_ssize_t hi) {
@@ -175,14 +178,6 @@ static PyObject *dp(PyObject *self, PyObject *args) {
                             double t_n2 = tn2[(b - 1) * (m + 1) + (j - b)];
                             sim = cosine(dot, s_n2 * t_n2, p.empty_sim);
                             sim = sim < 0.0 ? 0.0 : (sim > 1.0 ? 1.0 : sim);
-                            double orphan = 0.0;
-                            if (a + b > 2 && p.orphan_cost != 0.0) {
-                                double weakest = 1.0;
-                                if (a > 1) weakest = weakest_member(parts, a, b, 1, ns, n, i - 1, t_n2, p.empty_sim, weakest);
-                                if (b > 1) weakest = weakest_member(parts, a, b, 0, nt, m, j - 1, s_n2, p.empty_sim, weakest);
-                                double x = 1.0 - weakest / p.orphan_sim;
-                                orphan = p.orphan_cost * (x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x));
-                            }
                             double sim_cost = p.sim_weight * (1.0 - sim) * (a + b) / 2.0;
                             /* The term left out, the length's, is >= -3e-8 times its
                                weight (the erfc approximation at 0: `slack`); the margin is
@@ -190,7 +185,19 @@ static PyObject *dp(PyObject *self, PyObject *args) {
                                the cell's best, and a tie with the 1-0 bead (which comes
                                later and loses ties) is never cut. */
                             double limit = best < bound ? best : bound;
-                            if (prunable && prev + (sim_cost + extra + orphan) > limit + 1e-9 * (1.0 + fabs(limit)) + slack) {
+                            double cut = limit + 1e-9 * (1.0 + fabs(limit)) + slack;
+                            /* The orphan term is >= 0 (with a cost >= 0): a bead cut without
+                               it is cut with it (rounding is monotonic), and it is not made. */
+                            int cut_early = prunable && p.orphan_cost >= 0.0 && prev + (sim_cost + extra) > cut;
+                            double orphan = 0.0;
+                            if (!cut_early && a + b > 2 && p.orphan_cost != 0.0) {
+                                double weakest = 1.0;
+                                if (a > 1) weakest = weakest_member(parts, a, b, 1, ns, n, i - 1, t_n2, p.empty_sim, weakest);
+                                if (b > 1) weakest = weakest_member(parts, a, b, 0, nt, m, j - 1, s_n2, p.empty_sim, weakest);
+                                double x = 1.0 - weakest / p.orphan_sim;
+                                orphan = p.orphan_cost * (x < 0.0 ? 0.0 : (x > 1.0 ? 1.0 : x));
+                            }
+                            if (cut_early || (prunable && prev + (sim_cost + extra + orphan) > cut)) {
                                 v = inf;
                             } else {
                                 double lsrc = cs_ls[i] - cs_ls[i - a];
