@@ -7,7 +7,7 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from aomi18n.documents import parse_document, read_document, units
@@ -216,15 +216,19 @@ def test_a_text_said_to_be_one_sentence_is_split_into_one_at_most(text, lang):
 
 
 _MD_PIECES = ["# T\n", "a\0b\n", "<a b=x\0y>\n", "\r\n", "\r", "- it\0em\n", "```\ncode\0\n```\n", "> q\r\n", "<div>\n",
-              "text\n", "\n", "1. x\n", "|a|b|\n|-|-|\n", "---\ntitle: x\0\n---\n", "  indented\n", "Setext\n===\n"]
+              "text\n", "\n", "1. x\n", "|a|b|\n|-|-|\n", "---\ntitle: x\0\n---\n", "  indented\n", "Setext\n===\n",
+              "[a]: /url\n", "~~~\n", "a | b\n", "--- | ---\n", ">\n", "#\n", "***\n", "    code\n", "text [a] <b> # c\n",
+              "  - item > q\n", "<!-- c -->\n", "1) x\n"]
 
 
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.sampled_from(_MD_PIECES), min_size=1, max_size=14))
-def test_markdown_read_without_markdown_its_normalize_rule_gives_its_tokens(pieces):
-    """The parser runs without markdown-it's normalize rule (a pass over every text);
-    _normalized changes the rare text that holds a carriage return or a NUL instead. The
-    block tokens are the ones markdown-it makes with its own rule, on hostile text too
-    (a NUL inside an HTML attribute decides whether the line is an HTML block)."""
+def test_markdown_read_without_rules_that_cannot_match_gives_markdown_its_tokens(pieces):
+    """The parser runs without markdown-it's normalize rule (a pass over every text):
+    _normalized changes the rare text that holds a carriage return or a NUL instead;
+    and without the block rules whose opening strings the text lacks. The block tokens
+    are the ones markdown-it makes with all its rules, on hostile text too (a NUL inside
+    an HTML attribute decides whether the line is an HTML block)."""
     from markdown_it import MarkdownIt
     from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -237,4 +241,8 @@ def test_markdown_read_without_markdown_its_normalize_rule_gives_its_tokens(piec
     def blocks(tokens):
         return [(t.type, t.map, t.markup, t.content) for t in tokens]
 
-    assert blocks(markdown._parser(True).parse(markdown._normalized(text))) == blocks(reference.parse(text))
+    ours = markdown._normalized(text)
+    assert blocks(markdown._parser(True, ours).parse(ours)) == blocks(reference.parse(text))
+    plain = MarkdownIt("commonmark", {"html": False}).enable("table")  # the parser of text inside HTML blocks
+    plain.disable(["inline", "text_join"])
+    assert blocks(markdown._parser(False, ours).parse(ours)) == blocks(plain.parse(text))

@@ -83,10 +83,21 @@ def markup_only(text: str) -> bool:
 
 _parsers: dict = {}
 
+#: Block rules that match only a line that opens with (or, for a table's header, holds)
+#: one of these strings. markdown-it tries every rule at every line, and every rule that
+#: can end a paragraph at each of its lines: a text that holds none of a rule's strings
+#: is parsed without that rule, which could match nothing in it anyway.
+_TRIGGERS = {"table": ("|",), "fence": ("```", "~~~"), "blockquote": (">",), "html_block": ("<",),
+             "reference": ("[",), "heading": ("#",)}
 
-def _parser(html: bool):
-    """markdown-it with CommonMark, GFM tables and front matter (built once)."""
-    if html not in _parsers:
+
+def _parser(html: bool, text: str | None = None):
+    """markdown-it with CommonMark, GFM tables and front matter, for ``text``: without
+    the rules of :data:`_TRIGGERS` that cannot match in it (each set built once; all
+    rules when no text is given)."""
+    off = () if text is None else tuple(rule for rule, marks in _TRIGGERS.items() if not any(m in text for m in marks))
+    md = _parsers.get((html, off))
+    if md is None:
         from markdown_it import MarkdownIt
         from mdit_py_plugins.front_matter import front_matter_plugin
 
@@ -95,9 +106,9 @@ def _parser(html: bool):
             md.use(front_matter_plugin)
         # Blocks and their lines are all that is read: no inline parsing. The text is
         # normalized by _normalized, only where there is something to normalize.
-        md.disable(["normalize", "inline", "text_join"], ignoreInvalid=True)
-        _parsers[html] = md
-    return _parsers[html]
+        md.disable(["normalize", "inline", "text_join", *off], ignoreInvalid=True)
+        _parsers[(html, off)] = md
+    return md
 
 
 _LIST_MARKER = re.compile(r"[ \t>]*(?:[-*+]|(\d{1,9})[.)])(?:[ \t]+|$)(?:\[[ xX]\][ \t]+)?")
@@ -130,7 +141,8 @@ def _walk(body: list[str], offset: int, stop: int, raws: list[Raw], *, html: boo
         # Text inside a JSX/HTML block is indented for the tags' sake, not as code.
         indent = min((len(ln) - len(ln.lstrip(" \t")) for ln in lines if ln.strip()), default=0)
         lines = [ln[indent:] for ln in lines]
-    tokens = _parser(html).parse(_normalized("\n".join(lines) + "\n"))
+    text = _normalized("\n".join(lines) + "\n")
+    tokens = _parser(html, text).parse(text)
     depth = 0  # list nesting
     in_item: list[bool] = []  # per open list item: its first paragraph is still to come
     quote = 0
