@@ -207,3 +207,14 @@ def test_the_readme_ci_example_is_valid_and_uploads_before_it_gates():
             assert CliRunner().invoke(cli, [*args[:1], "--help"]).exit_code == 0
             for opt in (a for a in args if a.startswith("--")):
                 assert opt in CliRunner().invoke(cli, [args[0], "--help"]).output
+
+
+def test_the_command_collects_garbage_less_often_but_importing_aomi18n_does_not():
+    import subprocess
+    import sys
+
+    probe = ("import gc, sys; import aomi18n.analysis, aomi18n.cli; before = gc.get_threshold()[0]; "
+             "sys.argv = ['aomi18n', '--version']; from aomi18n.cli import main\n"
+             "try:\n    main()\nexcept SystemExit:\n    pass\nprint(before, gc.get_threshold()[0])")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout.split()
+    assert out[-1] == "10000" and out[-2] != "10000"  # Python's own default before (700 in 3.11)

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import fewer_collections
 from .checks import MODULES as CHECK_MODULES
 from .checks import PairContext, run_checks, selected
 from .codeblocks import align_code, code_blocks
@@ -282,6 +283,7 @@ def _init_worker(state: _State, pooled: bool = False) -> None:
         import signal
 
         signal.signal(signal.SIGINT, signal.SIG_IGN)
+        fewer_collections()  # a worker is aomi18n's own process
     from .alignment import FeatureScorer  # numpy: only when a pair is (re)aligned
 
     _WORKER.clear()

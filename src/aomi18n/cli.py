@@ -648,6 +648,9 @@ def _emit_files(files: dict[Path, str], config, force: bool, replaces: tuple[Pat
 def main() -> None:
     import signal
 
+    from . import fewer_collections
+
+    fewer_collections()
     signal.signal(signal.SIGINT, _on_sigint)
     signal.signal(signal.SIGTERM, _on_sigint)  # a polite kill stops like Ctrl-C: no temporary file left
     sys.unraisablehook = _quiet_interrupts(sys.unraisablehook)
