@@ -18,7 +18,7 @@ def record(cls: type) -> type:
 
     For plain classes: no ``__post_init__``, no default factories, no ``__slots__``,
     and every field an ``__init__`` parameter (each is refused here)."""
-    cls = dataclasses.dataclass(frozen=True)(cls)
+    cls = dataclasses.dataclass(frozen=True, init=False)(cls)  # its own __init__ is made below
     fields = dataclasses.fields(cls)
     if hasattr(cls, "__post_init__") or hasattr(cls, "__slots__"):
         raise TypeError(f"@record: {cls.__name__} has __post_init__ or __slots__")
@@ -41,6 +41,5 @@ def record(cls: type) -> type:
     init = namespace["__init__"]
     init.__qualname__ = f"{cls.__qualname__}.__init__"
     init.__module__ = cls.__module__
-    init.__doc__ = cls.__init__.__doc__
     cls.__init__ = init
     return cls
