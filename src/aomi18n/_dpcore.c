@@ -1,10 +1,12 @@
-/* The banded alignment DP of aomi18n.alignment, compiled.
+/* The banded alignment DP of aomi18n.alignment, compiled, and the dot products it
+ * reads (_band_dots, _adjacent).
  *
  * Same arithmetic, in the same order, as the NumPy code in alignment.py
- * (_bead_costs and the row loop of _dp), one cell at a time: the NumPy version
- * stays as the fallback when this module is not built, and the tests check
- * that both give the same links.  No NumPy headers are needed: arrays come in
- * through the buffer protocol.
+ * (_bead_costs and the row loop of _dp, one cell at a time; the joins' sums in the
+ * order NumPy makes them): the NumPy version stays as the fallback when this module
+ * is not built, and the tests check that both give the same links and the same sums,
+ * bit for bit.  No NumPy headers are needed: arrays come in through the buffer
+ * protocol.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
