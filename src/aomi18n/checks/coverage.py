@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rapidfuzz import fuzz
 
 from ..langid import function_words, identify_many, plainly_in
 from ..model import Finding, Link, Location, Severity
@@ -128,6 +127,8 @@ def not_translated(ctx: PairContext):
         todo.append((link, normalize(words_to_translate(" ".join(ctx.source_units[i].text for i in link.source))), tgt))
     if not todo:
         return
+    from rapidfuzz import fuzz  # here: a run from the cache never needs it (it costs an import)
+
     found = identify_many([t for _, _, t in todo], [ctx.source_lang, ctx.target_lang])
     for (link, src, tgt), (lang, conf) in zip(todo, found):
         # Identical text is left alone when it reads as the target language: names, menu

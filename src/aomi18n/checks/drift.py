@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from rapidfuzz import fuzz, process
 
 from ..model import Finding, Link, Location, Severity
 from ..sentences import one_sentence, split_sentences
@@ -157,10 +156,13 @@ def _code_differences(fr: str, en: str, en_document: str = "") -> tuple[list[str
             keys.setdefault(key, span)
         gone.append(keys)
     fr_only, en_only = gone
-    for key in list(fr_only):
-        match = process.extractOne(key, list(en_only), scorer=fuzz.ratio, score_cutoff=60)
-        if match:
-            del fr_only[key], en_only[match[0]]
+    if fr_only and en_only:  # (imported here: most links have no code on one side only)
+        from rapidfuzz import fuzz, process
+
+        for key in list(fr_only):
+            match = process.extractOne(key, list(en_only), scorer=fuzz.ratio, score_cutoff=60)
+            if match:
+                del fr_only[key], en_only[match[0]]
     for key in list(fr_only):
         if _names(en_document, key):
             continue  # the English document names it: code, not a translated name

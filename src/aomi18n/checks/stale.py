@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import difflib
 
-from rapidfuzz import fuzz
 
 from ..model import Finding, Severity
 from ..text import collapse, cosmetic_change, word_diff
@@ -36,6 +35,8 @@ def previous_texts(current: list[str], synced) -> dict[int, str]:
     order = list(synced.order)
     if not order:
         return out
+    from rapidfuzz import fuzz  # here: a run from the cache never needs it (it costs an import)
+
     ops = difflib.SequenceMatcher(None, order, current, autojunk=False).get_opcodes()
     for tag, i1, i2, j1, j2 in ops:
         if tag != "replace":
