@@ -828,3 +828,15 @@ def test_update_rewrites_only_what_changed_and_reads_only_those_documents(run, p
     assert (project / FR_PO).read_bytes() == edited and loaded == []
     assert {p: b for p, b in snapshot(project / "po").items() if p != FR_PO.removeprefix("po/")} == \
         {p: b for p, b in before.items() if p != FR_PO.removeprefix("po/")}
+
+
+@given(st.text(alphabet=st.sampled_from(list(" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\xa0\u1680\u2000\u2007\u200b\u2028"
+                                             "\u2029\u202f\u205f\u3000\ufeffab.é")), max_size=30))
+def test_a_msgid_is_its_block_with_each_run_of_white_space_one_space(text):
+    """collapse splits on str's white space: the same characters as re's \\s (Unicode
+    spaces, the information separators 0x1c-0x1f, NEL), not the zero-width ones."""
+    import re
+
+    from aomi18n.text import collapse
+
+    assert collapse(text) == re.sub(r"\s+", " ", text).strip()

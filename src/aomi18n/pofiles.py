@@ -361,6 +361,21 @@ def _lines_of(width: int, drop_whitespace: bool) -> re.Pattern:
     return re.compile(rf"{line}|[^ ]+| +", re.DOTALL)
 
 
+def _chunks(text: str) -> list[str]:
+    """textwrap's chunks of ``text`` (whose only white space is spaces): its runs of spaces
+    and the words between them, a word with a hyphen cut by textwrap's own pattern. That
+    pattern's matches never cross a run of spaces, and its look-arounds see a space as
+    they see an end, so it is run on those words alone (on the whole text it costs about
+    17 us a paragraph)."""
+    out: list[str] = []
+    for piece in _SPACES.split(text):
+        if "-" in piece:
+            out.extend(filter(None, _WORDSEP.split(piece)))
+        elif piece:
+            out.append(piece)
+    return out
+
+
 def fast_wrap(text: str, width: int = 70, drop_whitespace: bool = True, break_long_words: bool = True,
               initial_indent: str = "", subsequent_indent: str = "", **options) -> list[str]:
     """``textwrap.wrap`` as polib calls it (``break_long_words=False``, for strings with
@@ -379,8 +394,7 @@ def fast_wrap(text: str, width: int = 70, drop_whitespace: bool = True, break_lo
             return [initial_indent + line for line in _lines_of(room, False).findall(text)]
         if not text.startswith(" ") and not _BLANK_WORD.search(text):
             return [initial_indent + line.rstrip(" ") for line in _lines_of(room, True).findall(text)]
-    # Without a hyphen, textwrap's chunks are the runs of spaces and of the rest.
-    chunks = [c for c in (_WORDSEP if "-" in text else _SPACES).split(text) if c]
+    chunks = _chunks(text)
     ends = list(accumulate(map(len, chunks), initial=0))  # ends[k]: length of chunks[:k]
     width -= len(initial_indent)
     lines: list[str] = []
