@@ -419,6 +419,7 @@ def test_features_refuse_a_hint_that_is_not_text_in_both_versions(monkeypatch):
 
 _SECOND_PASS = """
 import sys
+from collections import Counter
 from aomi18n import alignment
 from aomi18n.documents import read_document, units
 from aomi18n.features import word_set
@@ -426,7 +427,7 @@ src = [u.text for u in units(read_document(sys.argv[1]))]
 tgt = [u.text for u in units(read_document(sys.argv[2]))]
 k = min(len(src), len(tgt))
 lex = alignment._learn(src, tgt, [(i, i) for i in range(k)], min_count=1, min_dice=0.1)
-bags = alignment._Bags([alignment.Counter()] * len(src), [alignment.Counter()] * len(tgt))
+bags = alignment._Bags([Counter()] * len(src), [Counter()] * len(tgt))
 bags = bags.with_lexicon(lex, map(word_set, src), map(word_set, tgt))
 vec = alignment._Vectors(bags)
 print(vec.src_norm2.tobytes().hex(), vec.tgt_norm2.tobytes().hex(), len(bags.names))
