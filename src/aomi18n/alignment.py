@@ -660,9 +660,8 @@ def _dp(
     B = np.full((n + 1, width), -1, dtype=np.int8)
     S = np.zeros((n + 1, width), dtype=np.float32)
     if compiled():
-        _dpcore.dp(n, m, width, np.ascontiguousarray(lo, dtype=np.int64), D, cs_ls, cs_lt,
-                   np.ascontiguousarray(vec.src_norm2), np.ascontiguousarray(vec.tgt_norm2),
-                   np.ascontiguousarray(vec.src_adj), np.ascontiguousarray(vec.tgt_adj), beads,
+        _dpcore.dp(n, m, width, _int64(lo), D, cs_ls, cs_lt, _float64(vec.src_norm2), _float64(vec.tgt_norm2),
+                   _float64(vec.src_adj), _float64(vec.tgt_adj), beads,
                    (params.length_weight, params.sim_weight, params.skip_cost, params.merge_cost, params.merge2_cost,
                     params.merge3_cost, params.empty_sim, params.orphan_cost, params.orphan_sim, params.variance, ratio),
                    B, S)

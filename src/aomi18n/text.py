@@ -94,7 +94,7 @@ def normalize(text: str) -> str:
     text = same_length_normalize(unicodedata.normalize("NFC", text))
     if any(map(text.__contains__, ";:!?«»")):
         text = _FRENCH_SPACE.sub(r"\1\2", text)  # an unmatched group is replaced by ""
-    return " ".join(text.split())  # str.split and re's \s agree on what whitespace is
+    return collapse(text)
 
 
 def fold(text: str) -> str:
@@ -136,7 +136,7 @@ def _pocount():
 
 def collapse(text: str) -> str:
     """Join the lines of a block into one line, as a PO msgid holds it."""
-    return " ".join(text.split())  # re's \s+ as one space, the ends trimmed (4x faster)
+    return " ".join(text.split())  # re's \s+ as one space (str.split and \s agree), the ends trimmed
 
 
 def word_diff(old: str, new: str, context: int = 4) -> str:

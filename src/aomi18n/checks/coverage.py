@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-
 from ..langid import function_words, identify_many, plainly_in
 from ..model import Finding, Link, Location, Severity
 from ..text import normalize, word_count, words_to_translate

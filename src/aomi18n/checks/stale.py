@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import difflib
 
-
 from ..model import Finding, Severity
 from ..text import collapse, cosmetic_change, word_diff
 from . import PairContext, check
