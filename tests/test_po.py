@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import polib
@@ -658,7 +660,7 @@ from hypothesis import given, settings, strategies as st
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.sampled_from(["ab cé-\\\"\t\n\u00a0—.,", "ab  cé\\\"\u00a0\u202f\u2028—.,"]).flatmap(
+@given(st.sampled_from(["ab cé-\\\"\t\n\u00a0—.,", "ab  cé\\\"\u00a0\u202f\u2028—.,", "a 1-/:-"]).flatmap(
            lambda chars: st.text(alphabet=st.sampled_from(list(chars)), max_size=300)),
        st.sampled_from([3, 4, 10, 20, 76, 77]),
        st.booleans(), st.sampled_from(["", "#. ", "#: "]))
@@ -728,6 +730,12 @@ def test_po_text_is_what_polib_writes_for_any_catalog(entries, header, width, fu
                                      comment=e.comment))
     body = entries_text(po, width, template=True)
     assert head_text(pot) + ("\n" + body if body else "") == str(pot)
+    # Both texts of a live entry at once, as an export's workers render them.
+    from aomi18n.pofiles import entry_text, entry_texts
+
+    for e in po:
+        if not e.obsolete:
+            assert entry_texts(e, width) == (entry_text(e, width), entry_text(e, width, template=True))
 
 
 def test_shared_french_keeps_a_documents_other_english_as_its_variant(run, tmp_path):
@@ -840,3 +848,51 @@ def test_a_msgid_is_its_block_with_each_run_of_white_space_one_space(text):
     from aomi18n.text import collapse
 
     assert collapse(text) == re.sub(r"\s+", " ", text).strip()
+
+
+def _tree(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_export_in_worker_processes_writes_what_one_process_writes(project, tmp_path, run, monkeypatch):
+    # The export renders each document's entries apart (in forked workers with --jobs 2),
+    # then leaves out those the shared catalog holds: the same bytes as one process
+    # making each catalog whole.
+    import aomi18n.po as po_module
+
+    (project / "corpus/fr/autre.md").write_text("# Autre\n\nLe HCR et l'OIM ont participé.\n\nMerci de votre attention.\n")
+    (project / "corpus/en/autre.md").write_text("# Other\n\nUNHCR and IOM took part.\n\nThank you for your attention.\n")
+    (project / "corpus/fr/suite.md").write_text("# Suite\n\nMerci de votre attention.\n")
+    (project / "corpus/en/suite.md").write_text("# Next\n\nThank you for your attention.\n")
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1700000000", "AOMI18N_NO_CACHE": "1"}
+    trees = []
+    for jobs in ("2", "1"):
+        copy = tmp_path / f"jobs{jobs}" / "proj"  # the folder's name is in every header
+        shutil.copytree(project, copy)
+        out = subprocess.run([sys.executable, "-m", "aomi18n", "--jobs", jobs, "po", "export", str(copy)],
+                             capture_output=True, text=True, env=env, timeout=300)
+        assert out.returncode == 0, out.stderr
+        trees.append(_tree(copy / "po"))
+    assert trees[0] == trees[1]
+    assert "en/_shared.po" in trees[0] and "Thank you for your attention." in trees[0]["en/_shared.po"].decode()
+    # Each catalog made whole, the way an export did before it rendered entries apart.
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    monkeypatch.setattr(po_module, "_pieces", lambda analysis, r, terms: po_module._Pieces(
+        po_module._candidates(po_module.segments(r, analysis.config.thresholds)), None))
+    whole = tmp_path / "whole" / "proj"
+    shutil.copytree(project, whole)
+    assert run(["--no-cache", "--jobs", "1", "po", "export", str(whole)]).exit_code == 0
+    assert _tree(whole / "po") == trees[0]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=20), st.none() | st.text(max_size=20),
+       st.dictionaries(st.text(max_size=30), st.text(max_size=30), max_size=6))
+def test_a_sync_record_is_the_json_that_json_writes(source, target, entries):
+    # The record is written by hand (json's indented encoder is slow): the same text as
+    # json.dumps for any strings (quotes, backslashes, control characters, any Unicode).
+    from aomi18n.pofiles import SyncRecord
+
+    expected = json.dumps({"version": 1, "source": source, "target": target, "entries": dict(sorted(entries.items()))},
+                          ensure_ascii=False, indent=1) + "\n"
+    assert SyncRecord(source, target, entries).to_json() == expected

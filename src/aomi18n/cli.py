@@ -316,7 +316,8 @@ def po_export(project: Path, output: Path | None, force: bool, no_templates: boo
     """
     from .po import export
 
-    _report_written(export(_po_analysis(project, output, lazy=True), force=force, templates=not no_templates))
+    _report_written(export(_po_analysis(project, output, lazy=True), force=force, templates=not no_templates,
+                           jobs=_run()["jobs"]))
 
 
 @po.command("update")
@@ -335,7 +336,7 @@ def po_update(project: Path, output: Path | None, no_templates: bool) -> None:
     """
     from .po import update
 
-    _report_written(update(_po_analysis(project, output, lazy=True), templates=not no_templates))
+    _report_written(update(_po_analysis(project, output, lazy=True), templates=not no_templates, jobs=_run()["jobs"]))
 
 
 @po.command("import")

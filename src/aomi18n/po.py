@@ -10,6 +10,7 @@ import compares collapsed text, so an entry nobody changed never rewrites a byte
 from __future__ import annotations
 
 import functools
+import os
 import re
 import textwrap
 import time
@@ -20,7 +21,7 @@ from pathlib import Path
 import polib
 
 from . import __version__
-from .analysis import Analysis, PairResult
+from .analysis import AUTO_POOL_PAIRS, Analysis, PairResult
 from .checks.coverage import unrelated_link
 from .config import Config, Thresholds, build_time
 from .errors import PoFileError
@@ -28,8 +29,9 @@ from .glossary import Term
 from .langid import language_name
 from .model import Finding
 from .cache import fingerprint, load_sharded, store_sharded
+from .parallel import forked_map
 from .pofiles import (
-    SHARED, SyncRecord, entries_text, head_text, header_field, key_of, po_path, pot_path, read_po, read_record,
+    SHARED, SyncRecord, entries_text, entry_texts, head_text, header_field, key_of, po_path, pot_path, read_po, read_record,
     record_path, shared_po_path, write_po, write_record,
 )
 from .text import collapse
@@ -99,6 +101,7 @@ def _now() -> str:
     return time.strftime("%Y-%m-%d %H:%M+0000", build_time())
 
 
+@functools.lru_cache(maxsize=None)
 def plural_forms(lang: str) -> str:
     """The gettext Plural-Forms of a language, from translate-toolkit's table (French:
     ``nplurals=2; plural=(n > 1);``, English: ``(n != 1)``); the English rule when the
@@ -111,10 +114,20 @@ def plural_forms(lang: str) -> str:
     return f"nplurals={entry[1]}; plural={entry[2]};"
 
 
+def _project_name(root: Path) -> str:
+    """The project folder's name (the root may be relative: resolved from here)."""
+    return _resolved_name(root, os.getcwd())
+
+
+@functools.lru_cache(maxsize=64)
+def _resolved_name(root: Path, cwd: str) -> str:
+    return root.resolve().name or "aomi18n"
+
+
 def _header(config: Config, source: str | None, target: str | None, template: bool) -> dict[str, str]:
     now = _now()
     meta = {
-        "Project-Id-Version": config.root.resolve().name or "aomi18n",
+        "Project-Id-Version": _project_name(config.root),
         "Report-Msgid-Bugs-To": "",
         "POT-Creation-Date": now,
         "PO-Revision-Date": "YEAR-MO-DA HO:MI+ZONE" if template else now,
@@ -323,6 +336,49 @@ class Written:
     stats: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
+#: One entry rendered apart: (its French if it may go to the shared catalog, else None;
+#: its PO text; its POT text; its key; its msgstr; its state: translated, fuzzy, untranslated).
+_Piece = tuple[str | None, str, str, str, str, str]
+
+
+@dataclass
+class _Pieces:
+    """One document's catalog before the shared catalog is known: its candidates for
+    that catalog, and each of its entries rendered apart. Which entries go to the shared
+    catalog depends on the other documents; nothing else in them does, so the pieces of
+    every document can be made at once (in worker processes), then joined."""
+
+    candidates: tuple[Candidate, ...]
+    entries: list[_Piece] | None  # None: an entry's occurrences are shareable and not (made whole instead)
+
+    def joined(self, shared_ids: set[str], src: str, tgt: str) -> dict:
+        """The document's entries (PO and POT), sync record and counts, without those
+        in the shared catalog: what :func:`_doc_catalog` and :func:`entries_text` make."""
+        kept = [p for p in self.entries if p[0] not in shared_ids]
+        stats: dict[str, int] = defaultdict(int)
+        for p in kept:
+            stats["entries"] += 1
+            stats[p[5]] += 1
+        return {"po": "\n".join(p[1] for p in kept), "pot": "\n".join(p[2] for p in kept),
+                "record": SyncRecord(src, tgt, {p[3]: p[4] for p in kept}).to_json(), "stats": dict(stats)}
+
+
+def _pieces(analysis: Analysis, r: PairResult, terms: dict[str, Term]) -> _Pieces:
+    segs = segments(r, analysis.config.thresholds)
+    po, _ = _doc_catalog(analysis, r, segs, set(), terms)
+    shareable: dict[str, set[bool]] = defaultdict(set)
+    for s in segs:
+        shareable[s.key].add(s.msgctxt is None and len(s.source) == 1)
+    if any(len(v) > 1 for v in shareable.values()):
+        return _Pieces(_candidates(segs), None)
+    width = po.wrapwidth
+    entries = []
+    for e in po:
+        key = key_of(e.msgctxt, e.msgid)
+        entries.append((e.msgid if True in shareable[key] else None, *entry_texts(e, width), key, e.msgstr, _state(e)))
+    return _Pieces(_candidates(segs), entries)
+
+
 @dataclass
 class _Files:
     """One document's PO file and template as an export writes them now."""
@@ -347,42 +403,51 @@ class _Plan:
     catalog shares with others, and the configuration it names. An unchanged pair is
     written again without reading its documents (so analyze ``lazy``)."""
 
-    def __init__(self, analysis: Analysis):
+    def __init__(self, analysis: Analysis, jobs: int | None = None):
         self.analysis = analysis
         config = self.config = analysis.config
         self.stored = load_sharded(analysis.cache, "po-export")
         self.renders: dict[str, dict] = {}
+        self._listings: dict[Path, set[str]] = {}
         self.docs = [r for r in analysis.results if r.pair.source]
-        self._segs: dict[int, list[Segment]] = {}
-        self.cands: list[tuple[str, tuple[Candidate, ...]]] = []
-        for i, r in enumerate(self.docs):
-            hit = self.stored.get(r.key) if r.key else None
-            if hit is None:
-                self.docs[i] = r = r.full()
-                self._segs[i] = segments(r, config.thresholds)
-            self.cands.append((_project_path(config.source_dir, r.pair.source.relpath),
-                               hit["candidates"] if hit is not None else _candidates(self._segs[i])))
-        self.shared_ids = shared_msgids(self.cands)
         self._terms = {t.fr: t for t in analysis.glossary.terms}
+        todo = [i for i, r in enumerate(self.docs) if not (r.key and r.key in self.stored)]
+        if jobs is None:
+            jobs = (os.cpu_count() or 1) if len(todo) >= AUTO_POOL_PAIRS else 1
+        self.pieces = dict(zip(todo, forked_map(self._pieces_of, todo, jobs)))
+        self.cands: list[tuple[str, tuple[Candidate, ...]]] = [
+            (_project_path(config.source_dir, r.pair.source.relpath),
+             self.pieces[i].candidates if i in self.pieces else self.stored[r.key]["candidates"])
+            for i, r in enumerate(self.docs)]
+        self.shared_ids = shared_msgids(self.cands)
+
+    def _pieces_of(self, i: int) -> _Pieces:
+        """Document ``i``'s entries rendered apart (run in a worker process: see :func:`forked_map`)."""
+        return _pieces(self.analysis, self.docs[i].full(), self._terms)
 
     def catalog(self, i: int) -> tuple[PairResult, polib.POFile, SyncRecord]:
         """Document ``i`` read whole, its catalog and sync record."""
         r = self.docs[i] = self.docs[i].full()
-        segs = self._segs[i] if i in self._segs else segments(r, self.config.thresholds)
-        return r, *_doc_catalog(self.analysis, r, segs, self.shared_ids, self._terms)
+        return r, *_doc_catalog(self.analysis, r, segments(r, self.config.thresholds), self.shared_ids, self._terms)
 
     def render(self, i: int) -> tuple[dict, polib.POFile | None, SyncRecord | None]:
-        """Document ``i``'s entries as written, from the cache, or made now (then with its
-        catalog and sync record)."""
+        """Document ``i``'s entries as written: from the cache, joined from its pieces, or
+        made now (then with its catalog and sync record)."""
         r, config = self.docs[i], self.config
         shared_mask = bytes(msgid in self.shared_ids for msgid, _, _ in self.cands[i][1])
         key = fingerprint(r.key, shared_mask, config.source_dir, config.target_dir, config.source_lang, config.target_lang)
         render = self.stored.get(r.key) if r.key else None
+        pieces = self.pieces.pop(i, None)
         po = rec = None
         if render is None or render["key"] != key:
-            r, po, rec = self.catalog(i)
-            render = {"candidates": self.cands[i][1], "key": key, "po": entries_text(po, po.wrapwidth),
-                      "pot": entries_text(po, po.wrapwidth, template=True), "record": rec.to_json(), "stats": _stats(po)}
+            if pieces is not None and pieces.entries is not None:
+                src, tgt = _project_path(config.source_dir, r.pair.source.relpath), _target_for(config, r)
+                render = {"candidates": pieces.candidates, "key": key, **pieces.joined(self.shared_ids, src, tgt)}
+            else:
+                r, po, rec = self.catalog(i)
+                render = {"candidates": self.cands[i][1], "key": key, "po": entries_text(po, po.wrapwidth),
+                          "pot": entries_text(po, po.wrapwidth, template=True), "record": rec.to_json(),
+                          "stats": _stats(po)}
         if r.key:
             self.renders[r.key] = render
         return render, po, rec
@@ -396,12 +461,25 @@ class _Plan:
         src, tgt = _project_path(config.source_dir, rel), _target_for(config, r)
         head = _catalog(config, src, tgt)
         f = _Files(rel, po_path(config, rel), pot_path(config, rel), render, head, None, po, rec)
-        f.po_same = _same_file(f.path, head, render["po"])
+        f.po_same = _same_file(f.path, head, render["po"]) if self._listed(f.path) else None
         if templates:  # the template's creation date is its catalog's (the file's own, if unchanged)
             f.pot = _catalog(config, src, tgt, True, head.metadata["POT-Creation-Date"])
-            if f.po_same is not False:  # else the entries are compared one by one anyway
+            if f.po_same is not False and self._listed(f.template):  # else compared entry by entry, or new
                 f.pot_same = _same_file(f.template, f.pot, render["pot"])
         return f
+
+    def _listed(self, path: Path) -> bool:
+        """Whether ``path``'s folder held an entry of that name when first looked at. One
+        listing per folder instead of a look-up per file: the look-up of a name that does not
+        exist waits while the batch's threads create files in that folder."""
+        folder = path.parent
+        names = self._listings.get(folder)
+        if names is None:
+            try:
+                names = self._listings[folder] = set(os.listdir(folder))
+            except OSError:  # no such folder (a file of that name: the write will say so)
+                names = self._listings[folder] = set()
+        return path.name in names
 
     def catalog_of(self, i: int, f: _Files) -> tuple[polib.POFile, SyncRecord]:
         """Document ``i``'s catalog and sync record, made now if its entries came from the cache."""
@@ -417,14 +495,14 @@ class _Plan:
             store_sharded(self.analysis.cache, "po-export", self.renders)
 
 
-def export(analysis: Analysis, *, force: bool = False, templates: bool = True) -> Written:
+def export(analysis: Analysis, *, force: bool = False, templates: bool = True, jobs: int | None = None) -> Written:
     """Write a PO file (and POT) per French document; existing PO files are left to ``update``.
 
     Each document's entries come from the cache where its pair is unchanged (see
     :class:`_Plan`). A file that exists is compared as text under its own dates, and
     where that differs, entry by entry as :func:`_export_existing` does."""
     config = analysis.config
-    plan = _Plan(analysis)
+    plan = _Plan(analysis, jobs)
     out = Written()
     with Batch() as batch:
         for i in range(len(plan.docs)):
@@ -505,14 +583,18 @@ def _stats(po: polib.POFile) -> dict[str, int]:
 def _count(out: Written, po: polib.POFile) -> None:
     for e in po:
         out.stats["entries"] += 1
-        out.stats["translated" if e.translated() else ("fuzzy" if "fuzzy" in e.flags else "untranslated")] += 1
+        out.stats[_state(e)] += 1
+
+
+def _state(e: polib.POEntry) -> str:
+    return "translated" if e.translated() else ("fuzzy" if "fuzzy" in e.flags else "untranslated")
 
 
 def _record_write(out: Written, path: Path, changed: bool) -> None:
     (out.written if changed else out.unchanged).append(path)
 
 
-def update(analysis: Analysis, *, templates: bool = True) -> Written:
+def update(analysis: Analysis, *, templates: bool = True, jobs: int | None = None) -> Written:
     """Merge the corpus's current French into the PO files, keeping every translation.
 
     Same French: the translator's msgstr, flags and comments are kept. French that
@@ -521,7 +603,7 @@ def update(analysis: Analysis, *, templates: bool = True) -> Written:
     vanished: obsolete (``#~``), never dropped.
     """
     config = analysis.config
-    plan = _Plan(analysis)
+    plan = _Plan(analysis, jobs)
     out = Written()
     with Batch() as batch:
         for i in range(len(plan.docs)):

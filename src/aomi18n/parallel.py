@@ -1,0 +1,72 @@
+"""Work spread over forked processes, for outputs (PO export) whose per-document work
+reads what this process already holds.
+
+A forked worker starts with this process's memory: the analysis, the lazily loaded pairs,
+the configuration, without pickling any of it; only each item and its result cross
+over. Forking is only safe in a process with one thread (a lock held by another thread
+stays held in the child forever), and only where fork is the platform's own way
+(Linux); elsewhere, or with one job, the work runs here, in the same order, with the
+same results.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Callable, Iterable, Iterator, TypeVar
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+#: The function the forked workers run (set in this process before forking: a child
+#: inherits it, so it need not be picklable).
+_TASK: Callable | None = None
+
+
+def threads() -> int | None:
+    """The threads of this process, every kind (Python's and native ones: a Rust or
+    OpenMP pool); None where the system does not say."""
+    try:
+        return len(os.listdir("/proc/self/task"))
+    except OSError:
+        return None
+
+
+def can_fork() -> bool:
+    import multiprocessing as mp
+
+    return sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods() and threads() == 1
+
+
+def _ignore_interrupt() -> None:
+    """Ctrl-C is the parent's to handle: it stops the pool and reports once."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def _run(item):
+    return _TASK(item)
+
+
+def forked_map(func: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterator[R]:
+    """``map(func, items)``, over ``jobs`` forked processes when there are several items
+    and forking is safe (see :func:`can_fork`), here otherwise. Results come in order; an
+    exception in a worker is raised here."""
+    global _TASK
+    items = list(items)
+    if jobs <= 1 or len(items) < 2 or _TASK is not None or not can_fork():  # (not in a worker itself)
+        yield from map(func, items)
+        return
+    import concurrent.futures as cf
+    import multiprocessing as mp
+
+    jobs = min(jobs, len(items))
+    _TASK = func
+    pool = cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=_ignore_interrupt)
+    try:
+        # Small chunks: the workers end within a few items of each other.
+        yield from pool.map(_run, items, chunksize=max(1, min(8, len(items) // (jobs * 8))))
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+        _TASK = None
