@@ -272,6 +272,7 @@ def _field(name: str, prefix: str, plural_index: str, value: str, width: int) ->
     wrapped where it does not fit (the width counts the field's full name). Remembered
     for a while: a catalog's template, written next, has the same msgids."""
     lines = value.splitlines(True)
+    special = True
     if len(lines) > 1:
         lines = [""] + lines
     else:
@@ -285,6 +286,8 @@ def _field(name: str, prefix: str, plural_index: str, value: str, width: int) ->
             lines = [value]
     if name.startswith("previous_"):
         name = name[9:]
+    if not special:  # one line with nothing to escape, or its pieces
+        return (f'{prefix}{name}{plural_index} "{lines[0]}"', *[f'{prefix}"{x}"' for x in lines[1:]])
     return (f'{prefix}{name}{plural_index} "{_escaped(lines[0])}"', *(f'{prefix}"{_escaped(x)}"' for x in lines[1:]))
 
 

@@ -139,9 +139,13 @@ class Batch:
                     break
                 except FileExistsError:  # not ours: never removed by abort
                     staged[0] = str(p.parent / f".{p.name}.{secrets.token_hex(4)}.tmp")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-                os.chmod(fh.fileno() if os.chmod in os.supports_fd else staged[0], mode)
+            try:  # the descriptor itself: no file object (its buffer, its checks) per file
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+                os.chmod(fd if os.chmod in os.supports_fd else staged[0], mode)
+            finally:
+                os.close(fd)
         except OSError as exc:
             raise Aomi18nError(f"cannot be written: {exc.strerror}", p) from None
 
