@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import os
 import sys
+import time
 from typing import Callable, Iterable, Iterator, TypeVar
 
 T = TypeVar("T")
@@ -32,10 +33,23 @@ def threads() -> int | None:
         return None
 
 
-def can_fork() -> bool:
+def can_fork(wait: float = 0.05) -> bool:
+    """Whether this process may fork: Linux, and one thread. A thread that was just joined
+    (a process pool's, after its shutdown) may still be leaving the system's list for a
+    few milliseconds: it is waited for up to ``wait`` seconds; a pool that stays (BLAS,
+    a language detector's) is not."""
     import multiprocessing as mp
 
-    return sys.platform.startswith("linux") and "fork" in mp.get_all_start_methods() and threads() == 1
+    if not sys.platform.startswith("linux") or "fork" not in mp.get_all_start_methods():
+        return False
+    deadline = time.monotonic() + wait
+    while True:
+        n = threads()
+        if n == 1:
+            return True
+        if n is None or time.monotonic() >= deadline:
+            return False
+        time.sleep(0.002)
 
 
 def _ignore_interrupt() -> None:
