@@ -11,6 +11,7 @@ same results.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -77,10 +78,14 @@ def forked_map(func: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterato
 
     jobs = min(jobs, len(items))
     _TASK = func
+    # Every object so far out of the collector's sight: a child's collection would otherwise
+    # write to each one (its collector's header), copying the parent's pages one by one.
+    gc.freeze()
     pool = cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=_ignore_interrupt)
     try:
         # Small chunks: the workers end within a few items of each other.
         yield from pool.map(_run, items, chunksize=max(1, min(8, len(items) // (jobs * 8))))
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        gc.unfreeze()
         _TASK = None

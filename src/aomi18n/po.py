@@ -468,6 +468,41 @@ class _Plan:
                 f.pot_same = _same_file(f.template, f.pot, render["pot"])
         return f
 
+    def new_files(self, i: int, templates: bool) -> list[Path] | None:
+        """Document ``i``'s PO file, sync record and template (without templates: none)
+        where none of them exists yet; None where one does."""
+        config, rel = self.config, self.docs[i].pair.source.relpath
+        paths = [po_path(config, rel), record_path(config, rel)] + ([pot_path(config, rel)] if templates else [])
+        return None if any(self._listed(p) for p in paths) else paths
+
+    def stage_new(self, i: int, staged: list[list], templates: bool) -> tuple[dict | None, list[str]]:
+        """Document ``i``'s new files (:meth:`new_files`) written to the temporary names
+        ``staged`` holds (run in a worker process: see :func:`forked_map`): its render
+        (None where it is the cache's) and the names used."""
+        config, r = self.config, self.docs[i]
+        stored = self.stored.get(r.key) if r.key else None
+        render, _, _ = self.render(i)
+        src, tgt = _project_path(config.source_dir, r.pair.source.relpath), _target_for(config, r)
+        head = _catalog(config, src, tgt)
+        texts = [_with_body(head_text(head), render["po"]), render["record"]]
+        if templates:  # the template's creation date is its catalog's
+            pot = _catalog(config, src, tgt, True, head.metadata["POT-Creation-Date"])
+            texts.append(_with_body(head_text(pot), render["pot"]))
+        for entry, text in zip(staged, texts):
+            Batch.stage(entry, text.encode("utf-8"))
+        return (None if render is stored else render), [entry[0] for entry in staged]
+
+    def adopt(self, i: int, render: dict | None) -> dict:
+        """Document ``i``'s render as :meth:`stage_new` gave it back (None: the cache's),
+        kept for the cache."""
+        r = self.docs[i]
+        self.pieces.pop(i, None)
+        if render is None:
+            render = self.stored[r.key]
+        if r.key:
+            self.renders[r.key] = render
+        return render
+
     def _listed(self, path: Path) -> bool:
         """Whether ``path``'s folder held an entry of that name when first looked at. One
         listing per folder instead of a look-up per file: the look-up of a name that does not
@@ -505,7 +540,25 @@ def export(analysis: Analysis, *, force: bool = False, templates: bool = True, j
     plan = _Plan(analysis, jobs)
     out = Written()
     with Batch() as batch:
+        # Documents none of whose files exist yet: made and written to their temporary
+        # names in worker processes (all of it is theirs alone); the batch renames them.
+        new = {i: [batch.reserve(p) for p in paths] for i in range(len(plan.docs))
+               if (paths := plan.new_files(i, templates)) is not None}
+        if jobs is None:
+            jobs = (os.cpu_count() or 1) if len(new) >= AUTO_POOL_PAIRS else 1
+        made = dict(zip(new, forked_map(lambda i: plan.stage_new(i, new[i], templates), list(new), jobs)))
         for i in range(len(plan.docs)):
+            if i in made:
+                render, names = made[i]
+                for entry, name in zip(new[i], names):
+                    entry[0] = name
+                render = plan.adopt(i, render)
+                _record_write(out, new[i][0][1], True)
+                if templates:
+                    _record_write(out, new[i][2][1], True)
+                for k, v in render["stats"].items():
+                    out.stats[k] += v
+                continue
             f = plan.files(i, templates)
             if f.po_same is False or f.pot_same is False:  # compared entry by entry
                 _export_existing(out, config, f.rel, *plan.catalog_of(i, f), force, templates, batch)

@@ -93,16 +93,9 @@ class Batch:
     def write(self, path: str | Path, data: bytes) -> bool:
         """Stage ``data`` for ``path``; False (nothing staged) when the file already holds it."""
         p = Path(path)
-        folder = p.parent
         try:
-            if folder not in self._folders:
-                if not folder.is_dir():  # made here: it holds no file to compare with
-                    self._made.add(folder)
-                folder.mkdir(parents=True, exist_ok=True)
-                _remove_leftovers(p)
-                self._folders.add(folder)
             mode = 0o644
-            if folder not in self._made:
+            if not self._folder(p):
                 try:
                     st = os.stat(p)
                 except FileNotFoundError:
@@ -113,22 +106,50 @@ class Batch:
                     mode = st.st_mode & 0o7777
         except OSError as exc:
             raise Aomi18nError(f"cannot be written: {exc.strerror}", p) from None
-        # Named before it exists: whenever Ctrl-C comes, abort knows what to remove (no
-        # signal held back per file, as mkstemp would need).
-        staged = [str(p.parent / f".{p.name}.{self._names.getrandbits(32):08x}.tmp"), p]
-        self._pending.append(staged)
+        staged = self._named(p)
         if len(self._pending) == 1:  # a batch of one file (so far) writes it here
-            self._stage(staged, data, mode)
+            self.stage(staged, data, mode)
             return True
         if self._pool is None:
             import concurrent.futures
 
             self._pool = concurrent.futures.ThreadPoolExecutor(self.THREADS, thread_name_prefix="aomi18n-write")
-        self._staging.append(self._pool.submit(self._stage, staged, data, mode))
+        self._staging.append(self._pool.submit(self.stage, staged, data, mode))
         return True
 
+    def reserve(self, path: str | Path) -> list:
+        """The staged entry ``[temporary name, path]`` of a file that does not exist yet,
+        registered in this batch (renamed on commit, removed on abort) but not written:
+        another process fills it with :meth:`stage` and gives back the name it used (a
+        taken name is replaced), which the caller puts in the entry."""
+        p = Path(path)
+        try:
+            self._folder(p)
+        except OSError as exc:
+            raise Aomi18nError(f"cannot be written: {exc.strerror}", p) from None
+        return self._named(p)
+
+    def _folder(self, p: Path) -> bool:
+        """Make ``p``'s folder (once, sweeping it of leftovers); True when this batch made it
+        (so it holds no file to compare with)."""
+        folder = p.parent
+        if folder not in self._folders:
+            if not folder.is_dir():
+                self._made.add(folder)
+            folder.mkdir(parents=True, exist_ok=True)
+            _remove_leftovers(p)
+            self._folders.add(folder)
+        return folder in self._made
+
+    def _named(self, p: Path) -> list:
+        # Named before it exists: whenever Ctrl-C comes, abort knows what to remove (no
+        # signal held back per file, as mkstemp would need).
+        staged = [str(p.parent / f".{p.name}.{self._names.getrandbits(32):08x}.tmp"), p]
+        self._pending.append(staged)
+        return staged
+
     @staticmethod
-    def _stage(staged: list, data: bytes, mode: int) -> None:
+    def stage(staged: list, data: bytes, mode: int = 0o644) -> None:
         """Write ``data`` to the temporary file ``staged[0]`` (for ``staged[1]``); another
         name is drawn while one is taken."""
         p = staged[1]
