@@ -28,6 +28,7 @@ from .errors import PoFileError
 from .glossary import Term
 from .langid import language_name
 from .model import Finding
+from .records import record
 from .cache import fingerprint, load_sharded, store_sharded
 from .parallel import forked_map
 from .pofiles import (
@@ -40,7 +41,7 @@ from .writer import Batch, check_writable, unified_diff, write_bytes, write_text
 FUZZY_KINDS = ("drift", "not-translated", "stale")
 
 
-@dataclass(frozen=True)
+@record
 class Segment:
     """One PO entry's worth of a document: French units, the English aligned with them."""
 
@@ -366,16 +367,16 @@ class _Pieces:
 def _pieces(analysis: Analysis, r: PairResult, terms: dict[str, Term]) -> _Pieces:
     segs = segments(r, analysis.config.thresholds)
     po, _ = _doc_catalog(analysis, r, segs, set(), terms)
-    shareable: dict[str, set[bool]] = defaultdict(set)
+    shareable: dict[str, bool] = {}  # key -> whether its French may go to the shared catalog
     for s in segs:
-        shareable[s.key].add(s.msgctxt is None and len(s.source) == 1)
-    if any(len(v) > 1 for v in shareable.values()):
-        return _Pieces(_candidates(segs), None)
+        one = s.msgctxt is None and len(s.source) == 1
+        if shareable.setdefault(s.key, one) != one:
+            return _Pieces(_candidates(segs), None)
     width = po.wrapwidth
     entries = []
     for e in po:
         key = key_of(e.msgctxt, e.msgid)
-        entries.append((e.msgid if True in shareable[key] else None, *entry_texts(e, width), key, e.msgstr, _state(e)))
+        entries.append((e.msgid if shareable[key] else None, *entry_texts(e, width), key, e.msgstr, _state(e)))
     return _Pieces(_candidates(segs), entries)
 
 
