@@ -896,3 +896,24 @@ def test_a_sync_record_is_the_json_that_json_writes(source, target, entries):
     expected = json.dumps({"version": 1, "source": source, "target": target, "entries": dict(sorted(entries.items()))},
                           ensure_ascii=False, indent=1) + "\n"
     assert SyncRecord(source, target, entries).to_json() == expected
+
+
+def test_an_export_whose_worker_cannot_write_leaves_no_file_behind(project, run, monkeypatch):
+    # The new documents' files are written by worker processes to names the batch reserved:
+    # one failure there is the user's error (exit 2, the file named), and the batch removes
+    # every temporary file and renames none.
+    from aomi18n import writer
+    from aomi18n.errors import Aomi18nError
+
+    real = writer.Batch.stage
+
+    def failing(staged, data, mode=0o644):
+        if str(staged[1]).endswith(".pot"):
+            raise Aomi18nError("cannot be written: No space left on device", staged[1])
+        real(staged, data, mode)
+
+    monkeypatch.setattr(writer.Batch, "stage", staticmethod(failing))
+    r = run(["--jobs", "2", "--no-cache", "po", "export", str(project)])
+    assert r.exit_code == 2
+    assert ".pot: cannot be written: No space left on device" in r.stderr and "Traceback" not in r.stderr
+    assert [p for p in (project / "po").rglob("*") if p.is_file()] == []

@@ -337,6 +337,14 @@ class Written:
     stats: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
+def _jobs(jobs: int | None, count: int) -> int:
+    """The worker processes for ``count`` documents: ``jobs``, or by default (as for the
+    analysis's pairs) every core once there are enough to pay for the start."""
+    if jobs is not None:
+        return jobs
+    return (os.cpu_count() or 1) if count >= AUTO_POOL_PAIRS else 1
+
+
 #: One entry rendered apart: (its French if it may go to the shared catalog, else None;
 #: its PO text; its POT text; its key; its msgstr; its state: translated, fuzzy, untranslated).
 _Piece = tuple[str | None, str, str, str, str, str]
@@ -350,7 +358,10 @@ class _Pieces:
     every document can be made at once (in worker processes), then joined."""
 
     candidates: tuple[Candidate, ...]
-    entries: list[_Piece] | None  # None: an entry's occurrences are shareable and not (made whole instead)
+    #: None where one key has shareable French in one place and not in another (a
+    #: paragraph alone and the same text merged with others cannot share a key, as the
+    #: merged text holds a blank line): the catalog is then made whole.
+    entries: list[_Piece] | None
 
     def joined(self, shared_ids: set[str], src: str, tgt: str) -> dict:
         """The document's entries (PO and POT), sync record and counts, without those
@@ -413,9 +424,7 @@ class _Plan:
         self.docs = [r for r in analysis.results if r.pair.source]
         self._terms = {t.fr: t for t in analysis.glossary.terms}
         todo = [i for i, r in enumerate(self.docs) if not (r.key and r.key in self.stored)]
-        if jobs is None:
-            jobs = (os.cpu_count() or 1) if len(todo) >= AUTO_POOL_PAIRS else 1
-        self.pieces = dict(zip(todo, forked_map(self._pieces_of, todo, jobs)))
+        self.pieces = dict(zip(todo, forked_map(self._pieces_of, todo, _jobs(jobs, len(todo)))))
         self.cands: list[tuple[str, tuple[Candidate, ...]]] = [
             (_project_path(config.source_dir, r.pair.source.relpath),
              self.pieces[i].candidates if i in self.pieces else self.stored[r.key]["candidates"])
@@ -545,9 +554,8 @@ def export(analysis: Analysis, *, force: bool = False, templates: bool = True, j
         # names in worker processes (all of it is theirs alone); the batch renames them.
         new = {i: [batch.reserve(p) for p in paths] for i in range(len(plan.docs))
                if (paths := plan.new_files(i, templates)) is not None}
-        if jobs is None:
-            jobs = (os.cpu_count() or 1) if len(new) >= AUTO_POOL_PAIRS else 1
-        made = dict(zip(new, forked_map(lambda i: plan.stage_new(i, new[i], templates), list(new), jobs)))
+        made = dict(zip(new, forked_map(lambda i: plan.stage_new(i, new[i], templates), list(new),
+                                        _jobs(jobs, len(new)))))
         for i in range(len(plan.docs)):
             if i in made:
                 render, names = made[i]
