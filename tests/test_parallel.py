@@ -59,3 +59,21 @@ def test_forked_map_stays_here_while_another_thread_runs():
 def test_forked_map_is_map(jobs):
     assert list(forked_map(str.upper, ["a", "b", "c"], jobs)) == ["A", "B", "C"]
     assert list(forked_map(str.upper, [], jobs)) == []
+
+
+def test_the_early_flush_runs_in_a_forked_process_only_when_forking_is_safe():
+    from aomi18n.writer import flush_early
+
+    stop = threading.Event()
+    t = threading.Thread(target=stop.wait)
+    t.start()
+    try:
+        assert flush_early() is None  # another thread: no fork
+    finally:
+        stop.set()
+        t.join()
+    flusher = flush_early()
+    if sys.platform.startswith("linux") and can_fork():
+        assert flusher is not None
+        flusher.join(60)
+        assert flusher.exitcode == 0

@@ -36,7 +36,7 @@ from .pofiles import (
     record_path, shared_po_path, write_po, write_record,
 )
 from .text import collapse
-from .writer import Batch, check_writable, unified_diff, write_bytes, write_text
+from .writer import Batch, check_writable, flush_early, unified_diff, write_bytes, write_text
 
 FUZZY_KINDS = ("drift", "not-translated", "stale")
 
@@ -547,44 +547,57 @@ def export(analysis: Analysis, *, force: bool = False, templates: bool = True, j
     :class:`_Plan`). A file that exists is compared as text under its own dates, and
     where that differs, entry by entry as :func:`_export_existing` does."""
     config = analysis.config
-    plan = _Plan(analysis, jobs)
-    out = Written()
-    with Batch() as batch:
-        # Documents none of whose files exist yet: made and written to their temporary
-        # names in worker processes (all of it is theirs alone); the batch renames them.
-        new = {i: [batch.reserve(p) for p in paths] for i in range(len(plan.docs))
-               if (paths := plan.new_files(i, templates)) is not None}
-        made = dict(zip(new, forked_map(lambda i: plan.stage_new(i, new[i], templates), list(new),
-                                        _jobs(jobs, len(new)))))
-        for i in range(len(plan.docs)):
-            if i in made:
-                render, names = made[i]
-                for entry, name in zip(new[i], names):
-                    entry[0] = name
-                render = plan.adopt(i, render)
-                _record_write(out, new[i][0][1], True)
-                if templates:
-                    _record_write(out, new[i][2][1], True)
-                for k, v in render["stats"].items():
+    flusher = flush_early()  # the disk writes what is pending while the entries are made
+    try:
+        plan = _Plan(analysis, jobs)
+        out = Written()
+        with Batch() as batch:
+            made = _stage_new(plan, batch, templates, jobs)
+            for i in range(len(plan.docs)):
+                if i in made:
+                    paths, render = made[i]
+                    for path in paths[::2]:  # the PO file and its template (not the sync record)
+                        _record_write(out, path, True)
+                    for k, v in render["stats"].items():
+                        out.stats[k] += v
+                    continue
+                f = plan.files(i, templates)
+                if f.po_same is False or f.pot_same is False:  # compared entry by entry
+                    _export_existing(out, config, f.rel, *plan.catalog_of(i, f), force, templates, batch)
+                    continue
+                _record_write(out, f.path, not f.po_same
+                              and write_text(f.path, _with_body(head_text(f.head), f.render["po"]), batch))
+                write_text(record_path(config, f.rel), f.render["record"], batch)
+                if f.pot is not None:
+                    _record_write(out, f.template, not f.pot_same
+                                  and write_text(f.template, _with_body(head_text(f.pot), f.render["pot"]), batch))
+                for k, v in f.render["stats"].items():
                     out.stats[k] += v
-                continue
-            f = plan.files(i, templates)
-            if f.po_same is False or f.pot_same is False:  # compared entry by entry
-                _export_existing(out, config, f.rel, *plan.catalog_of(i, f), force, templates, batch)
-                continue
-            _record_write(out, f.path, not f.po_same
-                          and write_text(f.path, _with_body(head_text(f.head), f.render["po"]), batch))
-            write_text(record_path(config, f.rel), f.render["record"], batch)
-            if f.pot is not None:
-                _record_write(out, f.template, not f.pot_same
-                              and write_text(f.template, _with_body(head_text(f.pot), f.render["pot"]), batch))
-            for k, v in f.render["stats"].items():
-                out.stats[k] += v
-        shared = plan.shared()
-        if shared is not None:
-            _export_existing(out, config, SHARED, *shared, force, templates, batch)
-    plan.save()
+            shared = plan.shared()
+            if shared is not None:
+                _export_existing(out, config, SHARED, *shared, force, templates, batch)
+        plan.save()
+    finally:
+        if flusher is not None:
+            flusher.join()
     return out
+
+
+def _stage_new(plan: _Plan, batch: Batch, templates: bool, jobs: int | None) -> dict[int, tuple[list[Path], dict]]:
+    """The documents none of whose files exist yet, made and written to temporary names
+    in worker processes (all of that work is theirs alone): the names are reserved in
+    ``batch`` first (removed if anything fails), set to those the workers used, and
+    renamed on commit. Returns each document's paths (PO file, sync record, template)
+    and render."""
+    new = {i: [batch.reserve(p) for p in paths] for i in range(len(plan.docs))
+           if (paths := plan.new_files(i, templates)) is not None}
+    made = {}
+    for i, (render, names) in zip(new, forked_map(lambda i: plan.stage_new(i, new[i], templates), list(new),
+                                                  _jobs(jobs, len(new)))):
+        for entry, name in zip(new[i], names):
+            entry[0] = name
+        made[i] = ([entry[1] for entry in new[i]], plan.adopt(i, render))
+    return made
 
 
 _DATE_FIELD = {name: re.compile(rf'^"{name}: ([^"\\]*)\\n"$', re.M) for name in ("POT-Creation-Date", "PO-Revision-Date")}

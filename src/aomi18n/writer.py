@@ -234,6 +234,22 @@ def _flush_all(paths: list[str]) -> None:
             os.close(fd)
 
 
+def flush_early():
+    """Start writing the system's dirty data to disk now, in a forked process, so that
+    a batch committed later has less of it to wait for (:func:`_flush_all` flushes
+    everything, what a ``check`` just wrote to its cache included). Returns the process
+    (to ``join``), or None where there is no ``sync`` or this process cannot fork."""
+    from .parallel import can_fork
+
+    if not hasattr(os, "sync") or not can_fork(wait=0):
+        return None
+    import multiprocessing as mp
+
+    flusher = mp.get_context("fork").Process(target=os.sync, daemon=True)
+    flusher.start()
+    return flusher
+
+
 _SWEPT: set[Path] = set()  # folders swept by this process (a leftover is a minute old at least)
 
 
