@@ -118,3 +118,36 @@ def test_ctrl_c_while_the_command_line_loads_is_no_traceback():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, env=ENV, timeout=60)
     assert proc.returncode == 130 and b"Traceback" not in proc.stderr
     assert proc.stderr.decode().strip() == "aomi18n: interrupted"
+
+
+def test_ctrl_c_at_a_terminal_stops_an_export_and_its_workers_quietly(corpus, tmp_path):
+    # A terminal sends Ctrl-C to the whole process group: the export's forked workers and
+    # its disk flusher get it too. One report, no traceback from any of them, no file
+    # half-written and no temporary file left.
+    # The analysis comes from the cache (a check first): the export's own processes are
+    # what the signal finds.
+    env = {k: v for k, v in ENV.items() if k != "AOMI18N_NO_CACHE"}
+    cmd = [sys.executable, "-m", "aomi18n", "--jobs", "2", "po", "export"]
+    check = [sys.executable, "-m", "aomi18n", "--jobs", "1", "check"]
+    done = tmp_path / "done" / "project"
+    shutil.copytree(corpus, done)
+    subprocess.run([*check, str(done)], capture_output=True, env=env, timeout=600)
+    t0 = time.monotonic()
+    subprocess.run([*cmd, str(done)], check=True, capture_output=True, env=env, timeout=600)
+    full = time.monotonic() - t0
+    after = snapshot(done)
+    for k, frac in enumerate((0.3, 0.6, 0.85)):
+        work = tmp_path / f"run{k}" / "project"
+        shutil.copytree(corpus, work)
+        subprocess.run([*check, str(work)], capture_output=True, env=env, timeout=600)
+        proc = subprocess.Popen([*cmd, str(work)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env,
+                                start_new_session=True)
+        time.sleep(full * frac)
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=600)
+        assert b"Traceback" not in err, err.decode()[-2000:]
+        assert proc.returncode in (0, 130, -signal.SIGINT), err.decode()[-2000:]
+        for rel, data in snapshot(work).items():
+            assert not rel.rsplit("/", 1)[-1].endswith(".tmp"), f"temporary file left: {rel}"
+            if rel.startswith("po/"):
+                assert data == after.get(rel), f"{rel} is half-written"

@@ -77,3 +77,25 @@ def test_the_early_flush_runs_in_a_forked_process_only_when_forking_is_safe():
         assert flusher is not None
         flusher.join(60)
         assert flusher.exitcode == 0
+
+
+_SERVER_PROBE = """
+import multiprocessing as mp, signal
+from multiprocessing import forkserver
+from aomi18n.parallel import start_fork_server
+ctx = mp.get_context("forkserver")
+ctx.set_forkserver_preload(["aomi18n.analysis"])  # seconds of imports a Ctrl-C could hit
+start_fork_server(ctx)
+pid = forkserver._forkserver._forkserver_pid
+ignored = next(int(line.split()[1], 16) for line in open(f"/proc/{pid}/status") if line.startswith("SigIgn"))
+print(bool(ignored & (1 << (signal.SIGINT - 1))), signal.getsignal(signal.SIGINT) is signal.default_int_handler)
+"""
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="/proc and the fork server: Linux")
+def test_the_fork_server_starts_deaf_to_ctrl_c_and_this_process_keeps_its_handler():
+    # A terminal's Ctrl-C reaches the whole group: the analysis's fork server, still
+    # importing, would die of it with a traceback. It ignores SIGINT from its start.
+    out = subprocess.run([sys.executable, "-c", _SERVER_PROBE], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.split() == ["True", "True"]

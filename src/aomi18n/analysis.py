@@ -378,8 +378,11 @@ def _run_tasks(state: _State, tasks: list[_Task], jobs: int | None):
         return
     import concurrent.futures as cf
 
-    pool = cf.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=_pool_context(),
-                                  initializer=_init_worker, initargs=(state, True))
+    from .parallel import start_fork_server
+
+    ctx = _pool_context()
+    start_fork_server(ctx)
+    pool = cf.ProcessPoolExecutor(min(jobs, len(tasks)), mp_context=ctx, initializer=_init_worker, initargs=(state, True))
     try:
         # Small chunks: the workers end within a few pairs of each other (a chunk
         # of 16 pairs left one worker alone for up to half a second at the end).

@@ -53,6 +53,28 @@ def can_fork(wait: float = 0.05) -> bool:
         time.sleep(0.002)
 
 
+def start_fork_server(ctx) -> None:
+    """Start ``ctx``'s fork server now (if it has one), deaf to Ctrl-C from its first
+    instruction: a terminal sends Ctrl-C to the whole process group, and a server still
+    importing its modules would die of it with a traceback. It is started with SIGINT
+    ignored (an ignored signal stays ignored across ``exec``) while this process holds
+    SIGINT back (blocked, a Ctrl-C stays pending and is delivered right after)."""
+    import signal
+    import threading
+
+    if ctx.get_start_method() != "forkserver" or threading.current_thread() is not threading.main_thread():
+        return
+    from multiprocessing import forkserver
+
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, handler)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
 def _ignore_interrupt() -> None:
     """Ctrl-C is the parent's to handle: it stops the pool and reports once."""
     import signal

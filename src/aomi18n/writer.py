@@ -245,9 +245,16 @@ def flush_early():
         return None
     import multiprocessing as mp
 
-    flusher = mp.get_context("fork").Process(target=os.sync, daemon=True)
+    flusher = mp.get_context("fork").Process(target=_sync, daemon=True)
     flusher.start()
     return flusher
+
+
+def _sync() -> None:
+    """``os.sync``, deaf to Ctrl-C (the terminal sends it to the whole group; the export
+    itself reports it once)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    os.sync()
 
 
 _SWEPT: set[Path] = set()  # folders swept by this process (a leftover is a minute old at least)
