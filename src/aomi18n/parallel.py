@@ -53,12 +53,42 @@ def can_fork(wait: float = 0.05) -> bool:
         time.sleep(0.002)
 
 
+def hold_interrupt():
+    """Hold SIGINT back in this thread (blocked: a Ctrl-C stays pending) while processes are
+    forked or started: they begin with it blocked and ignore it before taking it (see
+    :func:`_ignore_interrupt`), so a terminal's Ctrl-C, which reaches the whole process
+    group, never hits one that is not ready for it. Returns what :func:`release_interrupt`
+    restores (None outside the main thread, where nothing changes)."""
+    import signal
+    import threading
+
+    if threading.current_thread() is not threading.main_thread() or not hasattr(signal, "pthread_sigmask"):
+        return None
+    return signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+
+
+def release_interrupt(mask) -> None:
+    """Undo :func:`hold_interrupt`: a Ctrl-C that came meanwhile is raised now."""
+    if mask is not None:
+        import signal
+
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
+
+
+def _ignore_interrupt() -> None:
+    """In a worker: Ctrl-C is the parent's to handle (it stops the pool and reports once)."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
 def start_fork_server(ctx) -> None:
     """Start ``ctx``'s fork server now (if it has one), deaf to Ctrl-C from its first
-    instruction: a terminal sends Ctrl-C to the whole process group, and a server still
-    importing its modules would die of it with a traceback. It is started with SIGINT
-    ignored (an ignored signal stays ignored across ``exec``) while this process holds
-    SIGINT back (blocked, a Ctrl-C stays pending and is delivered right after)."""
+    instruction: a server still importing its modules would die of it with a traceback.
+    It is started with SIGINT ignored (an ignored signal stays ignored across ``exec``)
+    and held back here meanwhile (:func:`hold_interrupt`)."""
     import signal
     import threading
 
@@ -66,20 +96,13 @@ def start_fork_server(ctx) -> None:
         return
     from multiprocessing import forkserver
 
-    mask = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    mask = hold_interrupt()
     handler = signal.signal(signal.SIGINT, signal.SIG_IGN)
     try:
         forkserver.ensure_running()
     finally:
         signal.signal(signal.SIGINT, handler)
-        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
-
-
-def _ignore_interrupt() -> None:
-    """Ctrl-C is the parent's to handle: it stops the pool and reports once."""
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+        release_interrupt(mask)
 
 
 def _run(item):
@@ -103,11 +126,19 @@ def forked_map(func: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterato
     # Every object so far out of the collector's sight: a child's collection would otherwise
     # write to each one (its collector's header), copying the parent's pages one by one.
     gc.freeze()
-    pool = cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=_ignore_interrupt)
+    held = hold_interrupt()
+    pool = None
     try:
-        # Small chunks: the workers end within a few items of each other.
-        yield from pool.map(_run, items, chunksize=max(1, min(8, len(items) // (jobs * 8))))
+        pool = cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=_ignore_interrupt)
+        # Every worker is forked by the first submission. Small chunks: the workers end
+        # within a few items of each other.
+        results = pool.map(_run, items, chunksize=max(1, min(8, len(items) // (jobs * 8))))
+        mask, held = held, None
+        release_interrupt(mask)
+        yield from results
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        release_interrupt(held)
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
         gc.unfreeze()
         _TASK = None

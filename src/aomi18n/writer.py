@@ -239,20 +239,22 @@ def flush_early():
     a batch committed later has less of it to wait for (:func:`_flush_all` flushes
     everything, what a ``check`` just wrote to its cache included). Returns the process
     (to ``join``), or None where there is no ``sync`` or this process cannot fork."""
-    from .parallel import can_fork
+    from .parallel import can_fork, hold_interrupt, release_interrupt
 
     if not hasattr(os, "sync") or not can_fork(wait=0):
         return None
     import multiprocessing as mp
 
     flusher = mp.get_context("fork").Process(target=_sync, daemon=True)
-    flusher.start()
+    held = hold_interrupt()  # the flusher starts deaf to Ctrl-C (the export reports it once)
+    try:
+        flusher.start()
+    finally:
+        release_interrupt(held)
     return flusher
 
 
 def _sync() -> None:
-    """``os.sync``, deaf to Ctrl-C (the terminal sends it to the whole group; the export
-    itself reports it once)."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     os.sync()
 
