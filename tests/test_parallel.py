@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import subprocess
 import sys
@@ -42,17 +43,23 @@ def test_forked_map_runs_in_other_processes_in_order_and_raises_their_errors():
     assert lines[1] == "raised item seven"
 
 
-def test_forked_map_stays_here_while_another_thread_runs():
-    # A lock held by another thread would stay held in a forked child: no fork then.
+@contextlib.contextmanager
+def _another_thread():
     stop = threading.Event()
     t = threading.Thread(target=stop.wait)
     t.start()
     try:
-        assert not can_fork()
-        assert list(forked_map(lambda i: (i, os.getpid()), range(5), 2)) == [(i, os.getpid()) for i in range(5)]
+        yield
     finally:
         stop.set()
         t.join()
+
+
+def test_forked_map_stays_here_while_another_thread_runs():
+    # A lock held by another thread would stay held in a forked child: no fork then.
+    with _another_thread():
+        assert not can_fork()
+        assert list(forked_map(lambda i: (i, os.getpid()), range(5), 2)) == [(i, os.getpid()) for i in range(5)]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
@@ -64,14 +71,8 @@ def test_forked_map_is_map(jobs):
 def test_the_early_flush_runs_in_a_forked_process_only_when_forking_is_safe():
     from aomi18n.writer import flush_early
 
-    stop = threading.Event()
-    t = threading.Thread(target=stop.wait)
-    t.start()
-    try:
+    with _another_thread():
         assert flush_early() is None  # another thread: no fork
-    finally:
-        stop.set()
-        t.join()
     flusher = flush_early()
     if sys.platform.startswith("linux") and can_fork():
         assert flusher is not None

@@ -279,10 +279,10 @@ AUTO_POOL_PAIRS = 24
 
 
 def _init_worker(state: _State, pooled: bool = False) -> None:
-    if pooled:  # Ctrl-C is the parent's to handle: it stops the pool and reports once
-        import signal
+    if pooled:
+        from .parallel import ignore_interrupt
 
-        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        ignore_interrupt()
         fewer_collections()  # a worker is aomi18n's own process
     from .alignment import FeatureScorer  # numpy: only when a pair is (re)aligned
 

@@ -56,7 +56,7 @@ def can_fork(wait: float = 0.05) -> bool:
 def hold_interrupt():
     """Hold SIGINT back in this thread (blocked: a Ctrl-C stays pending) while processes are
     forked or started: they begin with it blocked and ignore it before taking it (see
-    :func:`_ignore_interrupt`), so a terminal's Ctrl-C, which reaches the whole process
+    :func:`ignore_interrupt`), so a terminal's Ctrl-C, which reaches the whole process
     group, never hits one that is not ready for it. Returns what :func:`release_interrupt`
     restores (None outside the main thread, where nothing changes)."""
     import signal
@@ -75,8 +75,8 @@ def release_interrupt(mask) -> None:
         signal.pthread_sigmask(signal.SIG_SETMASK, mask)
 
 
-def _ignore_interrupt() -> None:
-    """In a worker: Ctrl-C is the parent's to handle (it stops the pool and reports once)."""
+def ignore_interrupt() -> None:
+    """In a worker process: Ctrl-C is the parent's to handle (it stops the pool and reports once)."""
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -129,7 +129,7 @@ def forked_map(func: Callable[[T], R], items: Iterable[T], jobs: int) -> Iterato
     held = hold_interrupt()
     pool = None
     try:
-        pool = cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=_ignore_interrupt)
+        pool = cf.ProcessPoolExecutor(jobs, mp_context=mp.get_context("fork"), initializer=ignore_interrupt)
         # Every worker is forked by the first submission. Small chunks: the workers end
         # within a few items of each other.
         results = pool.map(_run, items, chunksize=max(1, min(8, len(items) // (jobs * 8))))

@@ -406,6 +406,10 @@ class _Files:
     po_same: bool | None = None  # the file holds this under its own dates (None: no file)
     pot_same: bool | None = None
 
+    def text(self, template: bool = False) -> str:
+        """The PO file (or its template) as written: the header, then the entries."""
+        return _with_body(head_text(self.pot if template else self.head), self.render["pot" if template else "po"])
+
 
 class _Plan:
     """What an export or an update writes per document, from the cache where it can be.
@@ -489,18 +493,13 @@ class _Plan:
         """Document ``i``'s new files (:meth:`new_files`) written to the temporary names
         ``staged`` holds (run in a worker process: see :func:`forked_map`): its render
         (None where it is the cache's) and the names used."""
-        config, r = self.config, self.docs[i]
+        r = self.docs[i]
         stored = self.stored.get(r.key) if r.key else None
-        render, _, _ = self.render(i)
-        src, tgt = _project_path(config.source_dir, r.pair.source.relpath), _target_for(config, r)
-        head = _catalog(config, src, tgt)
-        texts = [_with_body(head_text(head), render["po"]), render["record"]]
-        if templates:  # the template's creation date is its catalog's
-            pot = _catalog(config, src, tgt, True, head.metadata["POT-Creation-Date"])
-            texts.append(_with_body(head_text(pot), render["pot"]))
+        f = self.files(i, templates)
+        texts = [f.text(), f.render["record"]] + ([f.text(template=True)] if f.pot is not None else [])
         for entry, text in zip(staged, texts):
             Batch.stage(entry, text.encode("utf-8"))
-        return (None if render is stored else render), [entry[0] for entry in staged]
+        return (None if f.render is stored else f.render), [entry[0] for entry in staged]
 
     def adopt(self, i: int, render: dict | None) -> dict:
         """Document ``i``'s render as :meth:`stage_new` gave it back (None: the cache's),
@@ -565,12 +564,10 @@ def export(analysis: Analysis, *, force: bool = False, templates: bool = True, j
                 if f.po_same is False or f.pot_same is False:  # compared entry by entry
                     _export_existing(out, config, f.rel, *plan.catalog_of(i, f), force, templates, batch)
                     continue
-                _record_write(out, f.path, not f.po_same
-                              and write_text(f.path, _with_body(head_text(f.head), f.render["po"]), batch))
+                _record_write(out, f.path, not f.po_same and write_text(f.path, f.text(), batch))
                 write_text(record_path(config, f.rel), f.render["record"], batch)
                 if f.pot is not None:
-                    _record_write(out, f.template, not f.pot_same
-                                  and write_text(f.template, _with_body(head_text(f.pot), f.render["pot"]), batch))
+                    _record_write(out, f.template, not f.pot_same and write_text(f.template, f.text(template=True), batch))
                 for k, v in f.render["stats"].items():
                     out.stats[k] += v
             shared = plan.shared()

@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-
 from ..model import Finding, Link, Location, Severity
 from ..sentences import one_sentence, split_sentences
 from ..text import CODE_SPAN, code_key, code_spans, fold, may_hold_link, strip_markup, word_count
