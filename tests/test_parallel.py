@@ -1,4 +1,4 @@
-"""Work spread over forked processes (the PO export's rendering)."""
+"""Work spread over forked processes (the PO export's rendering and writing)."""
 
 from __future__ import annotations
 
@@ -10,37 +10,69 @@ import threading
 
 import pytest
 
-from aomi18n.parallel import can_fork, forked_map
+from aomi18n.parallel import TwoRounds, can_fork
 
 _PROBE = """
-import os
-from aomi18n.parallel import can_fork, forked_map
+import os, signal
+from aomi18n.parallel import TwoRounds
 parent = os.getpid()
-forks = can_fork()
+kept = {}  # each process's own: what the first round left there
 base = 10  # a local the workers see without pickling it
-out = list(forked_map(lambda i: (i * i + base, os.getpid()), range(40), 2))
-assert [v for v, _ in out] == [i * i + 10 for i in range(40)], out
-print(forks, all(pid != parent for _, pid in out))
-def boom(i):
+
+def first(i):
+    kept[i] = (i * i + base, os.getpid())
+    return os.getpid()
+
+def then(i, arg):
+    value, pid = kept.pop(i)  # a KeyError if the item came to another process
+    return value + arg, pid, os.getpid()
+
+with TwoRounds(first, then, range(40), 2) as rounds:
+    forked = rounds.forked
+    firsts = rounds.first()
+    out = rounds.then(1000)
+assert [v for v, _, _ in out] == [i * i + 1010 for i in range(40)], out
+assert all(pid == firsts[i] == here for i, (_, pid, here) in enumerate(out)), out
+print(forked, all(pid != parent for pid in firsts), len(set(firsts)), kept == {})
+
+def boom(i, arg=None):
     if i == 7:
         raise ValueError("item seven")
     return i
+for fails_in in ("first", "then"):
+    try:
+        with TwoRounds(boom if fails_in == "first" else abs, boom, range(20), 2) as rounds:
+            rounds.first()
+            rounds.then(None)
+    except ValueError as exc:
+        print("raised", fails_in, exc)
+
+def dies(i):
+    if i == 3:
+        os.kill(os.getpid(), signal.SIGKILL)
+    return i
 try:
-    list(forked_map(boom, range(20), 2))
-except ValueError as exc:
-    print("raised", exc)
+    with TwoRounds(dies, abs, range(10), 2) as rounds:
+        rounds.first()
+except Exception as exc:
+    print(type(exc).__name__)
+print(len(os.listdir("/proc/self/task")) if os.path.isdir("/proc/self/task") else 1,
+      __import__("multiprocessing").active_children())
 """
 
 
-def test_forked_map_runs_in_other_processes_in_order_and_raises_their_errors():
+def test_two_rounds_keep_each_item_in_the_worker_that_took_it_and_raise_their_errors():
     out = subprocess.run([sys.executable, "-c", _PROBE], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
     if sys.platform.startswith("linux"):
-        assert lines[0] == "True True"  # every item in a worker, none here
+        assert lines[0] == "True True 2 True"  # every item in a worker, in both rounds; both worked
     else:
-        assert lines[0] == "False False"  # no fork: everything ran here
-    assert lines[1] == "raised item seven"
+        assert lines[0] == "False False 1 True"  # no fork: everything ran here
+    assert lines[1:3] == ["raised first item seven", "raised then item seven"]
+    if sys.platform.startswith("linux"):
+        assert lines[3] == "WorkerLost"  # a worker killed mid-round: an error, not a hang
+    assert lines[-1] == "1 []"  # every worker gone, no thread left
 
 
 @contextlib.contextmanager
@@ -55,17 +87,23 @@ def _another_thread():
         t.join()
 
 
-def test_forked_map_stays_here_while_another_thread_runs():
+def test_two_rounds_stay_here_while_another_thread_runs():
     # A lock held by another thread would stay held in a forked child: no fork then.
     with _another_thread():
         assert not can_fork()
-        assert list(forked_map(lambda i: (i, os.getpid()), range(5), 2)) == [(i, os.getpid()) for i in range(5)]
+        with TwoRounds(lambda i: os.getpid(), lambda i, arg: (i, arg, os.getpid()), range(5), 2) as rounds:
+            assert not rounds.forked
+            assert rounds.first() == [os.getpid()] * 5
+            assert rounds.then("x") == [(i, "x", os.getpid()) for i in range(5)]
 
 
 @pytest.mark.parametrize("jobs", [1, 2])
-def test_forked_map_is_map(jobs):
-    assert list(forked_map(str.upper, ["a", "b", "c"], jobs)) == ["A", "B", "C"]
-    assert list(forked_map(str.upper, [], jobs)) == []
+def test_two_rounds_are_two_maps(jobs):
+    with TwoRounds(str.upper, lambda s, arg: s + arg, ["a", "b", "c"], jobs) as rounds:
+        assert rounds.first() == ["A", "B", "C"]
+        assert rounds.then("!") == ["a!", "b!", "c!"]
+    with TwoRounds(str.upper, str.__add__, [], jobs) as rounds:
+        assert rounds.first() == [] and rounds.then("!") == []
 
 
 def test_the_early_flush_runs_in_a_forked_process_only_when_forking_is_safe():
@@ -73,8 +111,9 @@ def test_the_early_flush_runs_in_a_forked_process_only_when_forking_is_safe():
 
     with _another_thread():
         assert flush_early() is None  # another thread: no fork
+    forks = can_fork()  # (waits for the joined thread to leave the system's list)
     flusher = flush_early()
-    if sys.platform.startswith("linux") and can_fork():
+    if sys.platform.startswith("linux") and forks:
         assert flusher is not None
         flusher.join(60)
         assert flusher.exitcode == 0

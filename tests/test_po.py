@@ -885,6 +885,33 @@ def test_export_in_worker_processes_writes_what_one_process_writes(project, tmp_
     assert _tree(whole / "po") == trees[0]
 
 
+def test_the_workers_keep_the_export_cache_each_for_its_shards(project, run, monkeypatch):
+    # With --jobs 2 the cache's shards are kept by the worker processes that rendered their
+    # documents: a second update reads no document and writes nothing, as with one process.
+    from aomi18n import analysis, parallel
+    from aomi18n import po as po_module
+
+    forked = []
+
+    class Spy(parallel.TwoRounds):
+        def first(self):
+            forked.append(self.forked)
+            return super().first()
+
+    monkeypatch.setattr(po_module, "TwoRounds", Spy)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    assert run(["--jobs", "2", "po", "export", str(project)]).exit_code == 0
+    assert run(["--jobs", "2", "po", "update", str(project)]).exit_code == 0  # the PO files exist: analysed again
+    before = _tree(project / "po")
+    real, loaded = analysis._full_entry, []
+    monkeypatch.setattr(analysis, "_full_entry", lambda *a: loaded.append(a[1][0].relpath) or real(*a))
+    r = run(["--jobs", "2", "po", "update", str(project)])
+    assert r.exit_code == 0 and "0 files written" in r.stderr and _tree(project / "po") == before
+    assert loaded == []
+    if parallel.can_fork():
+        assert forked[:2] == [True, True]  # the export's and the first update's work was the workers'
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(max_size=20), st.none() | st.text(max_size=20),
        st.dictionaries(st.text(max_size=30), st.text(max_size=30), max_size=6))

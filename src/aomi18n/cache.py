@@ -189,7 +189,12 @@ def project_cache(root: Path, cache_dir: str, enabled: bool = True) -> Cache:
 
 #: An output's kept work is spread over this many files (by the first hex digit of each
 #: key): none grows past a sixteenth of the whole.
-_SHARDS = "0123456789abcdef"
+SHARDS = "0123456789abcdef"
+
+
+def shard_of(key: str) -> str:
+    """The shard a key's value is kept in (see :func:`store_shard`)."""
+    return key[:1] if key[:1] in SHARDS else "0"
 
 
 def load_sharded(cache: Cache, name: str) -> dict[str, Any]:
@@ -197,19 +202,24 @@ def load_sharded(cache: Cache, name: str) -> dict[str, Any]:
     when nothing was, or when aomi18n's code changed since."""
     out: dict[str, Any] = {}
     key = fingerprint(name)
-    for shard in _SHARDS:
+    for shard in SHARDS:
         value = cache.get(name, key, f"{name}-{shard}")
         if isinstance(value, dict):
             out.update(value)
     return out
 
 
+def store_shard(cache: Cache, name: str, shard: str, values: dict[str, Any]) -> None:
+    """Keep ``values`` (hex key -> value, every key of ``shard``) under ``name``, replacing
+    what that shard kept: one process can keep some shards of an output, another the rest."""
+    cache.put(name, fingerprint(name), values, f"{name}-{shard}")
+
+
 def store_sharded(cache: Cache, name: str, values: dict[str, Any]) -> None:
     """Keep ``values`` (hex key -> value) under ``name``, replacing what was kept: an
     output's work for the next run (a PO export's entries, a report's pages)."""
-    shards: dict[str, dict] = {k: {} for k in _SHARDS}
+    shards: dict[str, dict] = {k: {} for k in SHARDS}
     for key, value in values.items():
-        shards.get(key[:1], shards["0"])[key] = value
-    key = fingerprint(name)
+        shards[shard_of(key)][key] = value
     for shard, value in shards.items():
-        cache.put(name, key, value, f"{name}-{shard}")
+        store_shard(cache, name, shard, value)

@@ -29,8 +29,8 @@ from .glossary import Term
 from .langid import language_name
 from .model import Finding
 from .records import record
-from .cache import fingerprint, load_sharded, store_sharded
-from .parallel import forked_map
+from .cache import SHARDS, fingerprint, load_sharded, shard_of, store_shard
+from .parallel import TwoRounds
 from .pofiles import (
     SHARED, SyncRecord, entries_text, entry_texts, head_text, header_field, key_of, po_path, pot_path, read_po, read_record,
     record_path, shared_po_path, write_po, write_record,
@@ -417,38 +417,110 @@ class _Plan:
     A document's files besides their headers (its entries, its template's, its sync
     record) are kept in the analysis's cache under the pair's key, the French its
     catalog shares with others, and the configuration it names. An unchanged pair is
-    written again without reading its documents (so analyze ``lazy``)."""
+    written again without reading its documents (so analyze ``lazy``).
 
-    def __init__(self, analysis: Analysis, jobs: int | None = None):
+    The work runs in two rounds (:meth:`run`), over worker processes with ``jobs``:
+    first each document's entries are rendered apart (:func:`_pieces`) and its
+    candidates for the shared catalog sent back; then, the shared French known, each
+    worker joins the entries of the documents it rendered, writes the files of those
+    that have none yet, and keeps its part of the cache. The documents are handed out
+    by the cache's shards, so each shard is kept by the one worker that holds all of it.
+    Only the candidates, and the entries of documents whose files exist (compared
+    here), cross between processes."""
+
+    def __init__(self, analysis: Analysis):
         self.analysis = analysis
-        config = self.config = analysis.config
+        self.config = analysis.config
         self.stored = load_sharded(analysis.cache, "po-export")
-        self.renders: dict[str, dict] = {}
-        self._listings: dict[Path, set[str]] = {}
         self.docs = [r for r in analysis.results if r.pair.source]
         self._terms = {t.fr: t for t in analysis.glossary.terms}
-        todo = [i for i, r in enumerate(self.docs) if not (r.key and r.key in self.stored)]
-        self.pieces = dict(zip(todo, forked_map(self._pieces_of, todo, _jobs(jobs, len(todo)))))
-        self.cands: list[tuple[str, tuple[Candidate, ...]]] = [
-            (_project_path(config.source_dir, r.pair.source.relpath),
-             self.pieces[i].candidates if i in self.pieces else self.stored[r.key]["candidates"])
-            for i, r in enumerate(self.docs)]
-        self.shared_ids = shared_msgids(self.cands)
+        self._listings: dict[Path, set[str]] = {}
+        self.pieces: dict[int, _Pieces] = {}  # in the process that rendered them
+        self.rendered: dict[int, dict] = {}  # the entries as written, of the documents handled here
+        self.cands: list[tuple[str, tuple[Candidate, ...]]] = []
+        self.shared_ids: set[str] = set()
+        self._todo = {i for i, r in enumerate(self.docs) if not (r.key and r.key in self.stored)}
+        self._groups: dict[str, list[int]] = {shard: [] for shard in SHARDS}
+        for i, r in enumerate(self.docs):
+            self._groups[shard_of(r.key) if r.key else SHARDS[i % len(SHARDS)]].append(i)
 
-    def _pieces_of(self, i: int) -> _Pieces:
-        """Document ``i``'s entries rendered apart (run in a worker process: see :func:`forked_map`)."""
-        return _pieces(self.analysis, self.docs[i].full(), self._terms)
+    def run(self, jobs: int | None, staged: dict[int, list[list]] | None = None,
+            templates: bool = True) -> dict[int, tuple[list[str], dict]]:
+        """Both rounds. ``staged``: the temporary names (see :meth:`Batch.reserve`) of the
+        documents whose files (:meth:`new_files`) are written by the workers. Returns,
+        for each of those, the names used and its counts; every other document's entries
+        are in :attr:`rendered`."""
+        staged = staged or {}
+        work = max(len(self._todo), len(staged))
+        with TwoRounds(self._first, self._then, list(self._groups.items()), _jobs(jobs, work) if work else 1) as rounds:
+            cands: dict[int, tuple[Candidate, ...]] = {}
+            for part in rounds.first():
+                cands.update(part)
+            self.cands = [(_project_path(self.config.source_dir, r.pair.source.relpath),
+                           cands[i] if i in cands else self.stored[r.key]["candidates"])
+                          for i, r in enumerate(self.docs)]
+            self.shared_ids = shared_msgids(self.cands)
+            parts = rounds.then((self.shared_ids, staged, templates))
+        made = {}
+        for part in parts:
+            for i, got in part.items():
+                if i in staged:
+                    made[i] = got
+                else:
+                    self.rendered[i] = got if got is not None else self.stored[self.docs[i].key]
+        return made
+
+    def _first(self, group: tuple[str, list[int]]) -> dict[int, tuple[Candidate, ...]]:
+        """The first round, for one shard's documents (in a worker: see :class:`TwoRounds`):
+        the entries of those the cache does not hold rendered apart and kept here; their
+        candidates for the shared catalog, given back."""
+        out = {}
+        for i in group[1]:
+            if i in self._todo:
+                p = self.pieces[i] = _pieces(self.analysis, self.docs[i].full(), self._terms)
+                out[i] = p.candidates
+        return out
+
+    def _then(self, group: tuple[str, list[int]], arg: tuple[set[str], dict[int, list[list]], bool]) -> dict:
+        """The second round, for one shard's documents: the staged ones' files written (the
+        names used and the counts given back), the others' entries as written given back
+        (None: the cache's); the shard kept in the cache."""
+        self.shared_ids, staged, templates = arg
+        out: dict[int, object] = {}
+        kept: dict[str, dict] = {}
+        for i in group[1]:
+            r = self.docs[i]
+            stored = self.stored.get(r.key) if r.key else None
+            if i in staged:
+                render, names = self._stage(i, staged[i], templates)
+                out[i] = (names, render["stats"])
+            else:
+                render = self.render(i)[0]
+                out[i] = None if render is stored else render
+            if r.key:
+                kept[r.key] = render
+        shard = group[0]
+        if kept != {k: v for k, v in self.stored.items() if shard_of(k) == shard}:
+            store_shard(self.analysis.cache, "po-export", shard, kept)
+        return out
 
     def catalog(self, i: int) -> tuple[PairResult, polib.POFile, SyncRecord]:
         """Document ``i`` read whole, its catalog and sync record."""
         r = self.docs[i] = self.docs[i].full()
         return r, *_doc_catalog(self.analysis, r, segments(r, self.config.thresholds), self.shared_ids, self._terms)
 
+    def _candidates_of(self, i: int) -> tuple[Candidate, ...]:
+        p = self.pieces.get(i)
+        return p.candidates if p is not None else self.stored[self.docs[i].key]["candidates"]
+
     def render(self, i: int) -> tuple[dict, polib.POFile | None, SyncRecord | None]:
-        """Document ``i``'s entries as written: from the cache, joined from its pieces, or
-        made now (then with its catalog and sync record)."""
+        """Document ``i``'s entries as written: given back by the workers, from the cache,
+        joined from its pieces, or made now (then with its catalog and sync record)."""
+        if i in self.rendered:
+            return self.rendered[i], None, None
         r, config = self.docs[i], self.config
-        shared_mask = bytes(msgid in self.shared_ids for msgid, _, _ in self.cands[i][1])
+        candidates = self._candidates_of(i)
+        shared_mask = bytes(msgid in self.shared_ids for msgid, _, _ in candidates)
         key = fingerprint(r.key, shared_mask, config.source_dir, config.target_dir, config.source_lang, config.target_lang)
         render = self.stored.get(r.key) if r.key else None
         pieces = self.pieces.pop(i, None)
@@ -459,11 +531,9 @@ class _Plan:
                 render = {"candidates": pieces.candidates, "key": key, **pieces.joined(self.shared_ids, src, tgt)}
             else:
                 r, po, rec = self.catalog(i)
-                render = {"candidates": self.cands[i][1], "key": key, "po": entries_text(po, po.wrapwidth),
+                render = {"candidates": candidates, "key": key, "po": entries_text(po, po.wrapwidth),
                           "pot": entries_text(po, po.wrapwidth, template=True), "record": rec.to_json(),
                           "stats": _stats(po)}
-        if r.key:
-            self.renders[r.key] = render
         return render, po, rec
 
     def files(self, i: int, templates: bool) -> _Files:
@@ -489,28 +559,14 @@ class _Plan:
         paths = [po_path(config, rel), record_path(config, rel)] + ([pot_path(config, rel)] if templates else [])
         return None if any(self._listed(p) for p in paths) else paths
 
-    def stage_new(self, i: int, staged: list[list], templates: bool) -> tuple[dict | None, list[str]]:
+    def _stage(self, i: int, staged: list[list], templates: bool) -> tuple[dict, list[str]]:
         """Document ``i``'s new files (:meth:`new_files`) written to the temporary names
-        ``staged`` holds (run in a worker process: see :func:`forked_map`): its render
-        (None where it is the cache's) and the names used."""
-        r = self.docs[i]
-        stored = self.stored.get(r.key) if r.key else None
+        ``staged`` holds: its render and the names used."""
         f = self.files(i, templates)
         texts = [f.text(), f.render["record"]] + ([f.text(template=True)] if f.pot is not None else [])
         for entry, text in zip(staged, texts):
             Batch.stage(entry, text.encode("utf-8"))
-        return (None if f.render is stored else f.render), [entry[0] for entry in staged]
-
-    def adopt(self, i: int, render: dict | None) -> dict:
-        """Document ``i``'s render as :meth:`stage_new` gave it back (None: the cache's),
-        kept for the cache."""
-        r = self.docs[i]
-        self.pieces.pop(i, None)
-        if render is None:
-            render = self.stored[r.key]
-        if r.key:
-            self.renders[r.key] = render
-        return render
+        return f.render, [entry[0] for entry in staged]
 
     def _listed(self, path: Path) -> bool:
         """Whether ``path``'s folder held an entry of that name when first looked at. One
@@ -534,30 +590,32 @@ class _Plan:
     def shared(self) -> tuple[polib.POFile, SyncRecord] | None:
         return _shared_catalog(self.analysis, self.cands, self.shared_ids)
 
-    def save(self) -> None:
-        if self.renders != self.stored:
-            store_sharded(self.analysis.cache, "po-export", self.renders)
-
 
 def export(analysis: Analysis, *, force: bool = False, templates: bool = True, jobs: int | None = None) -> Written:
     """Write a PO file (and POT) per French document; existing PO files are left to ``update``.
 
     Each document's entries come from the cache where its pair is unchanged (see
     :class:`_Plan`). A file that exists is compared as text under its own dates, and
-    where that differs, entry by entry as :func:`_export_existing` does."""
+    where that differs, entry by entry as :func:`_export_existing` does. The files of
+    documents that have none yet are written by the workers, to temporary names the
+    batch reserves first (removed if anything fails) and renames on commit."""
     config = analysis.config
     flusher = flush_early()  # the disk writes what is pending while the entries are made
     try:
-        plan = _Plan(analysis, jobs)
+        plan = _Plan(analysis)
         out = Written()
         with Batch() as batch:
-            made = _stage_new(plan, batch, templates, jobs)
+            staged = {i: [batch.reserve(p) for p in paths] for i in range(len(plan.docs))
+                      if (paths := plan.new_files(i, templates)) is not None}
+            made = plan.run(jobs, staged, templates)
             for i in range(len(plan.docs)):
                 if i in made:
-                    paths, render = made[i]
-                    for path in paths[::2]:  # the PO file and its template (not the sync record)
-                        _record_write(out, path, True)
-                    for k, v in render["stats"].items():
+                    names, stats = made[i]
+                    for entry, name in zip(staged[i], names):
+                        entry[0] = name
+                    for entry in staged[i][::2]:  # the PO file and its template (not the sync record)
+                        _record_write(out, entry[1], True)
+                    for k, v in stats.items():
                         out.stats[k] += v
                     continue
                 f = plan.files(i, templates)
@@ -573,28 +631,10 @@ def export(analysis: Analysis, *, force: bool = False, templates: bool = True, j
             shared = plan.shared()
             if shared is not None:
                 _export_existing(out, config, SHARED, *shared, force, templates, batch)
-        plan.save()
     finally:
         if flusher is not None:
             flusher.join()
     return out
-
-
-def _stage_new(plan: _Plan, batch: Batch, templates: bool, jobs: int | None) -> dict[int, tuple[list[Path], dict]]:
-    """The documents none of whose files exist yet, made and written to temporary names
-    in worker processes (all of that work is theirs alone): the names are reserved in
-    ``batch`` first (removed if anything fails), set to those the workers used, and
-    renamed on commit. Returns each document's paths (PO file, sync record, template)
-    and render."""
-    new = {i: [batch.reserve(p) for p in paths] for i in range(len(plan.docs))
-           if (paths := plan.new_files(i, templates)) is not None}
-    made = {}
-    for i, (render, names) in zip(new, forked_map(lambda i: plan.stage_new(i, new[i], templates), list(new),
-                                                  _jobs(jobs, len(new)))):
-        for entry, name in zip(new[i], names):
-            entry[0] = name
-        made[i] = ([entry[1] for entry in new[i]], plan.adopt(i, render))
-    return made
 
 
 _DATE_FIELD = {name: re.compile(rf'^"{name}: ([^"\\]*)\\n"$', re.M) for name in ("POT-Creation-Date", "PO-Revision-Date")}
@@ -675,7 +715,8 @@ def update(analysis: Analysis, *, templates: bool = True, jobs: int | None = Non
     vanished: obsolete (``#~``), never dropped.
     """
     config = analysis.config
-    plan = _Plan(analysis, jobs)
+    plan = _Plan(analysis)
+    plan.run(jobs)
     out = Written()
     with Batch() as batch:
         for i in range(len(plan.docs)):
@@ -691,7 +732,6 @@ def update(analysis: Analysis, *, templates: bool = True, jobs: int | None = Non
         shared = plan.shared()
         if shared is not None:
             _update_one(out, config, SHARED, *shared, templates, batch)
-    plan.save()
     return out
 
 
