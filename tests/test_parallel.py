@@ -139,3 +139,31 @@ def test_the_fork_server_starts_deaf_to_ctrl_c_and_this_process_keeps_its_handle
     out = subprocess.run([sys.executable, "-c", _SERVER_PROBE], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["True", "True"]
+
+
+_HOOK_PROBE = """
+import sys
+import aomi18n._pool_server as server
+assert sys.excepthook is server._excepthook
+code = compile("def __setstate__(self):\\n    raise FileNotFoundError(2, 'No such file or directory')\\n",
+               "/usr/lib/python3/multiprocessing/synchronize.py", "exec")
+space = {}
+exec(code, space)
+for fn in (space["__setstate__"], lambda self: open("/nonexistent/aomi18n-probe")):
+    try:
+        fn(None)
+    except FileNotFoundError:
+        sys.excepthook(*sys.exc_info())
+"""
+
+
+def test_the_fork_server_is_quiet_about_a_worker_whose_pool_is_gone_only():
+    # Ctrl-C while the analysis's pool starts removes the pool's semaphore; a worker the
+    # fork server was still starting fails to open it, and CPython printed that error.
+    from aomi18n.analysis import _WORKER_MODULES
+
+    assert "aomi18n._pool_server" in _WORKER_MODULES  # imported by the fork server only
+    out = subprocess.run([sys.executable, "-c", _HOOK_PROBE], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0
+    assert out.stderr.count("Traceback") == 1  # the other FileNotFoundError, as before
+    assert "aomi18n-probe" in out.stderr and "synchronize.py" not in out.stderr

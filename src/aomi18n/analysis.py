@@ -346,8 +346,9 @@ def _work(task: _Task) -> tuple[int, PairResult]:
 
 
 #: What a worker imports: loaded once in the fork server, which the workers are forked from
-#: (pocount and rapidfuzz: the word counts' and the checks' libraries, imported on first use).
-_WORKER_MODULES = ["aomi18n.analysis", "aomi18n.alignment", "aomi18n.codeblocks", "aomi18n.markdown", *CHECK_MODULES,
+#: (pocount and rapidfuzz: the word counts' and the checks' libraries, imported on first use;
+#: _pool_server: a worker whose pool is gone ends quietly).
+_WORKER_MODULES = ["aomi18n._pool_server", "aomi18n.analysis", "aomi18n.alignment", "aomi18n.codeblocks", "aomi18n.markdown", *CHECK_MODULES,
                    "translate.tools.pocount", "rapidfuzz.fuzz", "rapidfuzz.process"]
 
 
