@@ -693,6 +693,23 @@ _PO_TEXT = st.text(alphabet=st.sampled_from(list("ab c√©-\\\"\t\n\r\u00a0\u2028‚
 
 
 @settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["Project-Id-Version", "Language", "Plural-Forms", "Content-Type", "X-B10",
+                                        "X-B9", "x-a", "POT-Creation-Date", "Zz"]) | st.text(max_size=8),
+                       _PO_TEXT, max_size=6),
+       st.text(alphabet=st.sampled_from(list("ab ,:\n")), max_size=20), st.sampled_from([0, 20, 79]), st.booleans())
+def test_a_header_is_what_polib_writes_for_any_metadata(metadata, header, width, fuzzy):
+    # head_text writes polib's metadata entry directly: its field order (the standard
+    # fields first, the others in natural order), escapes, line separators and wrapping.
+    import polib
+
+    from aomi18n.pofiles import head_text
+
+    po = polib.POFile(wrapwidth=width)
+    po.header, po.metadata, po.metadata_is_fuzzy = header, metadata, fuzzy
+    assert head_text(po) == str(po)
+
+
+@settings(max_examples=300, deadline=None)
 @given(st.lists(st.fixed_dictionaries({
     "msgid": _PO_TEXT, "msgstr": _PO_TEXT, "msgctxt": st.none() | _PO_TEXT, "comment": _PO_TEXT, "tcomment": _PO_TEXT,
     "flags": st.lists(st.sampled_from(["fuzzy", "python-format", "no-wrap"]), max_size=2),

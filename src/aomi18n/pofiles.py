@@ -245,10 +245,31 @@ def po_text(po: polib.POFile) -> str:
 
 
 def head_text(po: polib.POFile) -> str:
-    """The start of ``po_text(po)``: the header comment and the metadata entry."""
+    """The start of ``po_text(po)``: the header comment and the metadata entry (polib's
+    ``metadata_as_entry``, written directly: an export writes two headers a document)."""
     out = [f"#{line}\n" if line[:1] in (",", ":") else (f"# {line}\n" if line else "#\n")
            for line in po.header.split("\n")]
-    return "".join(out) + entry_text(po.metadata_as_entry(), po.wrapwidth)
+    meta = po.metadata
+    if po.metadata_is_fuzzy:
+        out.append("#, fuzzy\n")
+    out.append('msgid ""\n')
+    msgstr = "".join([f"{name}: {meta[name]}\n" for name in _metadata_order(tuple(meta))])
+    # (not remembered: every document's header is its own)
+    out.append("\n".join(_field.__wrapped__("msgstr", "", "", msgstr, po.wrapwidth)) + "\n")
+    return "".join(out)
+
+
+@functools.lru_cache(maxsize=64)
+def _metadata_order(names: tuple[str, ...]) -> tuple[str, ...]:
+    """polib's ``ordered_metadata``: the standard fields in their order, then the others
+    in natural order."""
+    first = [n for n in _STANDARD_FIELDS if n in names]
+    return (*first, *polib.natural_sort([n for n in names if n not in _STANDARD_FIELDS]))
+
+
+_STANDARD_FIELDS = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
+                    "Last-Translator", "Language-Team", "Language", "MIME-Version", "Content-Type",
+                    "Content-Transfer-Encoding", "Plural-Forms")
 
 
 def entries_text(entries, width: int, template: bool = False) -> str:
