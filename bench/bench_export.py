@@ -1,6 +1,7 @@
-"""The first `po export` after a `check`: HEAD against a baseline, in interleaved rounds.
+"""The first `po export` after a `check` (or the first `check` after that export): HEAD
+against a baseline, in interleaved rounds.
 
-    python bench/bench_export.py CORPUS [--base SRC] [--rounds N] [--no-sync]
+    python bench/bench_export.py CORPUS [--base SRC] [--rounds N] [--no-sync] [--check-after]
 
 CORPUS is a project (`python bench/gen_corpus.py 1000 /tmp/c1000`); it is copied once per
 version into a temporary folder and never written. Each copy is warmed by one `check`
@@ -10,6 +11,10 @@ left it is put back, `po/` is removed, and `aomi18n po export` runs (its own ren
 cold: the first export after a check). Before each run the disk is synced (unless
 `--no-sync`: then the export's own flush also writes out the restored cache, as it would
 write out what the check just wrote).
+
+`--check-after` measures the next step instead: each copy is warmed by a `check` and a
+`po export`; each round puts back the cache as the export left it and runs `check` (the PO
+files and sync records are new, so every pair's checks run again).
 
 `--base SRC` runs the baseline from another checkout's `src` (e.g. a `git worktree` of an
 older commit, with its C extensions built or copied in) through PYTHONPATH. Prints each
@@ -47,6 +52,7 @@ def main() -> None:
     ap.add_argument("--base", type=Path, help="the baseline's src folder (run through PYTHONPATH)")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--no-sync", action="store_true")
+    ap.add_argument("--check-after", action="store_true", help="time the check after the export instead")
     args = ap.parse_args()
     versions = {"head": {**os.environ}}
     if args.base:
@@ -59,17 +65,20 @@ def main() -> None:
             proj = Path(tmp) / name / args.corpus.name
             shutil.copytree(args.corpus, proj, ignore=shutil.ignore_patterns(".aomi18n-cache", "po"))
             _run(cmd + ["check"], proj, env)
+            if args.check_after:
+                _run(cmd + ["po", "export"], proj, env)
             shutil.copytree(proj / ".aomi18n-cache", Path(tmp) / name / "cache")
             work[name] = proj
         for k in range(args.rounds):
             for name, env in versions.items():
                 proj = work[name]
-                shutil.rmtree(proj / "po", ignore_errors=True)
+                if not args.check_after:
+                    shutil.rmtree(proj / "po", ignore_errors=True)
                 shutil.rmtree(proj / ".aomi18n-cache")
                 shutil.copytree(Path(tmp) / name / "cache", proj / ".aomi18n-cache")
                 if not args.no_sync:
                     os.sync()
-                wall, cpu = _run(cmd + ["po", "export"], proj, env)
+                wall, cpu = _run(cmd + (["check"] if args.check_after else ["po", "export"]), proj, env)
                 times[name].append((wall, cpu))
                 print(f"round {k + 1} {name}: {wall:.2f} s wall, {cpu:.2f} s CPU", flush=True)
     for name, runs in times.items():

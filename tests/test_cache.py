@@ -152,9 +152,9 @@ def test_an_entry_of_an_older_layout_is_a_miss_and_is_removed(tmp_path):
     key = fingerprint("older")
     cache.put("pairs", key, {"a": 1})
     path = tmp_path / "c" / "pairs" / key[:2] / key
-    body = path.read_bytes()[len(b"AOMI18N-CACHE-2\n") + 32:]
+    body = path.read_bytes()[len(b"AOMI18N-CACHE-3\n") + 32 + 2 + len(key):]
     sig = hmac.new(cache.key, key.encode() + body, hashlib.sha256).digest()
-    path.write_bytes(b"AOMI18N-CACHE-1\n" + sig + body)  # signed, by this machine, in the old layout
+    path.write_bytes(b"AOMI18N-CACHE-2\n" + sig + body)  # signed, by this machine, in the old layout
     assert cache.get("pairs", key) is None and not path.exists()
 
 
@@ -185,3 +185,51 @@ def test_edited_code_changes_every_key(tmp_path):
         ids.append(out.stdout.strip())
     assert ids[0] != ids[1]
     assert ids[0] == fingerprint("k")  # the unedited copy: the same key as the installed code
+
+
+def test_a_slot_keeps_its_value_under_its_own_key_for_get_kept(tmp_path, monkeypatch):
+    # A get with another key misses and leaves the entry (the next put replaces it);
+    # get_kept reads it with the key it was kept under, and trusts only this user's.
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "home-cache"))
+    cache = Cache(tmp_path / "c")
+    old, new = fingerprint("before"), fingerprint("after")
+    cache.put("pairs", old, {"a": 1}, "slot-1")
+    assert cache.get("pairs", new, "slot-1") is None
+    assert cache.get_kept("pairs", "slot-1") == (old, {"a": 1})
+    assert cache.get_kept("pairs", "slot-2") is None
+    path = tmp_path / "c" / "pairs" / "sl" / "slot-1"
+    blob = bytearray(path.read_bytes())
+    blob[len(b"AOMI18N-CACHE-3\n") + 40] ^= 1  # the kept key altered: its signature fails
+    path.write_bytes(bytes(blob))
+    assert cache.get_kept("pairs", "slot-1") is None and not path.exists()
+    cache.put("pairs", old, {"a": 1}, "slot-1")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "another-user"))
+    assert Cache(tmp_path / "c").get_kept("pairs", "slot-1") is None
+
+
+def test_a_check_after_an_export_reads_and_aligns_no_pair_again(tmp_path, run, monkeypatch):
+    # The export writes each document's PO file and sync record, which the pairs' checks
+    # read (what is new since the sync): they run again, on the documents and alignment
+    # the cache kept, and find what a run without the cache finds.
+    import aomi18n.alignment as alignment
+    import aomi18n.analysis as analysis
+
+    root = _corpus(tmp_path)
+    before = _json(run, "--jobs", "1", "check", str(root))
+    assert run(["--jobs", "1", "po", "export", str(root)]).exit_code == 0
+    calls = []
+    real_align, real_parse = alignment.align, analysis.parse_file
+    monkeypatch.setattr(alignment, "align", lambda *a, **k: calls.append("align") or real_align(*a, **k))
+    monkeypatch.setattr(analysis, "parse_file", lambda *a, **k: calls.append("parse") or real_parse(*a, **k))
+    after = _json(run, "--jobs", "1", "check", str(root))
+    assert analyze(load_config(root), light=True).redone == 0  # kept under the new keys
+    assert calls == []
+    monkeypatch.undo()
+    assert after == _json(run, "--no-cache", "--jobs", "1", "check", str(root))
+    assert after["summary"] == before["summary"]
+    # A changed document is read and aligned again.
+    doc = root / "corpus/en/doc2.md"
+    doc.write_text(doc.read_text(encoding="utf-8").replace("Reference 2003", "Reference 2030"), encoding="utf-8")
+    monkeypatch.setattr(alignment, "align", lambda *a, **k: calls.append("align") or real_align(*a, **k))
+    _json(run, "--jobs", "1", "check", str(root))
+    assert calls == ["align"]

@@ -196,10 +196,15 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
     if needs_sync and config.sync is not None:
         sync_label, sync_records = sync_point_history(
             config, [(s.relpath, t.relpath, s.data) for s, t, _, _ in pairs if s and t], level)
-    base = fingerprint("pair", config.thresholds, config.languages, config.max_line_chars, config.front_matter_keys,
-                       check_ids, level, glossary.terms, *((meaning,) if meaning else ()),
+    reading = (config.thresholds, config.languages, config.max_line_chars, config.front_matter_keys, level,
+               glossary.terms, *((meaning,) if meaning else ()))
+    base = fingerprint("pair", *reading, check_ids,
                        (git_head(config) if config.sync is None else sync_label) if needs_sync else None)
+    # What the documents and their alignment depend on: not the checks, not the sync record.
+    # A pair whose PO file an export just wrote is checked again, but not read or aligned again.
+    base_docs = fingerprint("pair-documents", *reading)
     keys: list[str] = []
+    docs_keys: list[str] = []
     slots: list[str] = []  # one cache file per pair and kind of run: an edit replaces it
     results: list[PairResult | None] = [None] * len(pairs)
     todo: list[int] = []
@@ -207,9 +212,10 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
         po = po_path(config, s.relpath) if needs_sync and s and t else None
         po_bytes = read_limited(po, PoFileError) if po is not None and (po.exists() or po.is_symlink()) else None
         record = sync_records.get(s.relpath) if s else None
-        key = fingerprint(base, *(f and (f.shown, f.relpath, f.sha256) for f in (s, t)), po_bytes,
-                          record.order if record else None)
+        files = tuple(f and (f.shown, f.relpath, f.sha256) for f in (s, t))
+        key = fingerprint(base, *files, po_bytes, record.order if record else None)
         keys.append(key)
+        docs_keys.append(fingerprint(base_docs, *files))
         slots.append(slot_name("pair", *(f and f.shown for f in (s, t)), check_ids, level, meaning))
         entry = cache.get("pairs", key, slots[-1])
         if entry is None:
@@ -237,7 +243,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
             if needs_sync and s and t:
                 synced = synced_french(config, s.relpath) or sync_records.get(s.relpath) or history.get(s.relpath)
             tasks.append(_Task(k, keys[k], slots[k], s, t, method, conf, synced,
-                               parsed.get(s.shown) if s else None, parsed.get(t.shown) if t else None))
+                               parsed.get(s.shown) if s else None, parsed.get(t.shown) if t else None, docs_keys[k]))
         state = _State(config, glossary, check_ids, level, cache.folder if cache.enabled else None, light, bool(meaning))
         for k, res in _run_tasks(state, tasks, jobs):
             results[k] = res
@@ -272,6 +278,7 @@ class _Task:
     synced: Synced | None
     source_doc: Document | None = None  # already parsed (content pairing) when not None
     target_doc: Document | None = None
+    docs_key: str | None = None  # what the documents and their alignment depend on
 
 
 _WORKER: dict = {}
@@ -300,15 +307,20 @@ def _work(task: _Task) -> tuple[int, PairResult]:
     st: _State = _WORKER["state"]
     cache: Cache = _WORKER["cache"]
     config, level = st.config, st.level
+    # The pair's entry before one of its other inputs changed (its sync record: a PO file
+    # an export just wrote): its documents and alignment are still this pair's.
+    before = _kept_work(cache, task)
     # Read here, not through the document cache: the pair's entry keeps them (one
     # file per pair instead of three; creating files is most of a cold run's I/O).
-    src = task.source_doc or (task.source and parse_file(task.source, config))
-    tgt = task.target_doc or (task.target and parse_file(task.target, config))
+    documents = before["documents"] if before else None
+    src, tgt = pickle.loads(documents) if documents else (None, None)
+    src = task.source_doc or src or (task.source and parse_file(task.source, config))
+    tgt = task.target_doc or tgt or (task.target and parse_file(task.target, config))
     pair = DocumentPair(src, tgt, task.method, task.confidence)
     su = tuple(units(src, level)) if src else ()
     tu = tuple(units(tgt, level)) if tgt else ()
-    al = None
-    if pair.paired:
+    al = before["alignment"] if before else None
+    if pair.paired and before is None:
         from .alignment import align
 
         al = align([u.text for u in su], [u.text for u in tu], scorer=_WORKER["scorer"], level=level,
@@ -334,15 +346,30 @@ def _work(task: _Task) -> tuple[int, PairResult]:
             res.cached_figures["glossary_terms"] = sum(len(m) for m in found)
         res.unit_terms = tuple(tuple(dict.fromkeys(m.term.fr for m in ms)) for ms in found)
     entry = {"alignment": al, "findings": res.findings, "suppressed": res.suppressed, "figures": res.cached_figures,
-             "terms": res.unit_terms, "words": res.words()}
+             "terms": res.unit_terms, "words": res.words(), "documents_key": task.docs_key}
     if cache.enabled:  # pickled apart, so that a light run (check) never unpickles them
-        entry["documents"] = pickle.dumps((src, tgt), protocol=pickle.HIGHEST_PROTOCOL)
+        entry["documents"] = documents or pickle.dumps((src, tgt), protocol=pickle.HIGHEST_PROTOCOL)
         cache.put("pairs", task.key, entry, task.slot)
     if st.light:  # the same result as a later run will read from the cache
         light = DocumentPair(_stub(task.source), _stub(task.target), task.method, task.confidence)
         res = _from_entry(light, entry, level, True)
     res.key = task.key
     return task.index, res
+
+
+def _kept_work(cache: Cache, task: _Task) -> dict | None:
+    """The entry the pair's slot holds from before, where it was made from the same
+    documents under the same reading and alignment settings (only the checks' other
+    inputs changed: the sync record), with its documents; else None."""
+    if task.docs_key is None or not cache.enabled:
+        return None
+    kept = cache.get_kept("pairs", task.slot)
+    if kept is None:
+        return None
+    entry = kept[1]
+    if not isinstance(entry, dict) or entry.get("documents_key") != task.docs_key or "documents" not in entry:
+        return None
+    return entry
 
 
 #: What a worker imports: loaded once in the fork server, which the workers are forked from

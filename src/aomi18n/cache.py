@@ -29,9 +29,11 @@ from .writer import uninterrupted
 from .yamlutil import read_limited
 
 # The layout of what entries hold: raised when it changes (2: blocks find their
-# language and sentences on demand, pairs keep their documents), so that entries
-# written by an older aomi18n of the same version number are misses, never misread.
-_MAGIC = b"AOMI18N-CACHE-2\n"
+# language and sentences on demand, pairs keep their documents; 3: an entry names its
+# key, so that a slot's value can be read under the key it was kept with, see
+# ``Cache.get_kept``), so that entries written by an older aomi18n of the same version
+# number are misses, never misread.
+_MAGIC = b"AOMI18N-CACHE-3\n"
 _DIGEST = 32
 
 
@@ -126,27 +128,48 @@ class Cache:
     def get(self, kind: str, key: str, slot: str | None = None) -> Any | None:
         if not self.enabled:
             return None
-        path = self._path(kind, slot or key)
+        kept = self._read(self._path(kind, slot or key), key)
+        if kept is None:
+            self.misses += 1
+            return None
+        self.hits += 1
+        return kept[1]
+
+    def get_kept(self, kind: str, slot: str) -> tuple[str, Any] | None:
+        """The value a slot holds, whatever its key, and that key (None: nothing, or not
+        written by this user's aomi18n): what a pair's work was before one of its inputs
+        changed, for the parts of it that input does not touch."""
+        if not self.enabled:
+            return None
+        return self._read(self._path(kind, slot), None)
+
+    def _read(self, path: Path, key: str | None) -> tuple[str, Any] | None:
+        """(key, value) of the entry at ``path``, if it is signed with this user's secret
+        (else it is removed) and kept under ``key`` (any key: None). An entry of another
+        key is left in place: the next ``put`` to its slot replaces it."""
         try:
             blob = read_limited(path, Aomi18nError, MAX_ENTRY_BYTES)
         except Aomi18nError:  # missing, not a regular file (a FIFO, /dev/zero), too big: a miss
-            self.misses += 1
             return None
         head = len(_MAGIC) + _DIGEST
-        body = blob[head:]
-        expected = hmac.new(self.key, key.encode() + body, hashlib.sha256).digest()
-        if not blob.startswith(_MAGIC) or not hmac.compare_digest(blob[len(_MAGIC):head], expected):
+        size = int.from_bytes(blob[head:head + 2], "little")
+        kept = blob[head + 2:head + 2 + size]
+        body = blob[head + 2 + size:]
+        if not blob.startswith(_MAGIC) or len(blob) < head + 2 + size:
             self._discard(path)
-            self.misses += 1
+            return None
+        if key is not None and kept != key.encode():
+            return None
+        expected = hmac.new(self.key, kept + body, hashlib.sha256).digest()
+        if not hmac.compare_digest(blob[len(_MAGIC):head], expected):
+            self._discard(path)
             return None
         try:
             value = pickle.loads(body)
         except Exception:  # a signed but unreadable entry (another version): a miss
             self._discard(path)
-            self.misses += 1
             return None
-        self.hits += 1
-        return value
+        return kept.decode(), value
 
     def put(self, kind: str, key: str, value: Any, slot: str | None = None) -> None:
         if not self.enabled:
@@ -155,12 +178,13 @@ class Cache:
         tmp = None
         try:
             body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            sig = hmac.new(self.key, key.encode() + body, hashlib.sha256).digest()
+            name = key.encode()
+            sig = hmac.new(self.key, name + body, hashlib.sha256).digest()
             path.parent.mkdir(parents=True, exist_ok=True)
             with uninterrupted():  # no temporary file left by Ctrl-C
                 fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
                 with os.fdopen(fd, "wb") as f:
-                    f.write(_MAGIC + sig + body)
+                    f.write(_MAGIC + sig + len(name).to_bytes(2, "little") + name + body)
                 os.replace(tmp, path)
                 tmp = None
         except (OSError, pickle.PicklingError, TypeError, AttributeError):
