@@ -262,9 +262,19 @@ def head_text(po: polib.POFile) -> str:
 @functools.lru_cache(maxsize=64)
 def _metadata_order(names: tuple[str, ...]) -> tuple[str, ...]:
     """polib's ``ordered_metadata``: the standard fields in their order, then the others
-    in natural order."""
+    in natural order (its ``natural_sort``, which fails on a name such as "X-1²": a field a
+    translator's editor put in the header must not stop an update)."""
     first = [n for n in _STANDARD_FIELDS if n in names]
-    return (*first, *polib.natural_sort([n for n in names if n not in _STANDARD_FIELDS]))
+    return (*first, *sorted((n for n in names if n not in _STANDARD_FIELDS), key=_natural_key))
+
+
+def _natural_key(name: str) -> list:
+    """polib's natural sort key (runs of ASCII digits as numbers, the rest lower-cased),
+    the same wherever polib's own does not fail."""
+    return [int(part) if k % 2 else part.lower() for k, part in enumerate(_DIGIT_RUNS.split(name))]
+
+
+_DIGIT_RUNS = re.compile("([0-9]+)")
 
 
 _STANDARD_FIELDS = ("Project-Id-Version", "Report-Msgid-Bugs-To", "POT-Creation-Date", "PO-Revision-Date",
