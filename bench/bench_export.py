@@ -18,7 +18,8 @@ files and sync records are new, so every pair's checks run again).
 
 `--base SRC` runs the baseline from another checkout's `src` (e.g. a `git worktree` of an
 older commit, with its C extensions built or copied in) through PYTHONPATH. Prints each
-run's wall and CPU (user + sys of the process and its workers) and the medians.
+run's wall and CPU (user + sys of the whole process tree, a fork server's workers
+included: this process is their subreaper, see cputime.py) and the medians.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ def _run(cmd: list[str], cwd: Path, env: dict) -> tuple[float, float]:
     t = time.perf_counter()
     out = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     wall = time.perf_counter() - t
+    while True:  # the orphans handed over to this process (a fork server's workers)
+        try:
+            os.wait()
+        except ChildProcessError:
+            break
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if out.returncode not in (0, 1):
         sys.exit(f"{' '.join(cmd)} failed in {cwd}:\n{out.stderr}")
@@ -54,6 +60,10 @@ def main() -> None:
     ap.add_argument("--no-sync", action="store_true")
     ap.add_argument("--check-after", action="store_true", help="time the check after the export instead")
     args = ap.parse_args()
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from cputime import subreaper
+
+    subreaper()  # (Linux; elsewhere the CPU misses the pool's workers)
     versions = {"head": {**os.environ}}
     if args.base:
         versions = {"base": {**os.environ, "PYTHONPATH": str(args.base.resolve())}, **versions}

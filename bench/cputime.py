@@ -25,7 +25,7 @@ import time
 PR_SET_CHILD_SUBREAPER = 36
 
 
-def _subreaper() -> bool:
+def subreaper() -> bool:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         return libc.prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0) == 0
@@ -60,7 +60,7 @@ def main(argv: list[str]) -> int:
     if not argv:
         print(__doc__.strip().splitlines()[0], file=sys.stderr)
         return 2
-    if not sys.platform.startswith("linux") or not _subreaper():
+    if not sys.platform.startswith("linux") or not subreaper():
         print("cputime: needs Linux (prctl PR_SET_CHILD_SUBREAPER)", file=sys.stderr)
         return 2
     walls, cpus = [], []
