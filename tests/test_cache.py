@@ -233,3 +233,21 @@ def test_a_check_after_an_export_reads_and_aligns_no_pair_again(tmp_path, run, m
     monkeypatch.setattr(alignment, "align", lambda *a, **k: calls.append("align") or real_align(*a, **k))
     _json(run, "--jobs", "1", "check", str(root))
     assert calls == ["align"]
+
+
+def test_after_an_export_only_the_checks_that_read_the_sync_record_run_again(project, run, monkeypatch):
+    # The glossary's and the other checks' findings depend on the documents and their
+    # alignment alone: kept from the pair's entry, in their place among the findings.
+    from aomi18n.checks import REGISTRY, SYNC_CHECKS, Check
+
+    assert run(["--jobs", "1", "check", str(project)]).exit_code in (0, 1)
+    assert run(["--jobs", "1", "po", "export", str(project)]).exit_code == 0
+    calls: list[str] = []
+    for name, c in list(REGISTRY.items()):
+        monkeypatch.setitem(REGISTRY, name, Check(c.id, lambda ctx, _c=c: calls.append(_c.id) or _c.fn(ctx),
+                                                  c.description, c.severity))
+    after = _json(run, "--jobs", "1", "check", str(project))
+    assert calls and set(calls) <= SYNC_CHECKS and "drift" in calls
+    assert any(f["kind"] == "glossary" for f in after["findings"])  # kept, not found again
+    monkeypatch.undo()
+    assert after == _json(run, "--no-cache", "--jobs", "1", "check", str(project))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from . import fewer_collections
 from .checks import MODULES as CHECK_MODULES
-from .checks import PairContext, run_checks, selected
+from .checks import SYNC_CHECKS, PairContext, selected
 from .codeblocks import align_code, code_blocks
 from .config import Config, parse_fail_on
 from .cache import Cache, fingerprint, project_cache, slot_name
@@ -189,7 +189,7 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
     check_ids = tuple(c.id for c in checks)
     # The sync record (PO file, sync point, git) serves stale, and tells the coverage and
     # drift checks which source text is new since the last sync.
-    needs_sync = any(k in check_ids for k in ("stale", "untranslated", "drift", "extra"))
+    needs_sync = any(k in SYNC_CHECKS for k in check_ids)
     # Everything a pair's result depends on besides its files: the entry keeps the
     # documents too, so what reading them depends on (languages, line limit) is here.
     sync_label, sync_records = None, {}
@@ -332,13 +332,33 @@ def _work(task: _Task) -> tuple[int, PairResult]:
     ctx = PairContext(pair, su, tu, al, st.glossary, config.thresholds, config.source_lang, config.target_lang, task.synced,
                       sc, tc, cl)
     res = PairResult(pair, su, tu, al, level=level)
-    for f in run_checks(ctx, _WORKER["checks"]):
-        if _suppressed(f, pair, su, tu):
-            res.suppressed += 1
+    checks = _WORKER["checks"]
+    kept = before.get("counts") if before else None
+    if kept is not None and len(kept) != len(checks):
+        kept = None
+    counts = []
+    at = 0  # where the kept findings of the next check start
+    for k, c in enumerate(checks):
+        found = suppressed = 0
+        if kept is not None and c.id not in SYNC_CHECKS:  # the documents' alone: as they were
+            found, suppressed = kept[k]
+            res.findings.extend(before["findings"][at:at + found])
         else:
-            res.findings.append(f)
+            for f in c.fn(ctx):
+                if _suppressed(f, pair, su, tu):
+                    suppressed += 1
+                else:
+                    res.findings.append(f)
+                    found += 1
+        res.suppressed += suppressed
+        counts.append((found, suppressed))
+        at += kept[k][0] if kept is not None else 0
     res.cached_figures = res.figures()
-    if src and st.glossary.terms:  # glossary terms in the source: the report's compliance figure, the PO notes
+    if kept is not None:  # the glossary's terms in the source, as they were
+        res.unit_terms = before["terms"]
+        if "glossary_terms" in before["figures"]:
+            res.cached_figures["glossary_terms"] = before["figures"]["glossary_terms"]
+    elif src and st.glossary.terms:  # glossary terms in the source: the report's compliance figure, the PO notes
         from .checks.terminology import source_terms
 
         found = source_terms(ctx)
@@ -346,7 +366,7 @@ def _work(task: _Task) -> tuple[int, PairResult]:
             res.cached_figures["glossary_terms"] = sum(len(m) for m in found)
         res.unit_terms = tuple(tuple(dict.fromkeys(m.term.fr for m in ms)) for ms in found)
     entry = {"alignment": al, "findings": res.findings, "suppressed": res.suppressed, "figures": res.cached_figures,
-             "terms": res.unit_terms, "words": res.words(), "documents_key": task.docs_key}
+             "terms": res.unit_terms, "words": res.words(), "documents_key": task.docs_key, "counts": tuple(counts)}
     if cache.enabled:  # pickled apart, so that a light run (check) never unpickles them
         entry["documents"] = documents or pickle.dumps((src, tgt), protocol=pickle.HIGHEST_PROTOCOL)
         cache.put("pairs", task.key, entry, task.slot)

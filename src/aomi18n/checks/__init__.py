@@ -8,7 +8,7 @@ what ``--select``/``--ignore``, the configuration and inline suppressions use.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from ..codeblocks import CodeBlock, CodeLink
@@ -53,6 +53,11 @@ class PairContext:
 
 CheckFn = Callable[[PairContext], Iterable[Finding]]
 
+#: The checks that read the sync record (``PairContext.synced``: which source text is new or
+#: changed since the last sync); the others' findings depend on the documents and their
+#: alignment alone.
+SYNC_CHECKS = frozenset({"stale", "untranslated", "drift", "extra"})
+
 
 @dataclass(frozen=True)
 class Check:
@@ -81,11 +86,6 @@ def selected(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Che
         if name not in REGISTRY:
             raise ValueError(f"unknown check {name!r} (known: {', '.join(sorted(REGISTRY))})")
     return [c for k, c in REGISTRY.items() if (not select or k in select) and k not in ignore]
-
-
-def run_checks(ctx: PairContext, checks: Iterable[Check]) -> Iterator[Finding]:
-    for c in checks:
-        yield from c.fn(ctx)
 
 
 #: The modules whose checks register themselves when imported.
