@@ -240,10 +240,11 @@ def analyze(config: Config, *, select=(), ignore=(), glossary: Glossary | None =
         for k in todo:
             s, t, method, conf = pairs[k]
             synced = None
-            if needs_sync and s and t:
-                synced = synced_french(config, s.relpath) or sync_records.get(s.relpath) or history.get(s.relpath)
+            if needs_sync and s and t:  # (its PO file's, which comes first, is read by the pair's worker)
+                synced = sync_records.get(s.relpath) or history.get(s.relpath)
             tasks.append(_Task(k, keys[k], slots[k], s, t, method, conf, synced,
-                               parsed.get(s.shown) if s else None, parsed.get(t.shown) if t else None, docs_keys[k]))
+                               parsed.get(s.shown) if s else None, parsed.get(t.shown) if t else None, docs_keys[k],
+                               needs_sync and bool(s and t)))
         state = _State(config, glossary, check_ids, level, cache.folder if cache.enabled else None, light, bool(meaning))
         for k, res in _run_tasks(state, tasks, jobs):
             results[k] = res
@@ -275,10 +276,11 @@ class _Task:
     target: SourceFile | None
     method: str
     confidence: float
-    synced: Synced | None
+    synced: Synced | None  # the sync point's or git's (the PO file's, read in the worker, comes first)
     source_doc: Document | None = None  # already parsed (content pairing) when not None
     target_doc: Document | None = None
     docs_key: str | None = None  # what the documents and their alignment depend on
+    read_po: bool = False  # the sync record is the source document's PO file, where it has one
 
 
 _WORKER: dict = {}
@@ -329,7 +331,8 @@ def _work(task: _Task) -> tuple[int, PairResult]:
     if pair.paired:
         sc, tc = tuple(code_blocks(src)), tuple(code_blocks(tgt))
         cl = tuple(align_code(list(sc), list(tc))) if sc or tc else ()
-    ctx = PairContext(pair, su, tu, al, st.glossary, config.thresholds, config.source_lang, config.target_lang, task.synced,
+    synced = (task.read_po and synced_french(config, task.source.relpath)) or task.synced
+    ctx = PairContext(pair, su, tu, al, st.glossary, config.thresholds, config.source_lang, config.target_lang, synced,
                       sc, tc, cl)
     res = PairResult(pair, su, tu, al, level=level)
     checks = _WORKER["checks"]
