@@ -398,8 +398,8 @@ def _kept_work(cache: Cache, task: _Task) -> dict | None:
 #: What a worker imports: loaded once in the fork server, which the workers are forked from
 #: (pocount and rapidfuzz: the word counts' and the checks' libraries, imported on first use;
 #: _pool_server: a worker whose pool is gone ends quietly).
-_WORKER_MODULES = ["aomi18n._pool_server", "aomi18n.analysis", "aomi18n.alignment", "aomi18n.codeblocks", "aomi18n.markdown", *CHECK_MODULES,
-                   "translate.tools.pocount", "rapidfuzz.fuzz", "rapidfuzz.process"]
+_WORKER_MODULES = ["aomi18n._pool_server", "aomi18n.analysis", "aomi18n.alignment", "aomi18n.codeblocks",
+                   "aomi18n.markdown", *CHECK_MODULES, "translate.tools.pocount", "rapidfuzz.fuzz", "rapidfuzz.process"]
 
 
 def _pool_context():

@@ -3,10 +3,11 @@ reads what this process already holds.
 
 A forked worker starts with this process's memory: the analysis, the lazily loaded pairs,
 the configuration, without pickling any of it; and it keeps what it made between two
-rounds of work (see :class:`TwoRounds`), so only what the caller asks for crosses over. Forking is only safe in a process with one thread (a lock held by another thread
-stays held in the child forever), and only where fork is the platform's own way
-(Linux); elsewhere, or with one job, the work runs here, in the same order, with the
-same results.
+rounds of work (see :class:`TwoRounds`), so only what the caller asks for crosses over.
+Forking is only safe in a process with one thread (a lock held by another thread stays
+held in the child forever), and only where fork is the platform's own way (Linux);
+elsewhere, or with one job, the work runs here, in the same order, with the same
+results.
 """
 
 from __future__ import annotations
@@ -156,11 +157,7 @@ class TwoRounds:
         """``[first(item) for item in items]``, each item in whichever worker is free."""
         if not self._workers:
             return [self._first(item) for item in self.items]
-        from multiprocessing.connection import wait
-
-        results: list = [None] * len(self.items)
         todo = iter(range(len(self.items)))
-        by_conn = {w.conn: w for w in self._workers}
 
         def give(w: _Worker) -> None:
             k = next(todo, None)
@@ -176,32 +173,33 @@ class TwoRounds:
         for w in self._workers:  # two each: a worker never waits for its next item
             give(w)
             give(w)
-        while any(w.waiting for w in self._workers):
-            for conn in wait([w.conn for w in self._workers if w.waiting]):
-                w = by_conn[conn]
-                results[w.waiting.pop(0)] = w.receive()
-                give(w)
-        return results
+        return self._collect(give)
 
     def then(self, arg: object) -> list[S]:
         """``[then(item, arg) for item in items]``, each item in the worker that took it in
         :meth:`first` (``arg`` is sent to each worker once)."""
         if not self._workers:
             return [self._then(item, arg) for item in self.items]
-        from multiprocessing.connection import wait
-
-        results: list = [None] * len(self.items)
-        by_conn = {w.conn: w for w in self._workers}
         for w in self._workers:
             w.waiting = list(w.taken)
             try:
                 w.conn.send(("then", arg))
             except OSError:  # it ended: receiving says how
                 pass
+        return self._collect()
+
+    def _collect(self, received: Callable[[_Worker], None] | None = None) -> list:
+        """Every result the workers owe, in the items' order (``received(worker)`` after each)."""
+        from multiprocessing.connection import wait
+
+        results: list = [None] * len(self.items)
+        by_conn = {w.conn: w for w in self._workers}
         while any(w.waiting for w in self._workers):
             for conn in wait([w.conn for w in self._workers if w.waiting]):
                 w = by_conn[conn]
                 results[w.waiting.pop(0)] = w.receive()
+                if received is not None:
+                    received(w)
         return results
 
     def close(self, ok: bool = True) -> None:

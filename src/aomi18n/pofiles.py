@@ -268,10 +268,11 @@ def _metadata_order(names: tuple[str, ...]) -> tuple[str, ...]:
     return (*first, *sorted((n for n in names if n not in _STANDARD_FIELDS), key=_natural_key))
 
 
-def _natural_key(name: str) -> list:
-    """polib's natural sort key (runs of ASCII digits as numbers, the rest lower-cased),
-    the same wherever polib's own does not fail."""
-    return [int(part) if k % 2 else part.lower() for k, part in enumerate(_DIGIT_RUNS.split(name))]
+def _natural_key(name: str) -> list[tuple]:
+    """polib's natural sort key (the name cut around its runs of ASCII digits, each piece a
+    number if it is all digits, else lower-cased): the same order wherever polib's own
+    does not fail, and a number and a text, which polib cannot compare, never compared."""
+    return [(0, int(part)) if part.isdecimal() else (1, part.lower()) for part in _DIGIT_RUNS.split(name)]
 
 
 _DIGIT_RUNS = re.compile("([0-9]+)")
