@@ -247,3 +247,16 @@ def test_in_place_pairs_one_unlinked_french_block_with_one_unlinked_english_bloc
     assert in_place(links[:2]) == {}  # French alone: untranslated
 
 
+
+
+def test_the_checks_run_in_one_order_whichever_module_was_imported_first():
+    # The order of the checks is the findings' order and part of the cache's keys: a
+    # program that imports one check module before the first analysis gets the same.
+    import subprocess
+    import sys
+
+    probe = "{}\nfrom aomi18n.checks import selected\nprint(' '.join(c.id for c in selected()))"
+    orders = {subprocess.run([sys.executable, "-c", probe.format(first)], capture_output=True, text=True,
+                             timeout=60, check=True).stdout.strip()
+              for first in ("", "import aomi18n.checks.terminology", "import aomi18n.checks.stale")}
+    assert len(orders) == 1 and orders.pop().split()[0] == "missing-document"

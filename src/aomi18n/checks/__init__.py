@@ -85,7 +85,11 @@ def selected(select: Iterable[str] = (), ignore: Iterable[str] = ()) -> list[Che
     for name in select + ignore:
         if name not in REGISTRY:
             raise ValueError(f"unknown check {name!r} (known: {', '.join(sorted(REGISTRY))})")
-    return [c for k, c in REGISTRY.items() if (not select or k in select) and k not in ignore]
+    # In the order of MODULES (each module's checks as it defines them), whichever module a
+    # program happened to import first: the order is the findings' and part of the cache keys.
+    rank = {name: k for k, name in enumerate(MODULES)}
+    ordered = sorted(REGISTRY.items(), key=lambda kv: rank.get(kv[1].fn.__module__, len(MODULES)))
+    return [c for k, c in ordered if (not select or k in select) and k not in ignore]
 
 
 #: The modules whose checks register themselves when imported.
