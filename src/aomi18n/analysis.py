@@ -416,12 +416,18 @@ def _pool_context():
     return ctx
 
 
+def pool_size(jobs: int | None, count: int) -> int:
+    """The processes for ``count`` items of work (pairs, documents): ``jobs`` if given, else
+    every core once there are enough to pay for starting them (a pool's start costs the
+    fork server's imports and each worker's language models: a few dozen pairs), else one."""
+    if jobs is not None:
+        return jobs
+    return (os.cpu_count() or 1) if count >= AUTO_POOL_PAIRS else 1
+
+
 def _run_tasks(state: _State, tasks: list[_Task], jobs: int | None):
     """Run the pairs' work here, or over a pool of processes when there is enough of it."""
-    # Starting a pool costs the fork server's imports and each worker's language models:
-    # by default a pool only pays from a few dozen pairs on; an explicit ``jobs`` is obeyed.
-    if jobs is None:
-        jobs = (os.cpu_count() or 1) if len(tasks) >= AUTO_POOL_PAIRS else 1
+    jobs = pool_size(jobs, len(tasks))
     if jobs <= 1 or len(tasks) < 2:
         _init_worker(state)
         for t in tasks:

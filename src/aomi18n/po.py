@@ -21,7 +21,7 @@ from pathlib import Path
 import polib
 
 from . import __version__
-from .analysis import AUTO_POOL_PAIRS, Analysis, PairResult
+from .analysis import Analysis, PairResult, pool_size
 from .checks.coverage import unrelated_link
 from .config import Config, Thresholds, build_time
 from .errors import PoFileError
@@ -56,6 +56,12 @@ class Segment:
     @property
     def key(self) -> str:
         return key_of(self.msgctxt, self.msgid)
+
+    @property
+    def shareable(self) -> bool:
+        """Whether its French may go to the shared catalog: one French unit, no context
+        (a variant keeps its own English in its document's catalog)."""
+        return self.msgctxt is None and len(self.source) == 1
 
 
 def segments(result: PairResult, thresholds: Thresholds = Thresholds()) -> list[Segment]:
@@ -199,9 +205,8 @@ Candidate = tuple[str, str, int]
 
 
 def _candidates(segs: list[Segment]) -> tuple[Candidate, ...]:
-    """The entries of a document that may go to the shared catalog: one French unit each,
-    with no context (a variant keeps its own English in its document's catalog)."""
-    return tuple((s.msgid, s.msgstr, s.line) for s in segs if s.msgctxt is None and len(s.source) == 1)
+    """The entries of a document that may go to the shared catalog (:attr:`Segment.shareable`)."""
+    return tuple((s.msgid, s.msgstr, s.line) for s in segs if s.shareable)
 
 
 def shared_msgids(per_doc: list[tuple[str, tuple[Candidate, ...]]]) -> set[str]:
@@ -244,7 +249,7 @@ def _doc_catalog(analysis: Analysis, r: PairResult, segs: list[Segment], shared_
     by_key: dict[str, polib.POEntry] = {}
     found = _findings_by_segment(r, segs)
     for k, s in enumerate(segs):
-        if s.msgctxt is None and len(s.source) == 1 and s.msgid in shared_ids:
+        if s.shareable and s.msgid in shared_ids:
             continue
         e = by_key.get(s.key)
         if e is None:
@@ -337,14 +342,6 @@ class Written:
     stats: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
-def _jobs(jobs: int | None, count: int) -> int:
-    """The worker processes for ``count`` documents: ``jobs``, or by default (as for the
-    analysis's pairs) every core once there are enough to pay for the start."""
-    if jobs is not None:
-        return jobs
-    return (os.cpu_count() or 1) if count >= AUTO_POOL_PAIRS else 1
-
-
 #: One entry rendered apart: (its French if it may go to the shared catalog, else None;
 #: its PO text; its POT text; its key; its msgstr; its state: translated, fuzzy, untranslated).
 _Piece = tuple[str | None, str, str, str, str, str]
@@ -380,8 +377,7 @@ def _pieces(analysis: Analysis, r: PairResult, terms: dict[str, Term]) -> _Piece
     po, _ = _doc_catalog(analysis, r, segs, set(), terms)
     shareable: dict[str, bool] = {}  # key -> whether its French may go to the shared catalog
     for s in segs:
-        one = s.msgctxt is None and len(s.source) == 1
-        if shareable.setdefault(s.key, one) != one:
+        if shareable.setdefault(s.key, s.shareable) != s.shareable:
             return _Pieces(_candidates(segs), None)
     width = po.wrapwidth
     entries = []
@@ -452,7 +448,7 @@ class _Plan:
         are in :attr:`rendered`."""
         staged = staged or {}
         work = max(len(self._todo), len(staged))
-        with TwoRounds(self._first, self._then, list(self._groups.items()), _jobs(jobs, work) if work else 1) as rounds:
+        with TwoRounds(self._first, self._then, list(self._groups.items()), pool_size(jobs, work) if work else 1) as rounds:
             cands: dict[int, tuple[Candidate, ...]] = {}
             for part in rounds.first():
                 cands.update(part)

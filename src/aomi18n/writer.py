@@ -255,7 +255,9 @@ def flush_early():
 
 
 def _sync() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    from .parallel import ignore_interrupt
+
+    ignore_interrupt()
     os.sync()
 
 
